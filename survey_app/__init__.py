@@ -1,0 +1,126 @@
+"""ExitVoice web application: ``create_app`` builds and configures everything."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import CONFIGS
+from .extensions import csrf, db, limiter, migrate
+from .security import init_security
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``EXITVOICE_ENV`` picks the config class; ``test_config`` overrides it."""
+    app = Flask(__name__, instance_relative_config=True)
+    env = "testing" if test_config and test_config.get("TESTING") else os.environ.get("EXITVOICE_ENV", "development")
+    if env not in CONFIGS:
+        raise RuntimeError(f"EXITVOICE_ENV must be one of {', '.join(CONFIGS)}, not {env!r}")
+    app.config.from_object(CONFIGS[env])
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _complete_config(app, env)
+
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("survey_app"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    WTFormsHelpers(app)
+    init_security(app)
+    _enable_sqlite_wal(app)
+
+    from . import cli, respond
+
+    app.register_blueprint(respond.bp)
+    cli.init_app(app)
+
+    @app.context_processor
+    def inject_names() -> dict[str, str]:
+        return {"council_name": app.config["COUNCIL_NAME"], "service_name": app.config["SERVICE_NAME"]}
+
+    @app.route("/favicon.ico")
+    def favicon() -> tuple[str, int]:
+        return "", 204
+
+    for code, template in ((400, "errors/400.html"), (404, "errors/404.html"), (413, "errors/413.html"),
+                           (429, "errors/429.html"), (500, "errors/500.html")):
+        app.register_error_handler(code, _error_page(template, code))
+    from flask_wtf.csrf import CSRFError
+
+    app.register_error_handler(CSRFError, _error_page("errors/csrf.html", 400))
+    return app
+
+
+def _error_page(template: str, code: int):
+    def handler(error: Exception):
+        return render_template(template), code
+
+    return handler
+
+
+def _complete_config(app: Flask, env: str) -> None:
+    """Fill in the database URL and secret key where the environment left them out."""
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        if env == "production":
+            raise RuntimeError("DATABASE_URL must be set in production (a PostgreSQL URL).")
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "exitvoice.sqlite")
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config.get("SECRET_KEY"):
+        if env == "production":
+            raise RuntimeError("SECRET_KEY must be set in production.")
+        # Development: a random key kept in the instance folder, so sessions survive restarts.
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _enable_sqlite_wal(app: Flask) -> None:
+    """SQLite: WAL so readers never block the writer, and a busy timeout instead of errors."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            if app.config["SQLALCHEMY_DATABASE_URI"] not in ("sqlite://", "sqlite:///:memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()

@@ -1,0 +1,111 @@
+"""Operator commands (``flask --app wsgi ...``), each next to the code it drives."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(codes_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(instruments_cli)
+    app.cli.add_command(drafts_cli)
+
+
+@click.group("codes", help="Invitation codes for instruments that require one.")
+def codes_cli() -> None:
+    pass
+
+
+@codes_cli.command("issue")
+@click.option("--instrument", "slug", required=True, help="Instrument slug, e.g. staff-survey.")
+@click.option("--count", type=click.IntRange(1, 100_000), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV file to write the codes to. This is the only copy: codes are stored hashed.")
+@click.option("--batch", default=None, help="A label for this batch (default: today's date).")
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+def issue_codes_command(slug: str, count: int, out: Path, batch: str | None, expires) -> None:
+    """Issue COUNT single-use codes for an instrument and write them to a CSV file."""
+    from .codes import issue_codes
+    from .questionnaires import current_instrument
+
+    if current_instrument(slug) is None:
+        raise click.ClickException(f"There is no instrument called {slug!r}.")
+    if out.exists():
+        raise click.ClickException(f"{out} already exists; choose a new file so no codes are overwritten.")
+    codes = issue_codes(slug, count, batch or date.today().isoformat(),
+                        expires.date() if expires else None)
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["code"])
+        writer.writerows([c] for c in codes)
+    click.echo(f"Issued {count} codes for {slug} to {out}.")
+
+
+@click.group("demo", help="Demo data.")
+def demo_cli() -> None:
+    pass
+
+
+@demo_cli.command("seed")
+@click.option("--responses", type=click.IntRange(1, 1_000_000), default=300, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Only seed when there are no responses yet.")
+def seed_command(responses: int, seed: int, if_empty: bool) -> None:
+    """Add realistic demo exit questionnaires over the last eight financial quarters."""
+    from .demo import seed_demo
+    from .models import Response
+
+    if if_empty and db.session.execute(db.select(Response.id).limit(1)).first():
+        click.echo("Responses already present; demo data not added.")
+        return
+    seed_demo(responses, seed)
+    click.echo(f"Added {responses} demo responses.")
+
+
+@click.group("instruments", help="Questionnaire definitions.")
+def instruments_cli() -> None:
+    pass
+
+
+@instruments_cli.command("sync")
+def sync_command() -> None:
+    """Install the shipped questionnaire definitions (new versions become current)."""
+    from .questionnaires import sync_shipped_instruments
+
+    rows = sync_shipped_instruments()
+    for row in rows:
+        click.echo(f"{row.slug} v{row.version}{' (current)' if row.is_current else ''}")
+
+
+@instruments_cli.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_command(path: Path) -> None:
+    """Validate a questionnaire YAML file and say what is wrong with it."""
+    from .instruments import DefinitionError, load_definition
+
+    try:
+        definition = load_definition(path)
+    except DefinitionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{path.name}: {definition.slug} v{definition.version}, {len(definition.questions)} questions: valid.")
+
+
+@click.group("drafts", help="Answers in progress.")
+def drafts_cli() -> None:
+    pass
+
+
+@drafts_cli.command("purge")
+def purge_drafts_command() -> None:
+    """Delete answers in progress that have expired (run hourly from cron)."""
+    from .respond.drafts import purge_expired_drafts
+
+    click.echo(f"Deleted {purge_expired_drafts()} expired drafts.")

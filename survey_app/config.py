@@ -1,0 +1,75 @@
+"""Configuration classes, chosen by ``EXITVOICE_ENV`` (``development``, ``production``, ``testing``).
+
+Settings a council changes come from environment variables; the defaults keep ``make run``
+working with no server: a SQLite file in the Flask instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    COUNCIL_NAME = os.environ.get("EXITVOICE_COUNCIL_NAME", "Your council")
+    SERVICE_NAME = "ExitVoice"
+    # Largest request body accepted; the longest form (several long free-text answers) is far below.
+    MAX_CONTENT_LENGTH = _env_int("EXITVOICE_MAX_CONTENT_LENGTH", 256 * 1024)
+    # Answers in progress are kept server-side for at most this long.
+    DRAFT_LIFETIME = timedelta(hours=_env_int("EXITVOICE_DRAFT_HOURS", 4))
+    PERMANENT_SESSION_LIFETIME = DRAFT_LIFETIME
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "exitvoice_session"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which is short
+    # Rate limits (Flask-Limiter syntax). Storage: memory per process unless a shared store is set.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = os.environ.get("EXITVOICE_RATELIMIT", "on") != "off"
+    RATELIMIT_SUBMIT = os.environ.get("EXITVOICE_RATELIMIT_SUBMIT", "20 per hour;5 per minute")
+    RATELIMIT_FORM = os.environ.get("EXITVOICE_RATELIMIT_FORM", "300 per hour")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Minimum group size for any published figure (statistical disclosure control).
+    DISCLOSURE_THRESHOLD = _env_int("EXITVOICE_DISCLOSURE_THRESHOLD", 5)
+    # Trust one proxy hop for the scheme (HTTPS detection); client addresses are never used.
+    PROXY_FIX = os.environ.get("EXITVOICE_BEHIND_PROXY", "on") == "on"
+
+
+class DevelopmentConfig(Config):
+    """``make run``: SQLite in the instance folder, a local secret, cookies over plain HTTP."""
+
+    SESSION_COOKIE_SECURE = False
+
+
+class ProductionConfig(Config):
+    """Production: ``DATABASE_URL`` (PostgreSQL) and ``SECRET_KEY`` are required."""
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SESSION_COOKIE_SECURE = False
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}

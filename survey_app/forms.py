@@ -1,0 +1,99 @@
+"""The one place that turns questionnaire questions into WTForms fields (GOV.UK widgets)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+)
+from wtforms import Field, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from .instruments import Page, Question
+
+
+class _ChoiceCheck:
+    """Refuse any value that was not offered, with a message a person can act on."""
+
+    def pre_validate(self, form: Any) -> None:  # noqa: D401 - WTForms hook
+        offered = {str(value) for value, _ in self.choices}  # type: ignore[attr-defined]
+        data = self.data  # type: ignore[attr-defined]
+        values = data if isinstance(data, list) else ([] if data in (None, "") else [data])
+        if any(str(v) not in offered for v in values):
+            raise ValidationError("Select one of the answers shown")
+
+
+class ChoiceRadioField(_ChoiceCheck, RadioField):
+    pass
+
+
+class ChoiceSelectField(_ChoiceCheck, SelectField):
+    pass
+
+
+class ChoiceCheckboxField(_ChoiceCheck, SelectMultipleField):
+    pass
+
+
+def _label(question: Question) -> str:
+    return question.text if question.required else f"{question.text} (optional)"
+
+
+def build_field(question: Question, today: date | None = None) -> Field:
+    """An unbound WTForms field for one question, validated as its type requires."""
+    label = _label(question)
+    required = [InputRequired(message=_required_message(question))] if question.required else [Optional()]
+    choices = list(question.choices(today))
+    if question.type in ("single_choice", "likert", "service_band"):
+        return ChoiceRadioField(label, choices=choices, validators=required, widget=GovRadioInput(),
+                                validate_choice=False)
+    if question.type == "multiple_choice":
+        return ChoiceCheckboxField(label, choices=choices, validators=required,
+                                   widget=GovCheckboxesInput(), validate_choice=False)
+    if question.type == "month":
+        return ChoiceSelectField(label, choices=[("", "Select a month")] + choices, validators=required,
+                                 widget=GovSelect(), validate_choice=False)
+    limit = question.max_length
+    return TextAreaField(
+        label,
+        validators=required + [Length(max=limit, message=f"Your answer must be {limit:,} characters or fewer")],
+        widget=GovCharacterCount(),
+    )
+
+
+def _required_message(question: Question) -> str:
+    if question.type == "free_text":
+        return f"Enter your answer to ‘{question.text}’"
+    return f"Select your answer to ‘{question.text}’"
+
+
+def page_form_class(page: Page, today: date | None = None) -> type[FlaskForm]:
+    """A FlaskForm class (CSRF included) with one field per question on the page."""
+    fields = {q.key: build_field(q, today) for q in page.questions}
+    return type(f"PageForm_{page.id.replace('-', '_')}", (FlaskForm,), fields)
+
+
+def field_params(question: Question, single: bool) -> dict[str, Any]:
+    """GOV.UK macro parameters for a question's field: legend or label, hint, character limit."""
+    hint = {"hint": {"text": question.hint}} if question.hint else {}
+    if question.type == "free_text":
+        size = "govuk-label--l" if single else "govuk-label--m"
+        return {"label": {"classes": size, "isPageHeading": single}, "maxlength": question.max_length,
+                "rows": 6, **hint}
+    if question.type == "month":
+        return {"label": {"classes": "govuk-label--m"}, **hint}
+    size = "govuk-fieldset__legend--l" if single else "govuk-fieldset__legend--m"
+    params: dict[str, Any] = {"fieldset": {"legend": {"classes": size, "isPageHeading": single}}, **hint}
+    if question.inline:
+        params["classes"] = "govuk-radios--inline"
+    if question.type == "likert":
+        params["classes"] = "govuk-radios--small"
+    if question.type == "multiple_choice":
+        params["classes"] = "govuk-checkboxes--small"
+    return params

@@ -1,0 +1,361 @@
+"""Questionnaire definitions: YAML files shipped in ``definitions/``, validated on load.
+
+A definition is data a council can change. Loading one checks every question and fails with the
+file name, the question key and the reason, so a broken edit never reaches respondents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+
+QUESTION_TYPES = (
+    "single_choice",
+    "multiple_choice",
+    "likert",
+    "free_text",
+    "month",
+    "service_band",
+)
+KINDS = ("exit", "staff_survey", "focus_group")
+COMMENT_PURPOSES = ("reasons", "would_have_stayed", "worked_well", "improve", "inclusion", "other")
+SIMPLE_ROLES = (
+    "length_of_service",
+    "post_qualifying_experience",
+    "role",
+    "service_area",
+    "employment_type",
+    "leaving_reasons",
+    "destination",
+    "leaving_month",
+    "recommend",
+    "consider_returning",
+)
+EQUALITY_CHARACTERISTICS = (
+    "age",
+    "disability",
+    "sex",
+    "gender_identity",
+    "sexual_orientation",
+    "ethnicity",
+    "religion",
+    "marital_status",
+    "pregnancy_maternity",
+)
+SERVICE_BANDS = (
+    ("under_1", "Less than 1 year"),
+    ("1_to_2", "1 year to less than 2 years"),
+    ("2_to_5", "2 years to less than 5 years"),
+    ("5_to_10", "5 years to less than 10 years"),
+    ("10_plus", "10 years or more"),
+)
+LIKERT_SCALES: dict[str, tuple[tuple[str, str], ...]] = {
+    "quality": (
+        ("5", "Very good"),
+        ("4", "Good"),
+        ("3", "Neither good nor poor"),
+        ("2", "Poor"),
+        ("1", "Very poor"),
+    ),
+    "agreement": (
+        ("5", "Strongly agree"),
+        ("4", "Agree"),
+        ("3", "Neither agree nor disagree"),
+        ("2", "Disagree"),
+        ("1", "Strongly disagree"),
+    ),
+}
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+DEFAULT_TEXT_LIMIT = 3000
+
+
+class DefinitionError(ValueError):
+    """A questionnaire file that cannot be used, with where and why."""
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    type: str
+    text: str
+    hint: str = ""
+    required: bool = False
+    options: tuple[tuple[str, str], ...] = ()
+    max_length: int = DEFAULT_TEXT_LIMIT
+    role: str | None = None
+    scale: str | None = None
+    inline: bool = False
+
+    @property
+    def purpose(self) -> str | None:
+        """For a free-text question with a ``comment.<purpose>`` role, that purpose."""
+        if self.role and self.role.startswith("comment."):
+            return self.role.split(".", 1)[1]
+        return None
+
+    def choices(self, today: date | None = None) -> tuple[tuple[str, str], ...]:
+        """The (value, label) pairs offered, for every question type with fixed answers."""
+        if self.type == "service_band":
+            return SERVICE_BANDS
+        if self.type == "likert":
+            return LIKERT_SCALES[self.scale or "quality"]
+        if self.type == "month":
+            return month_choices(today or date.today())
+        return self.options
+
+    def label_for(self, value: str) -> str:
+        return dict(self.choices()).get(value, value)
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    intro: str = ""
+    # Optional pages (equality monitoring) come after check-your-answers and may be skipped whole.
+    after_check: bool = False
+
+
+@dataclass(frozen=True)
+class Definition:
+    slug: str
+    version: int
+    kind: str
+    title: str
+    pages: tuple[Page, ...]
+    requires_code: bool = False
+    description: str = ""
+    source: str = "<memory>"
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for page in self.pages for q in page.questions)
+
+    def question(self, key: str) -> Question:
+        for q in self.questions:
+            if q.key == key:
+                return q
+        raise KeyError(key)
+
+    def page(self, page_id: str) -> Page:
+        for p in self.pages:
+            if p.id == page_id:
+                return p
+        raise KeyError(page_id)
+
+    @property
+    def main_pages(self) -> tuple[Page, ...]:
+        return tuple(p for p in self.pages if not p.after_check)
+
+    @property
+    def after_check_pages(self) -> tuple[Page, ...]:
+        return tuple(p for p in self.pages if p.after_check)
+
+    def key_for_role(self, role: str) -> str | None:
+        for q in self.questions:
+            if q.role == role:
+                return q.key
+        return None
+
+
+def month_choices(today: date, back: int = 24, ahead: int = 3) -> tuple[tuple[str, str], ...]:
+    """Months from ``ahead`` months in the future back to ``back`` months ago, newest first."""
+    out = []
+    index = today.year * 12 + today.month - 1
+    for i in range(index + ahead, index - back - 1, -1):
+        year, month = divmod(i, 12)
+        d = date(year, month + 1, 1)
+        out.append((d.strftime("%Y-%m"), d.strftime("%B %Y")))
+    return tuple(out)
+
+
+def _valid_role(role: str, qtype: str, theme_ids: frozenset[str], options: tuple) -> str | None:
+    """Return the reason a report role does not fit the question, or None when it does."""
+    if role in SIMPLE_ROLES:
+        if role == "leaving_reasons":
+            if qtype != "multiple_choice":
+                return "role leaving_reasons needs a multiple_choice question"
+            unknown = [v for v, _ in options if v not in theme_ids and v != "other"]
+            if unknown:
+                return f"leaving_reasons options must be theme ids; unknown: {', '.join(unknown)}"
+        if role in ("length_of_service", "post_qualifying_experience") and qtype != "service_band":
+            return f"role {role} needs a service_band question"
+        if role == "leaving_month" and qtype != "month":
+            return "role leaving_month needs a month question"
+        return None
+    prefix, _, rest = role.partition(".")
+    if prefix == "rating" and rest and KEY_PATTERN.match(rest):
+        return None if qtype == "likert" else "a rating.<area> role needs a likert question"
+    if prefix == "comment":
+        if rest not in COMMENT_PURPOSES:
+            return f"comment purpose must be one of {', '.join(COMMENT_PURPOSES)}"
+        return None if qtype == "free_text" else "a comment.<purpose> role needs a free_text question"
+    if prefix == "equality":
+        if rest not in EQUALITY_CHARACTERISTICS:
+            return f"equality characteristic must be one of {', '.join(EQUALITY_CHARACTERISTICS)}"
+        return None
+    return f"unknown report role {role!r}"
+
+
+def parse_definition(data: Any, source: str, theme_ids: frozenset[str]) -> Definition:
+    """Validate a decoded YAML mapping and build a Definition, or raise DefinitionError."""
+
+    def fail(reason: str, key: str | None = None) -> DefinitionError:
+        where = f"{source}: question {key!r}: " if key else f"{source}: "
+        return DefinitionError(where + reason)
+
+    if not isinstance(data, dict):
+        raise fail("the file must hold a mapping with slug, version, kind, title and pages")
+    for name in ("slug", "version", "kind", "title", "pages"):
+        if name not in data:
+            raise fail(f"missing '{name}'")
+    if data["kind"] not in KINDS:
+        raise fail(f"kind must be one of {', '.join(KINDS)}, not {data['kind']!r}")
+    if not isinstance(data["version"], int) or data["version"] < 1:
+        raise fail("version must be a whole number from 1")
+    if not isinstance(data["pages"], list) or not data["pages"]:
+        raise fail("pages must be a non-empty list")
+
+    seen_keys: set[str] = set()
+    seen_roles: set[str] = set()
+    pages = []
+    for page_no, raw_page in enumerate(data["pages"], start=1):
+        if not isinstance(raw_page, dict) or "id" not in raw_page or "questions" not in raw_page:
+            raise fail(f"page {page_no} needs an id and a list of questions")
+        questions = []
+        for raw_q in raw_page["questions"] or []:
+            if not isinstance(raw_q, dict):
+                raise fail(f"page {raw_page['id']!r} has a question that is not a mapping")
+            key = raw_q.get("key")
+            if not isinstance(key, str) or not KEY_PATTERN.match(key):
+                raise fail(f"page {raw_page['id']!r}: question key {key!r} must be lower_snake_case")
+            if key in seen_keys:
+                raise fail("the key is used twice", key)
+            seen_keys.add(key)
+            qtype = raw_q.get("type")
+            if qtype not in QUESTION_TYPES:
+                raise fail(f"type must be one of {', '.join(QUESTION_TYPES)}, not {qtype!r}", key)
+            if not raw_q.get("text"):
+                raise fail("the question has no text", key)
+            options: tuple[tuple[str, str], ...] = ()
+            if qtype in ("single_choice", "multiple_choice"):
+                raw_opts = raw_q.get("options")
+                if not isinstance(raw_opts, list) or len(raw_opts) < 2:
+                    raise fail("a choice question needs at least two options", key)
+                opts = []
+                for opt in raw_opts:
+                    if not isinstance(opt, dict) or "value" not in opt or "label" not in opt:
+                        raise fail("each option needs a value and a label", key)
+                    opts.append((str(opt["value"]), str(opt["label"])))
+                values = [v for v, _ in opts]
+                if len(set(values)) != len(values):
+                    raise fail("two options share a value", key)
+                options = tuple(opts)
+            elif "options" in raw_q:
+                raise fail(f"a {qtype} question takes no options", key)
+            scale = raw_q.get("scale")
+            if qtype == "likert":
+                scale = scale or "quality"
+                if scale not in LIKERT_SCALES:
+                    raise fail(f"scale must be one of {', '.join(LIKERT_SCALES)}", key)
+            max_length = raw_q.get("max_length", DEFAULT_TEXT_LIMIT)
+            if qtype == "free_text" and (not isinstance(max_length, int) or not 1 <= max_length <= 20000):
+                raise fail("max_length must be a whole number from 1 to 20000", key)
+            role = raw_q.get("role")
+            if role is not None:
+                reason = _valid_role(str(role), qtype, theme_ids, options)
+                if reason:
+                    raise fail(reason, key)
+                if role in seen_roles and not str(role).startswith("comment."):
+                    raise fail(f"role {role} is already given to another question", key)
+                seen_roles.add(role)
+            questions.append(
+                Question(
+                    key=key,
+                    type=qtype,
+                    text=str(raw_q["text"]),
+                    hint=str(raw_q.get("hint", "")),
+                    required=bool(raw_q.get("required", False)),
+                    options=options,
+                    max_length=max_length,
+                    role=role,
+                    scale=scale,
+                    inline=bool(raw_q.get("inline", False)),
+                )
+            )
+        if not questions:
+            raise fail(f"page {raw_page['id']!r} has no questions")
+        pages.append(
+            Page(
+                id=str(raw_page["id"]),
+                title=str(raw_page.get("title", "")),
+                intro=str(raw_page.get("intro", "")),
+                questions=tuple(questions),
+                after_check=bool(raw_page.get("after_check", False)),
+            )
+        )
+    page_ids = [p.id for p in pages]
+    if len(set(page_ids)) != len(page_ids):
+        raise fail("two pages share an id")
+    return Definition(
+        slug=str(data["slug"]),
+        version=data["version"],
+        kind=data["kind"],
+        title=str(data["title"]),
+        description=str(data.get("description", "")),
+        requires_code=bool(data.get("requires_code", False)),
+        pages=tuple(pages),
+        source=source,
+        raw=data,
+    )
+
+
+def load_definition(path: Path, theme_ids: frozenset[str] | None = None) -> Definition:
+    """Read and validate one YAML definition file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DefinitionError(f"{path.name}: not valid YAML: {exc}") from exc
+    return parse_definition(data, path.name, theme_ids if theme_ids is not None else known_theme_ids())
+
+
+def shipped_definitions() -> list[Definition]:
+    """Every definition shipped with the package, validated."""
+    return [load_definition(p) for p in sorted(DEFINITIONS_DIR.glob("*.yaml"))]
+
+
+def known_theme_ids() -> frozenset[str]:
+    """Theme ids a structured reason may map to (the taxonomy's stable ids)."""
+    return frozenset(THEME_IDS)
+
+
+# The stable theme ids of the taxonomy (analysis/taxonomy.yaml holds their labels and seeds).
+THEME_IDS = (
+    "caseload",
+    "supervision",
+    "management",
+    "pay",
+    "career",
+    "training",
+    "restructure",
+    "valued",
+    "admin",
+    "environment",
+    "flexibility",
+    "wellbeing",
+    "team",
+    "job_security",
+    "location",
+    "personal",
+    "retirement",
+    "practice",
+)

@@ -1,0 +1,177 @@
+"""Database models.
+
+Privacy rules live in the shape of these tables (see docs/privacy.md):
+- respondent-facing rows (responses, comments, follow-up requests) have random UUID keys, and on
+  SQLite they are ``WITHOUT ROWID`` tables, so neither keys nor hidden row ids reveal the order in
+  which people submitted;
+- a response stores its period as a month (the first day of that month), never a timestamp;
+- invitation codes are stored hashed and carry no link to the response they unlocked;
+- follow-up requests share no key or time with any response.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+DEFAULT_ORGANISATION_SLUG = "default"
+# Respondent rows are kept without SQLite's hidden sequential rowid.
+NO_ROWID = {"sqlite_with_rowid": False}
+
+CHANNELS = ("online", "paper", "interview", "imported")
+INSTRUMENT_KINDS = ("exit", "staff_survey", "focus_group")
+
+
+def random_id() -> str:
+    """A random UUID4 string: carries no order and no time."""
+    return str(uuid.uuid4())
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Instrument(db.Model):
+    """One version of a questionnaire definition (exit, staff survey or focus-group prompts)."""
+
+    __tablename__ = "instrument"
+    __table_args__ = (UniqueConstraint("organisation_id", "slug", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    requires_code: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The version new respondents get; older versions stay for the responses that answered them.
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Survey window (staff surveys); open-ended when empty.
+    opens_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closes_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class Response(db.Model):
+    """One submitted questionnaire. Anonymous: no IP, user agent, time of day, session or code."""
+
+    __tablename__ = "response"
+    __table_args__ = NO_ROWID
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id"), index=True)
+    instrument_slug: Mapped[str] = mapped_column(String(64))
+    instrument_version: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16))
+    # First day of the month the response belongs to (month of leaving for exit questionnaires).
+    period: Mapped[date] = mapped_column(Date, index=True)
+    period_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Structured answers keyed by question key (free text lives in Comment rows).
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Copies of the answers reports and the HR queue filter on, by report role.
+    role: Mapped[str | None] = mapped_column(String(64), index=True)
+    service_area: Mapped[str | None] = mapped_column(String(64), index=True)
+    length_of_service: Mapped[str | None] = mapped_column(String(32), index=True)
+    employment_type: Mapped[str | None] = mapped_column(String(32))
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Imports only: a digest of the source row (never the source's own identifiers), for idempotence.
+    source_fingerprint: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+
+    instrument: Mapped[Instrument] = relationship()
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="Comment.question_key"
+    )
+
+
+class Comment(db.Model):
+    """One free-text answer (or focus-group remark), kept as typed for HR."""
+
+    __tablename__ = "comment"
+    __table_args__ = NO_ROWID
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    response_id: Mapped[str | None] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    question_key: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(32), index=True)
+    period: Mapped[date] = mapped_column(Date, index=True)
+    # Emptied by the retention purge; the row (and its themes) stay for trends.
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    response: Mapped[Response | None] = relationship(back_populates="comments")
+
+
+class InvitationCode(db.Model):
+    """A single-use code that unlocks an instrument. Stored hashed; never linked to a response."""
+
+    __tablename__ = "invitation_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    instrument_slug: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    batch: Mapped[str] = mapped_column(String(64))
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class FollowUpRequest(db.Model):
+    """A leaver's request to talk to someone. Named by nature; shares nothing with responses."""
+
+    __tablename__ = "follow_up_request"
+    __table_args__ = NO_ROWID
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    talk_to: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(300))
+    best_time: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    # A day is enough for HR to act on; responses carry only a month, so the two cannot be joined.
+    requested_on: Mapped[date] = mapped_column(Date)
+
+
+class DraftAnswers(db.Model):
+    """Answers in progress, kept apart from responses and deleted on submit or expiry."""
+
+    __tablename__ = "draft_answers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+def default_organisation() -> Organisation:
+    """The organisation every record belongs to in a single-council deployment."""
+    org = db.session.execute(
+        db.select(Organisation).filter_by(slug=DEFAULT_ORGANISATION_SLUG)
+    ).scalar_one_or_none()
+    if org is None:
+        raise RuntimeError("No default organisation: run 'flask --app wsgi db upgrade' first.")
+    return org

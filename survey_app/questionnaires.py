@@ -1,0 +1,72 @@
+"""Questionnaire versions in the database: shipped YAML definitions become Instrument rows."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .instruments import Definition, known_theme_ids, parse_definition, shipped_definitions
+from .models import Instrument, default_organisation
+
+
+def sync_shipped_instruments() -> list[Instrument]:
+    """Make sure every shipped definition has its row; the highest version of a slug is current."""
+    org = default_organisation()
+    rows = []
+    for definition in shipped_definitions():
+        row = db.session.execute(
+            db.select(Instrument).filter_by(organisation_id=org.id, slug=definition.slug, version=definition.version)
+        ).scalar_one_or_none()
+        if row is None:
+            row = Instrument(
+                organisation_id=org.id,
+                slug=definition.slug,
+                version=definition.version,
+                kind=definition.kind,
+                title=definition.title,
+                definition=definition.raw,
+                requires_code=definition.requires_code,
+            )
+            db.session.add(row)
+        rows.append(row)
+    db.session.flush()
+    for row in rows:
+        newest = max(r.version for r in rows if r.slug == row.slug)
+        others = db.session.execute(db.select(Instrument).filter_by(organisation_id=org.id, slug=row.slug)).scalars()
+        for other in others:
+            other.is_current = other.version == newest
+    try:
+        db.session.commit()
+    except IntegrityError:  # another process synced at the same moment
+        db.session.rollback()
+    return rows
+
+
+def current_instrument(slug: str) -> Instrument | None:
+    """The version of ``slug`` new respondents get, syncing shipped definitions on first use."""
+    query = db.select(Instrument).filter_by(slug=slug, is_current=True)
+    row = db.session.execute(query).scalar_one_or_none()
+    if row is None and slug in {d.slug for d in shipped_definitions()}:
+        sync_shipped_instruments()
+        row = db.session.execute(query).scalar_one_or_none()
+    return row
+
+
+def definition_of(instrument: Instrument) -> Definition:
+    """The validated definition an Instrument row holds (parsed once per row version)."""
+    return _parse(instrument.id, instrument.slug, instrument.version, _freeze(instrument.definition))
+
+
+def _freeze(value):  # hashable copy so the parse can be cached
+    import json
+
+    return json.dumps(value, sort_keys=True)
+
+
+@lru_cache(maxsize=64)
+def _parse(_id: int, slug: str, version: int, frozen: str) -> Definition:
+    import json
+
+    return parse_definition(json.loads(frozen), f"{slug} v{version}", known_theme_ids())

@@ -1,0 +1,328 @@
+"""Respondent pages. Anonymous: nothing here reads or stores who the person is."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from wtforms import RadioField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..codes import check_code, spend_code
+from ..extensions import db, limiter
+from ..forms import field_params, page_form_class
+from ..instruments import Definition, Page
+from ..models import FollowUpRequest, Instrument, default_organisation
+from ..questionnaires import current_instrument, definition_of, sync_shipped_instruments
+from ..submissions import AnswerError, clean_free_text, store_response
+from . import drafts
+
+bp = Blueprint("respond", __name__)
+
+RETENTION_MONTHS_DEFAULT = 36
+
+
+def _form_limit() -> str:
+    return current_app.config["RATELIMIT_FORM"]
+
+
+def _submit_limit() -> str:
+    return current_app.config["RATELIMIT_SUBMIT"]
+
+
+@bp.app_context_processor
+def _respondent_context() -> dict[str, Any]:
+    return {
+        "threshold": current_app.config["DISCLOSURE_THRESHOLD"],
+        "retention_months": current_app.config.get("RETENTION_MONTHS", RETENTION_MONTHS_DEFAULT),
+        "field_params": field_params,
+    }
+
+
+def _load(slug: str) -> tuple[Instrument, Definition]:
+    instrument = current_instrument(slug)
+    if instrument is None or instrument.kind == "focus_group":
+        abort(404)
+    return instrument, definition_of(instrument)
+
+
+def _closed_message(instrument: Instrument, today: date) -> str | None:
+    if instrument.opens_on and today < instrument.opens_on:
+        return f"It opens on {instrument.opens_on:%-d %B %Y}."
+    if instrument.closes_on and today > instrument.closes_on:
+        return f"It closed on {instrument.closes_on:%-d %B %Y}."
+    return None
+
+
+def _guard(instrument: Instrument, definition: Definition, need_code: bool = True):
+    """A response to send instead of the page (closed survey, missing code), or None."""
+    message = _closed_message(instrument, date.today())
+    if message:
+        return render_template("respond/closed.html", definition=definition, message=message), 403
+    if need_code and instrument.requires_code:
+        draft = drafts.get_draft(instrument)
+        if draft is None or not draft.code_hash:
+            return redirect(url_for("respond.code", slug=instrument.slug))
+    return None
+
+
+def _answers(instrument: Instrument) -> dict[str, Any]:
+    draft = drafts.get_draft(instrument)
+    return dict((draft.data or {}).get("answers", {})) if draft else {}
+
+
+@bp.route("/")
+def index():
+    sync_shipped_instruments()
+    rows = db.session.execute(
+        db.select(Instrument).filter(Instrument.is_current.is_(True), Instrument.kind != "focus_group")
+        .order_by(Instrument.kind, Instrument.title)
+    ).scalars()
+    today = date.today()
+    instruments = [row for row in rows if _closed_message(row, today) is None]
+    return render_template("respond/index.html", instruments=instruments)
+
+
+@bp.route("/privacy")
+def privacy():
+    hours = int(current_app.config["DRAFT_LIFETIME"].total_seconds() // 3600)
+    return render_template("respond/privacy.html", draft_hours=hours)
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("respond/accessibility.html")
+
+
+@bp.route("/<slug>/")
+def start(slug: str):
+    instrument, definition = _load(slug)
+    blocked = _guard(instrument, definition, need_code=False)
+    if blocked:
+        return blocked
+    first = definition.main_pages[0].id
+    start_url = (url_for("respond.code", slug=slug) if instrument.requires_code
+                 else url_for("respond.page", slug=slug, page_id=first))
+    minutes = max(5, round(len(definition.questions) * 0.5 / 5) * 5)
+    return render_template("respond/start.html", definition=definition, start_url=start_url, minutes=minutes)
+
+
+@bp.route("/<slug>/code", methods=["GET", "POST"])
+@limiter.limit(_form_limit, methods=["POST"])
+def code(slug: str):
+    instrument, definition = _load(slug)
+    if not instrument.requires_code:
+        return redirect(url_for("respond.page", slug=slug, page_id=definition.main_pages[0].id))
+    blocked = _guard(instrument, definition, need_code=False)
+    if blocked:
+        return blocked
+    error, value = None, ""
+    if request.method == "POST":
+        value = request.form.get("code", "")[:40]
+        digest, error = check_code(slug, value)
+        if digest:
+            draft = drafts.get_draft(instrument, create=True)
+            draft.code_hash = digest
+            db.session.commit()
+            return redirect(url_for("respond.page", slug=slug, page_id=definition.main_pages[0].id))
+    status = 400 if error else 200
+    return render_template("respond/code.html", slug=slug, error=error, value=value), status
+
+
+def _neighbours(definition: Definition, page: Page) -> tuple[str, str]:
+    """(back URL, next URL) for a page in the journey."""
+    slug = definition.slug
+    if page.after_check:
+        return url_for("respond.check", slug=slug), ""
+    pages = definition.main_pages
+    index = [p.id for p in pages].index(page.id)
+    if index == 0:
+        back = url_for("respond.start", slug=slug)
+    else:
+        back = url_for("respond.page", slug=slug, page_id=pages[index - 1].id)
+    forward = (url_for("respond.page", slug=slug, page_id=pages[index + 1].id) if index + 1 < len(pages)
+               else url_for("respond.check", slug=slug))
+    return back, forward
+
+
+def _form_data(page: Page, form: FlaskForm) -> dict[str, Any]:
+    out = {}
+    for q in page.questions:
+        value = form[q.key].data
+        if q.type == "multiple_choice":
+            out[q.key] = list(value or [])
+        else:
+            out[q.key] = value if value not in (None, "") else None
+    return out
+
+
+@bp.route("/<slug>/<page_id>", methods=["GET", "POST"])
+@limiter.limit(_form_limit, methods=["POST"])
+def page(slug: str, page_id: str):
+    instrument, definition = _load(slug)
+    try:
+        the_page = definition.page(page_id)
+    except KeyError:
+        abort(404)
+    blocked = _guard(instrument, definition)
+    if blocked:
+        return blocked
+    back, forward = _neighbours(definition, the_page)
+    changing = request.args.get("change") == "1"
+    if changing:
+        back = url_for("respond.check", slug=slug)
+    saved = _answers(instrument)
+    form_class = page_form_class(the_page, date.today())
+    if request.method == "POST":
+        form = form_class()
+        skipping = the_page.after_check and request.form.get("action") == "skip"
+        if skipping:
+            return _submit(instrument, definition, skip_after_check=True)
+        if form.validate():
+            draft = drafts.get_draft(instrument, create=True)
+            drafts.save_page(draft, _form_data(the_page, form))
+            if the_page.after_check:
+                return _submit(instrument, definition)
+            return redirect(url_for("respond.check", slug=slug) if changing else forward)
+        status = 400
+    else:
+        form = form_class(data={q.key: saved.get(q.key) for q in the_page.questions})
+        status = 200
+    steps = definition.main_pages
+    step = (f"page {[p.id for p in steps].index(page_id) + 1} of {len(steps)}"
+            if not the_page.after_check else "optional")
+    return render_template("respond/page.html", definition=definition, page=the_page, form=form,
+                           back_url=back, step=step), status
+
+
+def _summary_value(question, value) -> str:
+    if value in (None, "", []):
+        return "Not answered"
+    if isinstance(value, list):
+        return "; ".join(question.label_for(v) for v in value)
+    if question.type == "free_text":
+        return value
+    return question.label_for(str(value))
+
+
+def _missing_required(definition: Definition, answers: dict[str, Any]) -> list[dict[str, str]]:
+    errors = []
+    for page in definition.main_pages:
+        for q in page.questions:
+            if q.required and answers.get(q.key) in (None, "", []):
+                errors.append({"text": f"Answer ‘{q.text}’",
+                               "href": url_for("respond.page", slug=definition.slug, page_id=page.id, change=1)})
+    return errors
+
+
+@bp.route("/<slug>/check", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def check(slug: str):
+    instrument, definition = _load(slug)
+    blocked = _guard(instrument, definition)
+    if blocked:
+        return blocked
+    answers = _answers(instrument)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        errors = _missing_required(definition, answers)
+        if not errors:
+            if definition.after_check_pages:
+                return redirect(url_for("respond.page", slug=slug, page_id=definition.after_check_pages[0].id))
+            return _submit(instrument, definition)
+    sections = []
+    for page in definition.main_pages:
+        rows = []
+        for q in page.questions:
+            change = url_for("respond.page", slug=slug, page_id=page.id, change=1)
+            rows.append({
+                "key": {"text": q.text},
+                "value": {"text": _summary_value(q, answers.get(q.key))},
+                "actions": {"items": [{"href": change, "text": "Change", "visuallyHiddenText": q.text}]},
+            })
+        sections.append({"title": page.title, "rows": rows})
+    back = url_for("respond.page", slug=slug, page_id=definition.main_pages[-1].id)
+    return render_template("respond/check.html", sections=sections, errors=errors, back_url=back,
+                           has_more=bool(definition.after_check_pages)), (400 if errors else 200)
+
+
+def _submit(instrument: Instrument, definition: Definition, skip_after_check: bool = False):
+    """Store the draft as a Response in one transaction: code spent, draft deleted, or nothing."""
+    draft = drafts.get_draft(instrument)
+    if draft is None:
+        return redirect(url_for("respond.start", slug=instrument.slug))
+    answers = dict((draft.data or {}).get("answers", {}))
+    if skip_after_check:
+        for page in definition.after_check_pages:
+            for q in page.questions:
+                answers.pop(q.key, None)
+    missing = _missing_required(definition, answers)
+    if missing:
+        return redirect(url_for("respond.check", slug=instrument.slug))
+    try:
+        store_response(instrument, definition, answers, channel="online")
+        if draft.code_hash and not spend_code(draft.code_hash):
+            db.session.rollback()
+            drafts.forget(instrument.slug)
+            return render_template("respond/code.html", slug=instrument.slug,
+                                   error="This invitation code has already been used", value=""), 400
+        db.session.delete(draft)
+        db.session.commit()
+    except AnswerError:
+        db.session.rollback()
+        return redirect(url_for("respond.check", slug=instrument.slug))
+    drafts.forget(instrument.slug)
+    return redirect(url_for("respond.done", slug=instrument.slug))
+
+
+@bp.route("/<slug>/done")
+def done(slug: str):
+    instrument, definition = _load(slug)
+    return render_template("respond/done.html", kind=definition.kind)
+
+
+TALK_TO = [
+    ("hr", "Someone in HR"),
+    ("other_manager", "A manager who is not my line manager"),
+    ("senior_manager", "A senior manager"),
+]
+
+
+class FollowUpForm(FlaskForm):
+    talk_to = RadioField("Who would you like to talk to?", choices=TALK_TO, widget=GovRadioInput(),
+                         validators=[InputRequired(message="Select who you would like to talk to")])
+    name = StringField("Your name", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter your name"), Length(max=200, message="Your name must be 200 characters or fewer")])
+    contact = StringField("How should we contact you?", widget=GovTextInput(),
+                          validators=[InputRequired(message="Enter an email address or phone number"),
+                                      Length(max=300, message="Contact details must be 300 characters or fewer")])
+    best_time = StringField("When is a good time to contact you? (optional)", widget=GovTextInput(),
+                            validators=[Optional(), Length(max=300, message="This must be 300 characters or fewer")])
+
+
+@bp.route("/follow-up", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def follow_up():
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        db.session.add(
+            FollowUpRequest(
+                organisation_id=default_organisation().id,
+                talk_to=form.talk_to.data,
+                name=clean_free_text(form.name.data, 200),
+                contact=clean_free_text(form.contact.data, 300),
+                best_time=clean_free_text(form.best_time.data or "", 300) or None,
+                requested_on=date.today(),
+            )
+        )
+        db.session.commit()
+        return redirect(url_for("respond.follow_up_done"))
+    return render_template("respond/follow_up.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/follow-up/done")
+def follow_up_done():
+    return render_template("respond/follow_up_done.html")

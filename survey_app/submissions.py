@@ -1,0 +1,144 @@
+"""The single code path that turns answers into a stored Response and its Comments.
+
+Online forms, paper forms entered by HR, interview notes, imports and demo data all come through
+``store_response`` so that every record is cleaned, validated and shaped the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .extensions import db
+from .instruments import Definition
+from .models import CHANNELS, Comment, Instrument, Response, default_organisation
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_ROLE_COLUMNS = ("role", "service_area", "length_of_service", "employment_type")
+
+
+def clean_free_text(text: str, limit: int) -> str:
+    """Text as typed, made safe to store: NFC, no control characters, CRLF folded, bounded."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text).strip()
+    return text[:limit]
+
+
+class AnswerError(ValueError):
+    """Answers that do not fit the questionnaire; ``problems`` maps question keys to reasons."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+        self.problems = problems
+
+
+@dataclass
+class CleanAnswers:
+    structured: dict[str, Any]
+    comments: list[tuple[str, str, str]]  # (question key, purpose, text)
+
+
+def clean_answers(definition: Definition, raw: dict[str, Any], today: date | None = None,
+                  require: bool = True) -> CleanAnswers:
+    """Check every answer against its question; raise AnswerError listing every problem."""
+    problems: dict[str, str] = {}
+    structured: dict[str, Any] = {}
+    comments: list[tuple[str, str, str]] = []
+    unknown = sorted(set(raw) - {q.key for q in definition.questions})
+    for key in unknown:
+        problems[key] = "not a question in this questionnaire"
+    for q in definition.questions:
+        value = raw.get(q.key)
+        if value in (None, "", []):
+            if require and q.required:
+                problems[q.key] = "an answer is required"
+            continue
+        if q.type == "free_text":
+            if not isinstance(value, str):
+                problems[q.key] = "must be text"
+                continue
+            if len(value) > q.max_length:
+                problems[q.key] = f"longer than {q.max_length} characters"
+                continue
+            text = clean_free_text(value, q.max_length)
+            if text:
+                comments.append((q.key, q.purpose or "other", text))
+            continue
+        offered = {v for v, _ in q.choices(today)}
+        if q.type == "month":
+            # Any real month is accepted from HR and imports; the form offers a recent range.
+            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+                problems[q.key] = "must be a month as YYYY-MM"
+                continue
+            structured[q.key] = value
+            continue
+        if q.type == "multiple_choice":
+            values = value if isinstance(value, list) else [value]
+            bad = [v for v in values if v not in offered]
+            if bad:
+                problems[q.key] = f"not an offered answer: {', '.join(map(str, bad))}"
+                continue
+            structured[q.key] = [v for v, _ in q.choices() if v in set(values)]
+            continue
+        if value not in offered:
+            problems[q.key] = f"not an offered answer: {value}"
+            continue
+        structured[q.key] = int(value) if q.type == "likert" else value
+    if problems:
+        raise AnswerError(problems)
+    return CleanAnswers(structured, comments)
+
+
+def month_start(d: date) -> date:
+    return date(d.year, d.month, 1)
+
+
+def response_period(definition: Definition, answers: dict[str, Any], today: date) -> date:
+    """The month a response belongs to: the month of leaving when given, else this month."""
+    key = definition.key_for_role("leaving_month")
+    if key and answers.get(key):
+        year, month = answers[key].split("-")
+        return date(int(year), int(month), 1)
+    return month_start(today)
+
+
+def store_response(
+    instrument: Instrument,
+    definition: Definition,
+    raw_answers: dict[str, Any],
+    *,
+    channel: str = "online",
+    today: date | None = None,
+    period: date | None = None,
+    period_estimated: bool = False,
+    fingerprint: str | None = None,
+) -> Response:
+    """Validate and add one Response with its Comments to the session (the caller commits)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+    today = today or date.today()
+    clean = clean_answers(definition, raw_answers, today)
+    org_id = instrument.organisation_id or default_organisation().id
+    the_period = month_start(period) if period else response_period(definition, clean.structured, today)
+    by_role = {q.role: clean.structured.get(q.key) for q in definition.questions if q.role in _ROLE_COLUMNS}
+    response = Response(
+        organisation_id=org_id,
+        instrument_id=instrument.id,
+        instrument_slug=instrument.slug,
+        instrument_version=instrument.version,
+        channel=channel,
+        period=the_period,
+        period_estimated=period_estimated,
+        answers=clean.structured,
+        source_fingerprint=fingerprint,
+        **{col: by_role.get(col) for col in _ROLE_COLUMNS},
+    )
+    for key, purpose, text in clean.comments:
+        response.comments.append(
+            Comment(organisation_id=org_id, question_key=key, purpose=purpose, period=the_period, text=text)
+        )
+    db.session.add(response)
+    return response

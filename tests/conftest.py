@@ -1,0 +1,96 @@
+"""Fixtures shared by the app tests: the same suite runs on SQLite and on PostgreSQL.
+
+Each test session migrates a fresh database of each kind from empty with Alembic (so the
+migrations are exercised on both) and every test starts from empty tables. PostgreSQL tests skip
+with a message when no server answers, unless ``EXITVOICE_REQUIRE_POSTGRES=1`` (CI), where a
+missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+PG_ADMIN_URL = os.environ.get("EXITVOICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REQUIRE_PG = os.environ.get("EXITVOICE_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_database() -> Iterator[str]:
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            name = f"exitvoice_test_{uuid.uuid4().hex[:12]}"
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        message = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc.__class__.__name__}"
+        if REQUIRE_PG:
+            pytest.fail(message + " (EXITVOICE_REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A database migrated from empty to the newest revision."""
+    if request.param == "sqlite":
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "exitvoice.sqlite")
+        _migrate(url)
+        yield url
+    else:
+        for url in _postgres_database():
+            _migrate(url)
+            yield url
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    from survey_app import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        from survey_app.extensions import db
+
+        db.engine.dispose()
+
+
+KEEP_TABLES = {"alembic_version", "organisation"}
+
+
+@pytest.fixture
+def app(database_url):
+    from survey_app import create_app
+    from survey_app.extensions import db
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        # Empty every table except the default organisation, children first.
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in KEEP_TABLES:
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -1,0 +1,94 @@
+"""A leaver completes the exit questionnaire and it reaches HR's tables, and nowhere else."""
+
+from __future__ import annotations
+
+from survey_app.extensions import db
+from survey_app.models import Comment, DraftAnswers, Response
+
+from .support import EXIT_ANSWERS, Respondent, complete_exit_questionnaire, page_of
+
+
+def test_start_page_says_who_reads_the_answers(client):
+    page = page_of(client.get("/exit/"))
+    text = page.get_text(" ", strip=True)
+    assert "HR team only" in text
+    assert "never sent to your line manager" in text
+    assert "IP address" in text
+    assert page.select_one("a.govuk-button--start")["href"] == "/exit/your-job"
+
+
+def test_a_completed_questionnaire_is_one_response_with_its_comments(client, app):
+    response = complete_exit_questionnaire(client, equality={"eq_age": "25_34", "eq_sex": "prefer_not_to_say"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/exit/done")
+    done = page_of(client.get("/exit/done"))
+    assert done.select_one(".govuk-panel__title").get_text(strip=True) == "Your answers have been sent"
+
+    stored = db.session.execute(db.select(Response)).scalars().all()
+    assert len(stored) == 1
+    answers = stored[0].answers
+    assert answers["role"] == "social_worker"
+    assert answers["main_reasons"] == ["caseload", "supervision"]
+    assert answers["rating_caseload"] == 1
+    assert answers["eq_age"] == "25_34"
+    assert stored[0].length_of_service == "1_to_2"
+    comments = {c.question_key: c for c in db.session.execute(db.select(Comment)).scalars()}
+    assert set(comments) == {"reasons_text", "would_have_stayed", "worked_well"}
+    assert comments["reasons_text"].purpose == "reasons"
+    assert comments["reasons_text"].text == EXIT_ANSWERS["why-leaving"]["reasons_text"]
+    # The draft is gone once the answers are sent.
+    assert db.session.execute(db.select(DraftAnswers)).first() is None
+
+
+def test_skipping_equality_monitoring_stores_no_equality_answers(client):
+    complete_exit_questionnaire(client, equality=None)
+    stored = db.session.execute(db.select(Response)).scalar_one()
+    assert not any(key.startswith("eq_") for key in stored.answers)
+
+
+def test_nothing_is_stored_until_the_person_sends(client):
+    person = Respondent(client)
+    for page_id, data in list(EXIT_ANSWERS.items())[:3]:
+        person.post_page(page_id, data)
+    assert db.session.execute(db.select(Response)).first() is None
+    assert db.session.execute(db.select(Comment)).first() is None
+
+
+def test_check_answers_shows_answers_with_change_links(client):
+    person = Respondent(client)
+    person.post_page("your-job", EXIT_ANSWERS["your-job"])
+    page = page_of(person.get("check"))
+    rows = {row.select_one(".govuk-summary-list__key").get_text(strip=True):
+            row.select_one(".govuk-summary-list__value").get_text(strip=True)
+            for row in page.select(".govuk-summary-list__row")}
+    assert rows["What was your role when you left?"] == "Social worker"
+    assert rows["How long did you work for the council?"] == "Not answered"
+    change = page.select_one(".govuk-summary-list__actions a")
+    assert change["href"] == "/exit/your-job?change=1"
+    # Changing an answer returns to the check page.
+    response = person.post_page("your-job", {"role": "team_manager"}, query="?change=1")
+    assert response.headers["Location"].endswith("/exit/check")
+
+
+def test_sending_without_a_required_answer_is_refused_on_the_check_page(client):
+    person = Respondent(client)
+    person.post_page("your-job", {"role": "social_worker"})
+    response = person.post_check()
+    assert response.status_code == 400
+    summary = [a.get_text(strip=True) for a in page_of(response).select(".govuk-error-summary__list a")]
+    assert summary == ["Answer ‘How long did you work for the council?’"]
+    assert db.session.execute(db.select(Response)).first() is None
+
+
+def test_question_pages_have_a_back_link(client):
+    page = page_of(client.get("/exit/your-time-here"))
+    assert page.select_one("a.govuk-back-link")["href"] == "/exit/your-job"
+
+
+def test_a_follow_up_request_is_taken_after_sending(client):
+    complete_exit_questionnaire(client)
+    done = page_of(client.get("/exit/done"))
+    link = done.find("a", string="Ask for a follow-up conversation")
+    form_page = client.get(link["href"])
+    text = page_of(form_page).get_text(" ", strip=True)
+    assert "This part is not anonymous" in text
+    assert "stored separately" in text
