@@ -80,16 +80,21 @@ def page_form_class(page: Page, today: date | None = None) -> type[FlaskForm]:
 
 
 def field_params(question: Question, single: bool) -> dict[str, Any]:
-    """GOV.UK macro parameters for a question's field: legend or label, hint, character limit."""
-    hint = {"hint": {"text": question.hint}} if question.hint else {}
-    if question.type == "free_text":
+    """GOV.UK macro parameters for a question's field: legend or label, hint, character limit.
+
+    The question text is always given here: govuk-frontend-wtf only fills in the legend when no
+    fieldset parameters are passed, and only shows a hint from a non-empty field description.
+    """
+    label = _label(question)
+    params: dict[str, Any] = {"hint": {"text": question.hint} if question.hint else None}
+    if question.type in ("free_text", "month"):
         size = "govuk-label--l" if single else "govuk-label--m"
-        return {"label": {"classes": size, "isPageHeading": single}, "maxlength": question.max_length,
-                "rows": 6, **hint}
-    if question.type == "month":
-        return {"label": {"classes": "govuk-label--m"}, **hint}
+        params["label"] = {"text": label, "classes": size, "isPageHeading": single}
+        if question.type == "free_text":
+            params.update({"maxlength": question.max_length, "rows": 6})
+        return params
     size = "govuk-fieldset__legend--l" if single else "govuk-fieldset__legend--m"
-    params: dict[str, Any] = {"fieldset": {"legend": {"classes": size, "isPageHeading": single}}, **hint}
+    params["fieldset"] = {"legend": {"text": label, "classes": size, "isPageHeading": single}}
     if question.inline:
         params["classes"] = "govuk-radios--inline"
     if question.type == "likert":

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 PG_ADMIN_URL = os.environ.get("EXITVOICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -68,12 +69,25 @@ def _migrate(url: str) -> None:
 KEEP_TABLES = {"alembic_version", "organisation"}
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The ``app`` fixture keeps an app context open so tests can query the database; without this,
+    requests would share that context (and its ``g``, where the CSRF token is cached).
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     from survey_app import create_app
     from survey_app.extensions import db
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.rollback()

@@ -92,3 +92,16 @@ def test_a_follow_up_request_is_taken_after_sending(client):
     text = page_of(form_page).get_text(" ", strip=True)
     assert "This part is not anonymous" in text
     assert "stored separately" in text
+
+
+def test_every_question_is_labelled_by_its_own_text(client):
+    from survey_app.instruments import shipped_definitions
+
+    exit_q = next(d for d in shipped_definitions() if d.slug == "exit")
+    for page in exit_q.pages:
+        html = page_of(client.get(f"/exit/{page.id}"))
+        labels = [" ".join(el.get_text().split()) for el in html.select("legend, label.govuk-label")]
+        for question in page.questions:
+            expected = question.text if question.required else f"{question.text} (optional)"
+            assert " ".join(expected.split()) in labels, (page.id, question.key)
+        assert all(hint.get_text(strip=True) for hint in html.select(".govuk-hint")), "empty hint"

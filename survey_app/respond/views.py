@@ -295,7 +295,8 @@ class FollowUpForm(FlaskForm):
     talk_to = RadioField("Who would you like to talk to?", choices=TALK_TO, widget=GovRadioInput(),
                          validators=[InputRequired(message="Select who you would like to talk to")])
     name = StringField("Your name", widget=GovTextInput(),
-                       validators=[InputRequired(message="Enter your name"), Length(max=200, message="Your name must be 200 characters or fewer")])
+                       validators=[InputRequired(message="Enter your name"),
+                                   Length(max=200, message="Your name must be 200 characters or fewer")])
     contact = StringField("How should we contact you?", widget=GovTextInput(),
                           validators=[InputRequired(message="Enter an email address or phone number"),
                                       Length(max=300, message="Contact details must be 300 characters or fewer")])

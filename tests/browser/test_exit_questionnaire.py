@@ -1,0 +1,100 @@
+"""A leaver fills in the exit questionnaire in a real browser; every page passes axe (WCAG 2.2 AA)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.browser.axe import assert_no_axe_violations
+
+
+def test_a_leaver_completes_the_questionnaire_in_a_browser(live_app, live_server, browser_page):
+    page = browser_page
+    page.goto(live_server + "/")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Exit questionnaire").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Start now").click()
+
+    # Page 1: submitting empty shows the error summary, which must itself be accessible.
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Social worker", exact=True).check()
+    page.get_by_label("Permanent").check()
+    page.get_by_label("Child in need and child protection").check()
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("group", name="How long did you work for the council?").get_by_label(
+        "1 year to less than 2 years").check()
+    page.get_by_label("In which month is your last working day? (optional)").select_option(index=3)
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_label("Caseload or workload").check()
+    page.get_by_label("Supervision or support from my manager").check()
+    page.get_by_label("In your own words, why are you leaving? (optional)").fill(
+        "Thirty children on my caseload and supervision cancelled every month.")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_label("What, if anything, would have made you stay? (optional)").fill("A manageable caseload.")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("group", name="Your caseload being manageable").get_by_label("Very poor").check()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("group", name="Pay and reward").get_by_label("Neither good nor poor").check()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Social work for another council").check()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+
+    # Check your answers, with a change link that comes back here.
+    assert page.get_by_role("heading", name="Check your answers").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Change What are you going on to do?").click()
+    page.get_by_label("Agency social work").check()
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("heading", name="Check your answers").is_visible()
+    assert "Agency social work" in page.content()
+    page.get_by_role("button", name="Continue").click()
+
+    # Optional equality monitoring after check-your-answers.
+    assert_no_axe_violations(page)
+    page.get_by_role("group", name="What is your age? (optional)").get_by_label("35 to 44").check()
+    page.get_by_role("button", name="Send my answers").click()
+
+    assert page.get_by_role("heading", name="Your answers have been sent").is_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Ask for a follow-up conversation").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Send request").click()
+    assert_no_axe_violations(page)  # with errors shown
+
+    with live_app.app_context():
+        from survey_app.extensions import db
+        from survey_app.models import Comment, Response
+
+        [response] = db.session.execute(sa.select(Response)).scalars().all()
+        assert response.answers["destination"] == "agency_work"
+        assert response.answers["eq_age"] == "35_44"
+        texts = set(db.session.execute(sa.select(Comment.text)).scalars())
+        assert texts == {"Thirty children on my caseload and supervision cancelled every month.",
+                         "A manageable caseload."}
+        db.session.remove()
+
+
+def test_other_respondent_pages_are_accessible(live_server, browser_page):
+    page = browser_page
+    for path in ("/privacy", "/accessibility", "/exit/", "/staff-survey/", "/staff-survey/code", "/nowhere"):
+        page.goto(live_server + path)
+        assert_no_axe_violations(page)
+    page.goto(live_server + "/staff-survey/code")
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page)
