@@ -1,0 +1,40 @@
+"""analysis reads the database into the documented frames, without the app."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.loaders import COMMENT_COLUMNS, RESPONSE_COLUMNS, load_frames
+from survey_app.extensions import db
+
+from .support import complete_exit_questionnaire
+
+
+def test_a_submitted_questionnaire_becomes_one_row_with_report_columns(client):
+    complete_exit_questionnaire(client, equality={"eq_age": "25_34"})
+    frames = load_frames(db.engine)
+    assert list(frames.responses.columns[: len(RESPONSE_COLUMNS)]) == RESPONSE_COLUMNS
+    [row] = frames.responses.to_dict("records")
+    assert row["instrument_kind"] == "exit" and row["channel"] == "online"
+    assert row["role"] == "social_worker" and row["length_of_service"] == "1_to_2"
+    assert row["post_qualifying_experience"] == "2_to_5"
+    assert row["leaving_reasons"] == ["caseload", "supervision"]
+    assert row["rating.caseload"] == 1 and pd.isna(row["rating.training"])
+    assert row["equality.age"] == "25_34"
+    assert isinstance(row["period"], pd.Period) and row["period"].freqstr == "M"
+    assert list(frames.comments.columns) == COMMENT_COLUMNS
+    assert set(frames.comments["purpose"]) == {"reasons", "would_have_stayed", "worked_well"}
+    assert set(frames.comments["response_id"]) == {row["response_id"]}
+
+
+def test_the_analysis_package_never_imports_flask():
+    import subprocess
+    import sys
+
+    code = ("import sys, analysis.loaders, pkgutil, importlib, analysis\n"
+            "for m in pkgutil.walk_packages(analysis.__path__, 'analysis.'):\n"
+            "    if m.name.endswith('__main__'): continue\n"
+            "    importlib.import_module(m.name)\n"
+            "assert 'flask' not in sys.modules, 'analysis imported flask'\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
