@@ -26,7 +26,7 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install
-	$(BIN)/ruff check survey_app analysis tests bench wsgi.py
+	$(BIN)/ruff check $(wildcard survey_app analysis tests bench wsgi.py)
 
 test: install lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
