@@ -290,7 +290,7 @@ _KEEP_WORDS = frozenset(
 DOMAIN_STOP_WORDS = frozenset(
     """council authority local la really just lot lots thing things felt feel feeling im ive
     id dont didnt doesnt isnt wasnt werent wont wouldnt shouldnt couldnt arent havent hadnt
-    also got getting gets make makes making way ways want wanted""".split()
+    also got getting gets make makes making way ways want wanted did does doing""".split()
 )
 #: The stop list: scikit-learn's English list, less negations and a few meaningful words,
 #: plus the domain list. Words such as "job" and "time" stay: "job security", "time off".
@@ -415,6 +415,10 @@ class TextPreparer:
             cached = _STEM_EXCEPTIONS.get(british) or self._stemmer.stem(british)
             self._stems[word] = cached
         return cached
+
+    def words_for_stem(self, stem: str) -> list[str]:
+        """Words this preparer has seen that reduce to ``stem`` (to show stems as words)."""
+        return [word for word, s in self._stems.items() if s == stem]
 
     def phrase_tokens(self, phrase: str) -> list[str]:
         """Tokens of a seed phrase, prepared exactly as comments are (without scrubbing)."""
