@@ -65,6 +65,7 @@ class Seed:
 
     phrase: str
     weight: float
+    explicit: bool = False  # the weight was written in the file (else it follows the phrase length)
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,17 @@ class Taxonomy:
 
 
 def default_weight(phrase: str) -> float:
-    """Weight of a seed without an explicit one: phrases are stronger evidence than words."""
-    return 0.8 if len(phrase.split()) > 1 else 0.6
+    """Weight of a seed without an explicit one: phrases are stronger evidence than words.
+
+    The seed matcher recounts the words after stop words are removed ("time off" is one stem
+    if "off" is a stop word) with the same rule, ``default_weight_for(n)``.
+    """
+    return default_weight_for(len(phrase.split()))
+
+
+def default_weight_for(words: int) -> float:
+    """Default weight of a seed of ``words`` meaningful words."""
+    return 0.8 if words > 1 else 0.6
 
 
 def load_taxonomy(path: str | Path | None = None, *, require_core: bool = True) -> Taxonomy:
@@ -293,5 +303,5 @@ def _parse_seed(node: yaml.Node) -> tuple[Seed | None, str]:
                 return None, f"seed '{phrase}': weight must be a number"
             if not 0 < weight <= 1:
                 return None, f"seed '{phrase}': weight must be in (0, 1], not {weight}"
-        return Seed(phrase, weight), ""
+        return Seed(phrase, weight, explicit="weight" in fields), ""
     return None, "a seed must be a phrase or {phrase: ..., weight: ...}"

@@ -284,7 +284,7 @@ _SCOPE_BREAKS = frozenset("but however although though except".split())
 
 # Words from scikit-learn's list that carry meaning in exit comments.
 _KEEP_WORDS = frozenset(
-    "back call front full part system move less enough fire bill serious interest top".split()
+    "back call front full part system move less enough fire bill serious interest top off out up".split()
 ) | _NEGATIONS
 #: Words so common in exit comments about social work that they say nothing about a theme.
 DOMAIN_STOP_WORDS = frozenset(

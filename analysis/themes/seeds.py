@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from analysis.taxonomy import Taxonomy
+from analysis.taxonomy import Taxonomy, default_weight_for
 from analysis.text import NEGATION_PREFIX, PreparedText, TextPreparer
 from analysis.themes.base import ThemeScores
 
@@ -43,9 +43,10 @@ class SeedMatcher:
                 key = tuple(self.preparer.phrase_tokens(seed.phrase))
                 if not key:
                     continue  # a seed made only of stop words can never match
+                weight = seed.weight if seed.explicit else default_weight_for(len(key))
                 by_theme = self._index.setdefault(key, {})
-                phrase, weight = by_theme.get(col, (seed.phrase, 0.0))
-                by_theme[col] = (phrase, max(weight, seed.weight))
+                phrase, best = by_theme.get(col, (seed.phrase, 0.0))
+                by_theme[col] = (phrase, max(best, weight))
                 self._max_len = max(self._max_len, len(key))
 
     def fit(self, docs: Sequence[PreparedText] | None = None, labels: object = None,
@@ -78,7 +79,7 @@ class SeedMatcher:
         Matching is greedy from the left: at each position the longest seed wins and its
         words are consumed, so "signs of safety" is not also read as "signed" and "safety".
         """
-        plain = [t[len(NEGATION_PREFIX):] if t.startswith(NEGATION_PREFIX) else t for t in tokens]
+        plain = [t.removeprefix(NEGATION_PREFIX) for t in tokens]
         index = self._index
         found: dict[tuple[int, str], float] = {}
         start, n = 0, len(tokens)
