@@ -1,0 +1,55 @@
+"""Sentiment per comment with nltk's VADER, reading the lexicon shipped in ``vaderSentiment``.
+
+Nothing is downloaded: the lexicon file comes from the installed ``vaderSentiment`` package and
+is handed to nltk's analyser as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib.resources import files
+
+import numpy as np
+from nltk.sentiment.vader import SentimentIntensityAnalyzer, VaderConstants
+
+__all__ = ["VaderSentiment", "vader_lexicon_text"]
+
+
+def vader_lexicon_text() -> str:
+    """The VADER lexicon shipped inside the installed ``vaderSentiment`` package."""
+    return (files("vaderSentiment") / "vader_lexicon.txt").read_text(encoding="utf-8")
+
+
+class _Analyser(SentimentIntensityAnalyzer):
+    """nltk's analyser, given the lexicon as text.
+
+    nltk's own constructor only reads through ``nltk.data``, which refuses paths outside its
+    data folders; the scoring rules are unchanged.
+    """
+
+    def __init__(self, lexicon: str) -> None:  # noqa: D107 - replaces the loading step only
+        self.lexicon_file = lexicon
+        self.lexicon = self.make_lex_dict()
+        self.constants = VaderConstants()
+
+
+class VaderSentiment:
+    """Compound VADER score in [-1, 1] per comment (scikit-learn shaped; ``fit`` learns nothing)."""
+
+    def __init__(self) -> None:
+        self._analyser: _Analyser | None = None
+
+    def __getstate__(self) -> dict:
+        # The lexicon is rebuilt on demand rather than pickled with a fitted pipeline.
+        return {"_analyser": None}
+
+    def fit(self, texts: Iterable[str] | None = None, y: object = None) -> VaderSentiment:
+        """Nothing to learn."""
+        return self
+
+    def transform(self, texts: Iterable[str]) -> np.ndarray:
+        """Return a float array of compound scores, one per text (0.0 for empty text)."""
+        if self._analyser is None:
+            self._analyser = _Analyser(vader_lexicon_text())
+        score = self._analyser.polarity_scores
+        return np.array([score(t)["compound"] if t else 0.0 for t in texts], dtype=float)

@@ -1,0 +1,468 @@
+"""The theme pipeline: one orchestrator over injected, swappable steps.
+
+Steps (each scikit-learn shaped, see ``analysis.themes.base``):
+
+``preparer``      raw text -> scrubbed text and stems            (``TextPreparer``)
+``seed_matcher``  zero-shot scores from taxonomy seed phrases     (``SeedMatcher``)
+``classifier``    supervised model trained from HR codings        (``SupervisedThemeModel``)
+``emerging``      clusters of comments no theme explains          (``EmergingThemeFinder``)
+``sentiment``     compound sentiment per comment                  (``VaderSentiment``)
+
+Without codings the seeds decide. With codings, every theme that has enough coded examples is
+decided by the supervised model (which also sees the seed scores as features); the rest stay
+with the seeds. HR's own codings outrank both for the comments they cover.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from analysis.sentiment import VaderSentiment
+from analysis.taxonomy import Taxonomy, load_taxonomy
+from analysis.text import NEGATION_PREFIX, PreparedText, TextPreparer
+from analysis.themes.base import ThemeScores
+from analysis.themes.emerging import EmergingThemeFinder, EmergingThemes, carry_over_ids
+from analysis.themes.seeds import SeedMatcher
+from analysis.themes.supervised import SupervisedThemeModel
+
+__all__ = [
+    "ASSIGNMENT_COLUMNS",
+    "CodesError",
+    "ThemePipeline",
+    "ThemeRun",
+    "codes_from_assignments",
+    "read_codes",
+]
+
+#: Columns of the long assignments frame (``theme_assignments`` in docs/analysis-frames.md,
+#: plus ``terms``: the words or seed phrases that drove the assignment).
+ASSIGNMENT_COLUMNS = ["comment_id", "theme_id", "score", "source", "terms", "model_version"]
+PIPELINE_FORMAT = 1
+
+
+class CodesError(ValueError):
+    """Human codings that cannot be used; ``problems`` names each row and reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid codes:\n  " + "\n  ".join(problems[:20]))
+
+
+def read_codes(
+    codes: pd.DataFrame | Mapping[str, Sequence[str] | str],
+    taxonomy: Taxonomy,
+    *,
+    id_column: str = "id",
+    themes_column: str = "theme_ids",
+) -> dict[str, list[str]]:
+    """Human codings as comment id -> theme ids (an empty list means "no theme applies").
+
+    Accepts a mapping, or a frame with an id column (``id`` or ``comment_id``) and a
+    ``theme_ids`` column of ``;``-separated ids. Unknown theme ids raise ``CodesError``
+    naming the row (counting the header as row 1, as a spreadsheet does).
+    """
+    if isinstance(codes, pd.DataFrame):
+        if id_column not in codes.columns and "comment_id" in codes.columns:
+            id_column = "comment_id"
+        missing = [c for c in (id_column, themes_column) if c not in codes.columns]
+        if missing:
+            raise CodesError([f"codes need column(s) {', '.join(missing)}; found {', '.join(map(str, codes.columns))}"])
+        items = [(codes[id_column].iat[i], codes[themes_column].iat[i], i + 2) for i in range(len(codes))]
+    else:
+        items = [(k, v, None) for k, v in codes.items()]
+    known = set(taxonomy.ids)
+    out: dict[str, list[str]] = {}
+    problems = []
+    for comment_id, value, row in items:
+        where = f"row {row}" if row else f"comment {comment_id}"
+        if isinstance(value, str) or value is None or (isinstance(value, float) and np.isnan(value)):
+            ids = [t.strip() for t in str(value or "").split(";") if t.strip() and str(value) != "nan"]
+        else:
+            ids = [str(t).strip() for t in value]
+        unknown = [t for t in ids if t not in known]
+        if unknown:
+            problems.append(f"{where}, column {themes_column}: unknown theme id(s) {', '.join(unknown)}")
+            continue
+        out[str(comment_id)] = list(dict.fromkeys(ids))
+    if problems:
+        raise CodesError(problems)
+    return out
+
+
+def codes_from_assignments(assignments: pd.DataFrame) -> dict[str, list[str]]:
+    """HR codings from a ``theme_assignments`` frame.
+
+    A comment counts as coded once HR confirmed, added or rejected any theme on it; its themes
+    are those with source ``hr``. Emerging theme ids are left out (they are not taxonomy themes).
+    """
+    reviewed = assignments[assignments["source"].isin(["hr", "rejected"])]
+    out: dict[str, list[str]] = {str(c): [] for c in reviewed["comment_id"].unique()}
+    for comment_id, theme_id in reviewed.loc[reviewed["source"] == "hr", ["comment_id", "theme_id"]].itertuples(index=False):
+        if not str(theme_id).startswith("emerging:") and theme_id not in out[str(comment_id)]:
+            out[str(comment_id)].append(str(theme_id))
+    return out
+
+
+@dataclass
+class ThemeRun:
+    """Everything one run produces.
+
+    ``assignments``: long frame (``ASSIGNMENT_COLUMNS``), one row per comment and theme,
+    taxonomy themes in score order then the emerging theme. ``comments``: one row per input
+    comment with ``comment_id``, ``text`` (scrubbed), ``theme_ids`` and ``scores`` (lists in
+    score order), ``sources``, ``emerging_theme`` (id or ``None``) and ``sentiment``.
+    ``emerging``: the emerging themes. ``timings``: seconds per stage.
+    """
+
+    assignments: pd.DataFrame
+    comments: pd.DataFrame
+    emerging: EmergingThemes
+    model_version: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class ThemePipeline:
+    """Assign taxonomy themes, emerging themes and sentiment to comments.
+
+    Typical use from the app::
+
+        pipeline = ThemePipeline(load_taxonomy(), seed=0)
+        run = pipeline.run(comments["text"], ids=comments["comment_id"],
+                           codes=codes_from_assignments(theme_assignments),
+                           previous_emerging=last_run_emerging)
+        run.assignments      # -> store as theme_assignments
+        pipeline.save(path)  # later: ThemePipeline.load(path).assign(new_texts, ids=...)
+
+    ``n_jobs`` worker processes prepare text and score sentiment when a call has more than
+    ``parallel_threshold`` comments. ``progress``: show progress bars (default: only when
+    stderr is a terminal).
+    """
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy | None = None,
+        *,
+        preparer: TextPreparer | None = None,
+        seed_matcher: SeedMatcher | None = None,
+        classifier: SupervisedThemeModel | None = None,
+        emerging: EmergingThemeFinder | None = None,
+        sentiment: VaderSentiment | None = None,
+        seed: int = 0,
+        min_positives: int = 5,
+        n_jobs: int = 1,
+        parallel_threshold: int = 20_000,
+        progress: bool | None = None,
+    ) -> None:
+        self.taxonomy = taxonomy or load_taxonomy()
+        self.preparer = preparer or TextPreparer()
+        self.seed_matcher = seed_matcher or SeedMatcher(self.taxonomy, self.preparer)
+        self.classifier = classifier or SupervisedThemeModel(seed=seed, min_positives=min_positives)
+        self.emerging = emerging or EmergingThemeFinder(seed=seed)
+        self.sentiment_step = sentiment or VaderSentiment()
+        self.seed = seed
+        self.min_positives = min_positives
+        self.n_jobs = n_jobs
+        self.parallel_threshold = parallel_threshold
+        self.progress = progress
+        self.supervised_ = False
+        self.model_version_ = self._version(None)
+        self.emerging_themes_ = EmergingThemes.empty()
+
+    # -- public API -----------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Iterable[object],
+        ids: Iterable[object] | None = None,
+        codes: pd.DataFrame | Mapping[str, Sequence[str]] | None = None,
+        previous_emerging: EmergingThemes | None = None,
+    ) -> ThemePipeline:
+        """Learn from ``texts``: the supervised model from ``codes`` (if any) and the emerging
+        themes from the comments no taxonomy theme explains. Returns ``self``."""
+        self.run(texts, ids, codes=codes, previous_emerging=previous_emerging, sentiment=False)
+        return self
+
+    def run(
+        self,
+        texts: Iterable[object],
+        ids: Iterable[object] | None = None,
+        *,
+        codes: pd.DataFrame | Mapping[str, Sequence[str]] | None = None,
+        previous_emerging: EmergingThemes | None = None,
+        sentiment: bool = True,
+    ) -> ThemeRun:
+        """Fit on ``texts`` and assign them in one pass (text is prepared once).
+
+        ``ids``: comment ids (default ``0..n-1`` as strings). ``codes``: HR codings
+        (see ``read_codes``); coded comments train the model and keep HR's themes in the output
+        with source ``hr``. ``previous_emerging``: the emerging themes of an earlier run, whose
+        ids are carried over to the clusters that overlap them.
+        """
+        texts, ids = _texts_and_ids(texts, ids)
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+        docs = self._prepare(texts)
+        timings["prepare"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        coded = read_codes(codes, self.taxonomy) if codes is not None else {}
+        seeds = self.seed_matcher.transform(docs)
+        self._fit_classifier(docs, ids, coded, seeds)
+        scores, sources = self._combine(docs, seeds)
+        explained = scores.assigned.any(axis=1)
+        for i, comment_id in enumerate(ids):
+            if comment_id in coded:
+                explained[i] = bool(coded[comment_id]) or explained[i]
+        unexplained = np.flatnonzero(~explained)
+        self.emerging.fit([docs[i] for i in unexplained], [ids[i] for i in unexplained])
+        found = self._readable_emerging(self.emerging.themes_)
+        if previous_emerging is not None:
+            found = carry_over_ids(previous_emerging, found)
+        self.emerging_themes_ = found
+        timings["fit"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        emerging_ids: list[str | None] = [None] * len(docs)
+        position = {comment_id: i for i, comment_id in enumerate(ids)}
+        for comment_id, theme_id in found.members.items():
+            emerging_ids[position[comment_id]] = theme_id
+        assignments, comments = self._frames(docs, ids, scores, sources, emerging_ids, coded)
+        timings["assign"] = time.perf_counter() - clock
+        if sentiment:
+            clock = time.perf_counter()
+            comments["sentiment"] = self._sentiment([d.text for d in docs])
+            timings["sentiment"] = time.perf_counter() - clock
+        return ThemeRun(assignments, comments, found, self.model_version_, timings)
+
+    def assign(
+        self,
+        texts: Iterable[object],
+        ids: Iterable[object] | None = None,
+        *,
+        codes: pd.DataFrame | Mapping[str, Sequence[str]] | None = None,
+    ) -> pd.DataFrame:
+        """Themes of new comments with the fitted model: a long frame (``ASSIGNMENT_COLUMNS``).
+
+        Each comment gets its taxonomy themes in score order and, if it has none, its nearest
+        emerging theme. ``codes`` (HR codings) replace the model's themes for the comments
+        they cover.
+        """
+        return self.assign_comments(texts, ids, codes=codes, sentiment=False)[0]
+
+    def assign_comments(
+        self,
+        texts: Iterable[object],
+        ids: Iterable[object] | None = None,
+        *,
+        codes: pd.DataFrame | Mapping[str, Sequence[str]] | None = None,
+        sentiment: bool = True,
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Like ``assign`` but also returns the per-comment frame (see ``ThemeRun.comments``)."""
+        texts, ids = _texts_and_ids(texts, ids)
+        coded = read_codes(codes, self.taxonomy) if codes is not None else {}
+        docs = self._prepare(texts)
+        scores, sources = self._combine(docs, self.seed_matcher.transform(docs))
+        nearest = self.emerging.theme_ids(docs)
+        emerging_ids = [
+            None if scores.assigned[i].any() or coded.get(ids[i]) else nearest[i] for i in range(len(docs))
+        ]
+        assignments, comments = self._frames(docs, ids, scores, sources, emerging_ids, coded)
+        if sentiment:
+            comments["sentiment"] = self._sentiment([d.text for d in docs])
+        return assignments, comments
+
+    def sentiment(self, texts: Iterable[object]) -> np.ndarray:
+        """Compound VADER sentiment in [-1, 1] of each (scrubbed) text."""
+        return self._sentiment([self.preparer.scrubber.scrub(t) for t in texts])
+
+    @property
+    def emerging_themes(self) -> EmergingThemes:
+        """Emerging themes found by the last ``fit``/``run``."""
+        return self.emerging_themes_
+
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted pipeline to ``path`` (joblib). Load it with ``ThemePipeline.load``."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump({"format": PIPELINE_FORMAT, "pipeline": self}, path, compress=3)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> ThemePipeline:
+        """Read a pipeline written by ``save``. Only load files you wrote: joblib runs code."""
+        payload = joblib.load(Path(path))
+        if not isinstance(payload, dict) or payload.get("format") != PIPELINE_FORMAT:
+            raise ValueError(f"{path}: not a saved theme pipeline (format {PIPELINE_FORMAT})")
+        return payload["pipeline"]
+
+    # -- steps ----------------------------------------------------------------------------
+    def _fit_classifier(self, docs, ids, coded, seeds: ThemeScores) -> None:
+        rows = [i for i, comment_id in enumerate(ids) if comment_id in coded]
+        self.supervised_ = False
+        if rows:
+            labels = np.zeros((len(rows), len(self.taxonomy.ids)), dtype=bool)
+            column = {t: j for j, t in enumerate(self.taxonomy.ids)}
+            for r, i in enumerate(rows):
+                for theme_id in coded[ids[i]]:
+                    labels[r, column[theme_id]] = True
+            trainable = (labels.sum(axis=0) >= self.min_positives) & (
+                (len(rows) - labels.sum(axis=0)) >= self.min_positives
+            )
+            if trainable.any():
+                self.classifier.fit([docs[i] for i in rows], labels, self.taxonomy.ids, extra=seeds.scores[rows])
+                self.supervised_ = bool(self.classifier.theme_ids_)
+        self.codes_fingerprint_ = _fingerprint_codes(coded, docs, ids) if self.supervised_ else None
+        self.model_version_ = self._version(self.codes_fingerprint_)
+
+    def _combine(self, docs: Sequence[PreparedText], seeds: ThemeScores) -> tuple[ThemeScores, list[str]]:
+        """Seed scores, with the columns the supervised model learnt replaced by its scores."""
+        scores = ThemeScores(
+            list(seeds.theme_ids), seeds.scores.copy(), seeds.assigned.copy(), [dict(t) for t in seeds.terms]
+        )
+        sources = ["seed"] * len(seeds.theme_ids)
+        if not self.supervised_:
+            return scores, sources
+        model = self.classifier.transform(docs, extra=seeds.scores)
+        column = {t: j for j, t in enumerate(seeds.theme_ids)}
+        for j, theme_id in enumerate(model.theme_ids):
+            c = column[theme_id]
+            scores.scores[:, c] = model.scores[:, j]
+            scores.assigned[:, c] = model.assigned[:, j]
+            sources[c] = "model"
+            for i, doc_terms in enumerate(scores.terms):
+                doc_terms.pop(c, None)
+                if j in model.terms[i]:
+                    doc_terms[c] = [self._readable(t) for t in model.terms[i][j]]
+        return scores, sources
+
+    def _frames(self, docs, ids, scores: ThemeScores, sources, emerging_ids, coded) -> tuple[pd.DataFrame, pd.DataFrame]:
+        theme_ids = scores.theme_ids
+        labels = {row.theme_id: row.terms for row in self.emerging_themes_.themes.itertuples()}
+        rows: list[tuple] = []
+        per_comment = []
+        version = self.model_version_
+        for i, comment_id in enumerate(ids):
+            if comment_id in coded:
+                chosen = [(t, 1.0, "hr", "") for t in coded[comment_id]]
+            else:
+                cols = np.flatnonzero(scores.assigned[i])
+                cols = cols[np.argsort(-scores.scores[i, cols], kind="stable")]
+                chosen = [
+                    (theme_ids[c], round(float(scores.scores[i, c]), 4), sources[c], "; ".join(scores.terms[i].get(c, [])))
+                    for c in cols
+                ]
+            for theme_id, score, source, terms in chosen:
+                rows.append((comment_id, theme_id, score, source, terms, version))
+            emerging = emerging_ids[i]
+            if emerging is not None:
+                rows.append((comment_id, emerging, 1.0, "model", "; ".join(labels.get(emerging, [])[:3]), version))
+            per_comment.append(
+                (
+                    comment_id,
+                    docs[i].text,
+                    [c[0] for c in chosen],
+                    [c[1] for c in chosen],
+                    [c[2] for c in chosen],
+                    emerging,
+                )
+            )
+        assignments = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+        comments = pd.DataFrame(
+            per_comment, columns=["comment_id", "text", "theme_ids", "scores", "sources", "emerging_theme"]
+        )
+        return assignments, comments
+
+    # -- helpers --------------------------------------------------------------------------
+    def _version(self, codes_fingerprint: str | None) -> str:
+        trained = f"model.{codes_fingerprint}" if codes_fingerprint else "seeds"
+        return f"themes-{PIPELINE_FORMAT}+tax{self.taxonomy.version}.{self.taxonomy.fingerprint[:8]}+{trained}+s{self.seed}"
+
+    def _show_progress(self) -> bool:
+        return sys.stderr.isatty() if self.progress is None else bool(self.progress)
+
+    def _chunks(self, items: list, size: int, desc: str):
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        return tqdm(chunks, desc=desc, unit="chunk", disable=not self._show_progress(), file=sys.stderr)
+
+    def _prepare(self, texts: list[object]) -> list[PreparedText]:
+        if len(texts) <= self.parallel_threshold or self.n_jobs == 1:
+            if len(texts) <= self.parallel_threshold:
+                return self.preparer.transform(texts)
+            out: list[PreparedText] = []
+            for chunk in self._chunks(texts, 10_000, "preparing text"):
+                out.extend(self.preparer.transform(chunk))
+            return out
+        parts = joblib.Parallel(n_jobs=self.n_jobs, return_as="generator")(
+            joblib.delayed(self.preparer.transform)(chunk)
+            for chunk in [texts[i:i + 20_000] for i in range(0, len(texts), 20_000)]
+        )
+        out = []
+        for part in tqdm(parts, total=-(-len(texts) // 20_000), desc="preparing text", unit="chunk",
+                         disable=not self._show_progress(), file=sys.stderr):
+            out.extend(part)
+        return out
+
+    def _sentiment(self, texts: list[str]) -> np.ndarray:
+        if len(texts) <= self.parallel_threshold or self.n_jobs == 1:
+            if len(texts) <= self.parallel_threshold:
+                return self.sentiment_step.transform(texts)
+            return np.concatenate(
+                [self.sentiment_step.transform(c) for c in self._chunks(texts, 10_000, "sentiment")]
+            )
+        size = 20_000
+        parts = joblib.Parallel(n_jobs=self.n_jobs, return_as="generator")(
+            joblib.delayed(self.sentiment_step.transform)(texts[i:i + size]) for i in range(0, len(texts), size)
+        )
+        return np.concatenate(
+            list(tqdm(parts, total=-(-len(texts) // size), desc="sentiment", unit="chunk",
+                      disable=not self._show_progress(), file=sys.stderr))
+        )
+
+    def _readable_emerging(self, found: EmergingThemes) -> EmergingThemes:
+        """Emerging themes with their terms and label written as words rather than stems."""
+        if found.themes.empty:
+            return found
+        themes = found.themes.copy()
+        themes["terms"] = [list(dict.fromkeys(self._readable(t) for t in terms)) for terms in themes["terms"]]
+        themes["label"] = [" / ".join(terms[:3]) for terms in themes["terms"]]
+        return EmergingThemes(themes, found.members, found.centroids, found.vocabulary)
+
+    def _readable(self, term: str) -> str:
+        """A stemmed feature ("not_supervis manag") in words a person reads ("not supervision manager")."""
+        return " ".join(self._surface_word(t) for t in term.split())
+
+    def _surface_word(self, stem: str) -> str:
+        negated = stem.startswith(NEGATION_PREFIX)
+        bare = stem[len(NEGATION_PREFIX):] if negated else stem
+        words = self.preparer.words_for_stem(bare)
+        word = min(words, key=lambda w: (len(w), w)) if words else bare
+        return f"not {word}" if negated else word
+
+
+def _texts_and_ids(texts: Iterable[object], ids: Iterable[object] | None) -> tuple[list[object], list[str]]:
+    texts = list(texts)
+    ids_list = [str(i) for i in ids] if ids is not None else [str(i) for i in range(len(texts))]
+    if len(ids_list) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(ids_list)} ids")
+    if len(set(ids_list)) != len(ids_list):
+        dup = pd.Series(ids_list)[pd.Series(ids_list).duplicated()].iloc[0]
+        raise ValueError(f"comment ids must be unique; '{dup}' appears more than once")
+    return texts, ids_list
+
+
+def _fingerprint_codes(coded: Mapping[str, Sequence[str]], docs, ids) -> str:
+    digest = hashlib.sha256()
+    for i, comment_id in enumerate(ids):
+        if comment_id in coded:
+            digest.update(docs[i].text.encode("utf-8"))
+            digest.update(("|" + ";".join(sorted(coded[comment_id])) + "\n").encode("utf-8"))
+    return digest.hexdigest()[:8]
