@@ -20,8 +20,10 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -165,6 +167,82 @@ class DraftAnswers(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+THEME_SOURCES = ("seed", "model", "hr", "rejected")
+
+
+class ThemeAssignment(db.Model):
+    """A theme given to a comment: by the seeds, the trained model, or HR (who can also reject one).
+
+    HR's rows (``hr`` and ``rejected``) are kept across runs and train the next model; the
+    machine's rows are replaced by each run.
+    """
+
+    __tablename__ = "theme_assignment"
+    __table_args__ = (UniqueConstraint("comment_id", "theme_id"), NO_ROWID)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    comment_id: Mapped[str] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[str] = mapped_column(String(80), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(16))
+    # The words or seed phrases that drove the assignment, so HR can see why.
+    terms: Mapped[str] = mapped_column(Text, default="")
+    model_version: Mapped[str] = mapped_column(String(120))
+
+    comment: Mapped[Comment] = relationship()
+
+
+class ThemeRunRecord(db.Model):
+    """One run of the theme pipeline: what it covered, and the state later runs build on."""
+
+    __tablename__ = "theme_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    model_version: Mapped[str] = mapped_column(String(120))
+    ran_at: Mapped[datetime] = mapped_column(DateTime)
+    comments: Mapped[int] = mapped_column(Integer)
+    themed: Mapped[int] = mapped_column(Integer)
+    coded: Mapped[int] = mapped_column(Integer)
+    emerging: Mapped[int] = mapped_column(Integer)
+    # The emerging clusters (centroids and vocabulary), so the next run keeps their ids stable.
+    emerging_state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class EmergingTheme(db.Model):
+    """A cluster of comments no taxonomy theme explains, for HR to merge, promote or dismiss."""
+
+    __tablename__ = "emerging_theme"
+    __table_args__ = (UniqueConstraint("organisation_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    theme_id: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str] = mapped_column(String(300))
+    terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    # open | merged | promoted | dismissed
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    # For merged or promoted clusters: the taxonomy theme they became part of.
+    became: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    last_seen_run_id: Mapped[int | None] = mapped_column(ForeignKey("theme_run.id"), nullable=True)
+
+
+class CustomTheme(db.Model):
+    """A theme HR added to the taxonomy by promoting an emerging theme."""
+
+    __tablename__ = "custom_theme"
+    __table_args__ = (UniqueConstraint("organisation_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    theme_id: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    seed_phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 def default_organisation() -> Organisation:

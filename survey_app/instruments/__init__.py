@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -333,29 +334,9 @@ def shipped_definitions() -> list[Definition]:
     return [load_definition(p) for p in sorted(DEFINITIONS_DIR.glob("*.yaml"))]
 
 
+@lru_cache(maxsize=1)
 def known_theme_ids() -> frozenset[str]:
-    """Theme ids a structured reason may map to (the taxonomy's stable ids)."""
-    return frozenset(THEME_IDS)
+    """Theme ids a structured reason may map to: the stable ids of ``analysis/taxonomy.yaml``."""
+    from analysis.taxonomy import load_taxonomy
 
-
-# The stable theme ids of the taxonomy (analysis/taxonomy.yaml holds their labels and seeds).
-THEME_IDS = (
-    "caseload",
-    "supervision",
-    "management",
-    "pay",
-    "career",
-    "training",
-    "restructure",
-    "valued",
-    "admin",
-    "environment",
-    "flexibility",
-    "wellbeing",
-    "team",
-    "job_security",
-    "location",
-    "personal",
-    "retirement",
-    "practice",
-)
+    return frozenset(load_taxonomy().ids)

@@ -1,0 +1,1 @@
+"""Themes in the app: run the analysis pipeline over stored comments and keep HR's corrections."""

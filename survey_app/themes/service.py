@@ -1,0 +1,214 @@
+"""Run the theme pipeline on the database, and record HR's codings.
+
+The machine's assignments are replaced by each run; HR's (``hr`` confirmed or added,
+``rejected``) are kept, outrank the model for the comments they cover, and train the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import joblib
+import pandas as pd
+import sqlalchemy as sa
+
+from analysis.loaders import load_frames
+from analysis.taxonomy import Seed, Taxonomy, Theme, default_weight, load_taxonomy
+from analysis.themes.emerging import EmergingThemes
+from analysis.themes.pipeline import ThemePipeline, codes_from_assignments
+
+from ..extensions import db
+from ..models import (
+    Comment,
+    CustomTheme,
+    EmergingTheme,
+    ThemeAssignment,
+    ThemeRunRecord,
+    default_organisation,
+    random_id,
+)
+
+HR_SOURCES = ("hr", "rejected")
+SEED = 0
+
+
+def organisation_taxonomy(organisation_id: int) -> Taxonomy:
+    """The shipped taxonomy plus the themes HR promoted from emerging themes."""
+    base = load_taxonomy()
+    custom = db.session.execute(
+        sa.select(CustomTheme).filter_by(organisation_id=organisation_id).order_by(CustomTheme.theme_id)
+    ).scalars().all()
+    if not custom:
+        return base
+    extra = tuple(
+        Theme(id=c.theme_id, label=c.label, description=c.description, lga_standard=None,
+              seeds=tuple(Seed(p, default_weight(p)) for p in c.seed_phrases))
+        for c in custom
+    )
+    digest = hashlib.sha256(
+        (base.fingerprint + "".join(f"{t.id}:{[s.phrase for s in t.seeds]}" for t in extra)).encode()
+    ).hexdigest()
+    return Taxonomy(version=base.version, themes=base.themes + extra, fingerprint=digest, source=base.source)
+
+
+def theme_labels(organisation_id: int) -> dict[str, str]:
+    """Theme id -> label for every taxonomy theme and emerging theme of the organisation."""
+    labels = {t.id: t.label for t in organisation_taxonomy(organisation_id).themes}
+    for row in db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id)).scalars():
+        labels.setdefault(row.theme_id, f"Emerging: {row.label}")
+    return labels
+
+
+def assignments_frame(organisation_id: int) -> pd.DataFrame:
+    rows = db.session.execute(
+        sa.select(ThemeAssignment.comment_id, ThemeAssignment.theme_id, ThemeAssignment.score,
+                  ThemeAssignment.source, ThemeAssignment.model_version)
+        .where(ThemeAssignment.organisation_id == organisation_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["comment_id", "theme_id", "score", "source", "model_version"])
+
+
+def _dump(emerging: EmergingThemes) -> bytes:
+    buffer = io.BytesIO()
+    joblib.dump(emerging, buffer, compress=3)
+    return buffer.getvalue()
+
+
+def _previous_emerging(organisation_id: int) -> EmergingThemes | None:
+    state = db.session.execute(
+        sa.select(ThemeRunRecord.emerging_state).where(ThemeRunRecord.organisation_id == organisation_id)
+        .order_by(ThemeRunRecord.id.desc()).limit(1)
+    ).scalar()
+    # Only our own database's bytes are ever loaded here.
+    return joblib.load(io.BytesIO(state)) if state else None
+
+
+@dataclass
+class RunSummary:
+    comments: int
+    themed: int
+    coded: int
+    emerging: int
+    model_version: str
+
+
+def run_themes(progress: bool | None = None) -> RunSummary:
+    """Assign themes to every comment that still has its text, and store the result."""
+    org = default_organisation()
+    frames = load_frames(db.engine, organisation_id=org.id)
+    comments = frames.comments[frames.comments["text"].notna() & (frames.comments["text"] != "")]
+    # Keys are random, so order by content: the same comments always cluster the same way.
+    comments = comments.sort_values(["text", "comment_id"], kind="stable")
+    existing = assignments_frame(org.id)
+    codes = codes_from_assignments(existing) if len(existing) else {}
+    taxonomy = organisation_taxonomy(org.id)
+    pipeline = ThemePipeline(taxonomy, seed=SEED, progress=progress)
+    run = pipeline.run(comments["text"].tolist(), ids=comments["comment_id"].tolist(), codes=codes or None,
+                       previous_emerging=_previous_emerging(org.id))
+
+    record = ThemeRunRecord(organisation_id=org.id, model_version=run.model_version,
+                            ran_at=datetime.now(UTC).replace(tzinfo=None), comments=len(comments),
+                            themed=int(sum(bool(t) for t in run.comments["theme_ids"])), coded=len(codes),
+                            emerging=len(run.emerging.themes), emerging_state=_dump(run.emerging))
+    db.session.add(record)
+    db.session.flush()
+
+    # Replace the machine's rows for the comments re-assigned; keep HR's, and everything on
+    # comments whose text was purged (their themes stay for trends).
+    ids = comments["comment_id"].tolist()
+    for start in range(0, len(ids), 500):
+        db.session.execute(sa.delete(ThemeAssignment).where(
+            ThemeAssignment.comment_id.in_(ids[start:start + 500]), ThemeAssignment.source.notin_(HR_SOURCES)))
+    machine = run.assignments[~run.assignments["source"].isin(HR_SOURCES)]
+    rows = [
+        {"id": random_id(), "organisation_id": org.id, "comment_id": r.comment_id, "theme_id": r.theme_id,
+         "score": float(r.score), "source": r.source if r.source in ("seed", "model") else "model",
+         "terms": r.terms or "", "model_version": r.model_version}
+        for r in machine.itertuples(index=False)
+    ]
+    if rows:
+        db.session.execute(sa.insert(ThemeAssignment), rows)
+
+    known = {row.theme_id: row for row in db.session.execute(
+        sa.select(EmergingTheme).filter_by(organisation_id=org.id)).scalars()}
+    for theme in run.emerging.themes.itertuples(index=False):
+        row = known.get(theme.theme_id)
+        if row is None:
+            row = EmergingTheme(organisation_id=org.id, theme_id=theme.theme_id, status="open")
+            db.session.add(row)
+        row.label = str(theme.label)[:300]
+        row.terms = [str(t) for t in theme.terms]
+        row.size = int(theme.size)
+        row.last_seen_run_id = record.id
+    db.session.commit()
+    return RunSummary(record.comments, record.themed, record.coded, record.emerging, record.model_version)
+
+
+def record_hr_coding(comment: Comment, chosen: list[str]) -> None:
+    """HR's full set of themes for a comment: chosen ones become ``hr``; machine ones left out
+    become ``rejected``. The caller commits (and audits)."""
+    org_id = comment.organisation_id
+    known = set(organisation_taxonomy(org_id).ids)
+    unknown = [t for t in chosen if t not in known]
+    if unknown:
+        raise ValueError(f"unknown theme(s): {', '.join(unknown)}")
+    rows = {a.theme_id: a for a in db.session.execute(
+        sa.select(ThemeAssignment).filter_by(comment_id=comment.id)).scalars()}
+    for theme_id, row in rows.items():
+        if theme_id.startswith("emerging:"):
+            continue
+        if theme_id not in chosen:
+            row.source, row.score, row.model_version = "rejected", 0.0, "hr"
+    for theme_id in chosen:
+        row = rows.get(theme_id)
+        if row is None:
+            db.session.add(ThemeAssignment(organisation_id=org_id, comment_id=comment.id, theme_id=theme_id,
+                                           score=1.0, source="hr", terms="", model_version="hr"))
+        else:
+            row.source, row.score, row.model_version = "hr", 1.0, "hr"
+
+
+def merge_emerging(organisation_id: int, emerging_id: str, into: str) -> int:
+    """Code every comment of an emerging theme with taxonomy theme ``into``; returns how many."""
+    if into not in set(organisation_taxonomy(organisation_id).ids):
+        raise ValueError(f"unknown theme: {into}")
+    theme = db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id,
+                                                                   theme_id=emerging_id)).scalar_one()
+    members = db.session.execute(sa.select(ThemeAssignment.comment_id).filter_by(
+        organisation_id=organisation_id, theme_id=emerging_id)).scalars().all()
+    for comment_id in members:
+        comment = db.session.get(Comment, comment_id)
+        current = [a.theme_id for a in db.session.execute(sa.select(ThemeAssignment).filter_by(
+            comment_id=comment_id)).scalars() if a.source in ("seed", "model", "hr") and
+                   not a.theme_id.startswith("emerging:")]
+        record_hr_coding(comment, sorted(set(current) | {into}))
+    theme.status, theme.became = "merged", into
+    return len(members)
+
+
+def promote_emerging(organisation_id: int, emerging_id: str, new_id: str, label: str,
+                     seed_phrases: list[str] | None = None) -> CustomTheme:
+    """Add an emerging theme to the taxonomy as ``new_id`` and code its comments with it.
+
+    ``seed_phrases`` (HR's, defaulting to the cluster's distinctive terms) let the seed matcher
+    find the theme in new comments; the codings train the model.
+    """
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", new_id):
+        raise ValueError("a theme id is lower case letters, digits and underscores, starting with a letter")
+    if new_id in set(organisation_taxonomy(organisation_id).ids):
+        raise ValueError(f"there is already a theme called {new_id}")
+    theme = db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id,
+                                                                   theme_id=emerging_id)).scalar_one()
+    custom = CustomTheme(organisation_id=organisation_id, theme_id=new_id, label=label,
+                         description=f"Promoted from an emerging theme: {theme.label}",
+                         seed_phrases=[p.strip() for p in (seed_phrases or list(theme.terms)[:12]) if p.strip()])
+    db.session.add(custom)
+    db.session.flush()
+    merge_emerging(organisation_id, emerging_id, new_id)
+    theme.status, theme.became = "promoted", new_id
+    return custom

@@ -1,0 +1,121 @@
+"""Themes in the app: a run themes stored comments; HR's codings survive runs and train the model."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from survey_app.extensions import db
+from survey_app.models import Comment, EmergingTheme, ThemeAssignment, ThemeRunRecord
+from survey_app.questionnaires import current_instrument, definition_of
+from survey_app.submissions import store_response
+from survey_app.themes.service import merge_emerging, promote_emerging, record_hr_coding, run_themes
+
+
+def _submit(client, reasons: str) -> None:
+    """Store an exit questionnaire through the app's submission path (the web journey is tested elsewhere)."""
+    instrument = current_instrument("exit")
+    store_response(instrument, definition_of(instrument),
+                   {"role": "social_worker", "length_of_service": "2_to_5", "reasons_text": reasons})
+    db.session.commit()
+
+
+def _themes_of(text: str) -> dict[str, str]:
+    comment_id = db.session.execute(sa.select(Comment.id).where(Comment.text == text)).scalar_one()
+    rows = db.session.execute(sa.select(ThemeAssignment).filter_by(comment_id=comment_id)).scalars()
+    return {r.theme_id: r.source for r in rows}
+
+
+def test_a_run_themes_stored_comments_and_records_why(client, runner):
+    _submit(client, "My caseload was far too high and I never had supervision.")
+    _submit(client, "The pay is better at the neighbouring council with a market supplement.")
+    result = runner.invoke(args=["themes", "run"])
+    assert result.exit_code == 0, result.output
+    assert "Themed 2 of 2 comments" in result.output
+    first = _themes_of("My caseload was far too high and I never had supervision.")
+    assert {"caseload", "supervision"} <= set(first)
+    assert "pay" in _themes_of("The pay is better at the neighbouring council with a market supplement.")
+    row = db.session.execute(sa.select(ThemeAssignment).filter_by(theme_id="caseload")).scalar_one()
+    assert 0 < row.score <= 1 and row.terms and row.model_version.startswith("themes-")
+    assert db.session.execute(sa.select(ThemeRunRecord)).scalar_one().comments == 2
+
+
+def test_hr_codings_outrank_the_model_and_survive_the_next_run(client, app):
+    text = "My caseload was far too high and I never had supervision."
+    _submit(client, text)
+    run_themes(progress=False)
+    comment = db.session.execute(sa.select(Comment).where(Comment.text == text)).scalar_one()
+    record_hr_coding(comment, ["caseload", "wellbeing"])  # supervision rejected, wellbeing added
+    db.session.commit()
+    run_themes(progress=False)
+    themes = _themes_of(text)
+    assert themes["caseload"] == "hr" and themes["wellbeing"] == "hr"
+    assert themes["supervision"] == "rejected"
+
+
+def test_a_purged_comment_keeps_its_themes(client, app):
+    text = "The restructure moved my whole team without consultation."
+    _submit(client, text)
+    run_themes(progress=False)
+    before = _themes_of(text)
+    comment = db.session.execute(sa.select(Comment).where(Comment.text == text)).scalar_one()
+    comment.text = None
+    db.session.commit()
+    run_themes(progress=False)
+    after = {r.theme_id for r in db.session.execute(sa.select(ThemeAssignment).filter_by(
+        comment_id=comment.id)).scalars()}
+    assert "restructure" in before and after == set(before)
+
+
+# Emerging themes need at least 20 comments that no taxonomy theme explains, in clusters of 5+.
+GARDEN = [f"The allotment garden {d}" for d in (
+    "plots were sold", "shed was locked", "vegetable beds went", "compost heap moved", "tomatoes were pulled",
+    "greenhouse shut", "apple trees cut", "seed swap ended", "garden club folded", "hedges were grubbed",
+    "pond was drained", "bees were moved")]
+CHOIR = [f"The staff choir {detail}" for detail in (
+    "rehearsal stopped", "concert was cancelled", "singing group folded", "music sessions ended",
+    "choir practice moved", "choir leader left", "carol concert vanished", "songs were dropped",
+    "choir room shut", "choir funding went", "hymn sheets went", "solo parts were cut")]
+
+
+def _choir_cluster(client) -> str:
+    for text in GARDEN + CHOIR + ["My caseload was unmanageable.", "Supervision was always cancelled."]:
+        _submit(client, text)
+    run_themes(progress=False)
+    first = {row.theme_id: set(row.terms) for row in db.session.execute(sa.select(EmergingTheme)).scalars()}
+    run_themes(progress=False)
+    second = {row.theme_id: set(row.terms) for row in db.session.execute(sa.select(EmergingTheme)).scalars()}
+    assert first and first == second  # same data, same ids and labels
+    return next(t for t, terms in second.items() if any("choir" in term for term in terms))
+
+
+def _members(emerging_id: str) -> list[str]:
+    return db.session.execute(sa.select(ThemeAssignment.comment_id).filter_by(theme_id=emerging_id)).scalars().all()
+
+
+def test_hr_can_merge_an_emerging_theme_into_a_taxonomy_theme(client, app):
+    choir = _choir_cluster(client)
+    members = _members(choir)
+    merged = merge_emerging(1, choir, "team")
+    db.session.commit()
+    assert merged == len(members) >= 5
+    for comment_id in members:
+        assert db.session.execute(sa.select(ThemeAssignment.source).filter_by(
+            comment_id=comment_id, theme_id="team")).scalar_one() == "hr"
+    row = db.session.execute(sa.select(EmergingTheme).filter_by(theme_id=choir)).scalar_one()
+    assert (row.status, row.became) == ("merged", "team")
+
+
+def test_hr_can_promote_an_emerging_theme_into_the_taxonomy(client, app):
+    choir = _choir_cluster(client)
+    members = _members(choir)
+    custom = promote_emerging(1, choir, "staff_choir", "The staff choir", ["choir", "staff choir"])
+    db.session.commit()
+    assert custom.theme_id == "staff_choir"
+    assert {db.session.execute(sa.select(ThemeAssignment.source).filter_by(
+        comment_id=c, theme_id="staff_choir")).scalar_one() for c in members} == {"hr"}
+    row = db.session.execute(sa.select(EmergingTheme).filter_by(theme_id=choir)).scalar_one()
+    assert (row.status, row.became) == ("promoted", "staff_choir")
+    # The next run knows the new theme and finds it from its seed terms in new comments.
+    _submit(client, "Nobody asked about the staff choir")
+    run_themes(progress=False)
+    assert "staff_choir" in _themes_of("Nobody asked about the staff choir")
