@@ -255,21 +255,49 @@ class Ledger:
             if not changed:
                 break
         # 2. The full audit: bounds can pin a count even when every equation has two unknowns.
+        # Only counts decided here are checked; after the first round, only those linked to
+        # a count that changed, since nothing else a reader knows has moved.
+        own = [key for key in self.counts if self._free(key)]
+        by_key: dict[str, list[Relation]] = defaultdict(list)
+        for rel in self.relations:
+            for t in rel.terms:
+                by_key[t].append(rel)
+        check: list[str] = own
         for _ in range(200):
-            result = audit(out, self.relations, k)
+            result = audit(out, self.relations, k, check=check, exact=False)
             if not result.pinned:
                 return
+            touched: set[str] = set()
+            changed: set[str] = set()
             for key in result.pinned:
-                if is_shown(out.get(key)) or out.get(key) == NOT_SHOWN:
-                    continue  # already handled by an earlier fix in this round
-                terms = {t for rel in self.relations if key in rel.terms for t in rel.terms}
+                if key in touched or is_shown(out.get(key)) or out.get(key) == NOT_SHOWN:
+                    continue  # an earlier fix in this round may already protect it
+                terms = {t for rel in by_key[key] for t in rel.terms}
+                touched |= terms
                 pick = candidates(terms)
                 if pick:
                     out[pick[0]] = WITHHELD
+                    changed.add(pick[0])
                 else:
-                    self._drop_group(out, self.counts[key].group)
-                break
+                    group = self.counts[key].group
+                    self._drop_group(out, group)
+                    changed |= {t for t, c in self.counts.items() if c.group == group}
+                changed.add(key)
+            check = self._linked_hidden(out, changed | set(result.pinned), by_key)
         raise RuntimeError("secondary suppression did not converge")  # pragma: no cover
+
+    def _linked_hidden(self, out: dict[str, Published], start: set[str],
+                       by_key: Mapping[str, list[Relation]]) -> list[str]:
+        """Hidden counts reachable from ``start`` through relations among hidden counts."""
+        seen, stack = set(start), list(start)
+        while stack:
+            key = stack.pop()
+            for rel in by_key.get(key, ()):
+                for t in rel.terms:
+                    if t not in seen and t in out and not is_shown(out[t]):
+                        seen.add(t)
+                        stack.append(t)
+        return sorted(t for t in seen if self._free(t) or t in start)
 
     def _drop_group(self, out: dict[str, Published], group: str) -> None:
         """Last resort: publish none of a table row, so it tells the reader nothing."""
@@ -331,6 +359,7 @@ def audit(
     relations: Sequence[Relation | Mapping],
     k: int = DEFAULT_K,
     check: Iterable[str] | None = None,
+    exact: bool = True,
 ) -> AuditResult:
     """Find hidden counts a reader could pin down from published figures and relations.
 
@@ -339,6 +368,8 @@ def audit(
     integers. Each hidden count in ``check`` (default: every "fewer than k" or "withheld"
     figure) is minimised and maximised by integer linear programming over the connected
     group of relations it sits in. Returns ranges and the keys pinned to a single value.
+    With ``exact=False`` the search stops as soon as two solutions differ for a count, so
+    its range is only a lower estimate of the true range, but "pinned" is still exact.
     """
     rels = [r if isinstance(r, Relation) else Relation(dict(r["terms"]), r.get("sense", "="))
             for r in relations]
@@ -352,15 +383,37 @@ def audit(
     targets = [t for t in (check if check is not None else published)
                if t in published and not is_shown(published[t]) and published[t] != NOT_SHOWN]
 
-    # Substitute known figures; keep relations that still hold an unknown.
-    reduced: list[tuple[dict[str, int], str, float]] = []
-    for r in rels:
-        terms = {t: c for t, c in r.terms.items() if t in unknown and c != 0}
-        constant = sum(c * bounds[t][0] for t, c in r.terms.items() if t not in unknown)
-        if terms:
-            reduced.append((terms, r.sense, -constant))
+    # Substitute known figures; a relation left with one unknown is just a bound on it.
+    bnd = {t: list(b) for t, b in bounds.items()}
+    for _ in range(len(rels) + 1):
+        unknown = {t for t, (lo, hi) in bnd.items() if lo != hi}
+        reduced: list[tuple[dict[str, int], str, float]] = []
+        tightened = False
+        for r in rels:
+            terms = {t: c for t, c in r.terms.items() if t in unknown and c != 0}
+            constant = sum(c * bnd[t][0] for t, c in r.terms.items() if t not in unknown)
+            if len(terms) == 1:
+                (t, coef), = terms.items()
+                limit = -constant / coef
+                lo, hi = bnd[t]
+                if r.sense == "=":
+                    lo, hi = max(lo, limit), min(hi, limit)
+                elif coef > 0:
+                    hi = min(hi, math.floor(limit + 1e-9))
+                else:
+                    lo = max(lo, math.ceil(limit - 1e-9))
+                if lo > hi:
+                    raise ValueError(f"published figures are inconsistent around {t}")
+                if [lo, hi] != bnd[t]:
+                    bnd[t] = [lo, hi]
+                    tightened = True
+            elif terms:
+                reduced.append((terms, r.sense, -constant))
+        if not tightened:
+            break
+    bounds = {t: (b[0], b[1]) for t, b in bnd.items()}
     # Union-find over unknowns sharing a relation, so each group is solved on its own.
-    parent: dict[str, str] = {t: t for t in unknown}
+    parent: dict[str, str] = {t: t for t in unknown | set(targets)}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -375,7 +428,7 @@ def audit(
             if a != b:
                 parent[a] = b
     members: dict[str, list[str]] = defaultdict(list)
-    for t in unknown:
+    for t in unknown | set(targets):
         members[find(t)].append(t)
     rels_of: dict[str, list[int]] = defaultdict(list)
     for i, (terms, _, _) in enumerate(reduced):
@@ -386,6 +439,25 @@ def audit(
     for root, group_targets in itertools.groupby(sorted(targets, key=lambda t: (find(t), t)),
                                                  key=find):
         names = sorted(members[root])
+        group_targets = list(group_targets)
+        if len(names) == 1 and not rels_of[root]:
+            # Known from bounds alone (possibly tightened to a single value above).
+            t = names[0] if names[0] in bounds else group_targets[0]
+            lo, hi = bounds[t]
+            ranges[t] = (lo, hi)
+            if lo == hi:
+                pinned.append(t)
+            continue
+        single = rels_of[root]
+        if len(single) == 1 and reduced[single[0]][1] == "=" and all(
+                abs(c) == 1 for c in reduced[single[0]][0].values()):
+            terms, _, rhs = reduced[single[0]]
+            for t, (lo, hi) in _one_equation_ranges(terms, rhs, bounds).items():
+                if t in group_targets:
+                    ranges[t] = (lo, hi)
+                    if lo == hi:
+                        pinned.append(t)
+            continue
         index = {t: i for i, t in enumerate(names)}
         n = len(names)
         rows, lows, highs = [], [], []
@@ -401,23 +473,72 @@ def audit(
         # A large finite cap keeps every problem bounded; reaching it means "no upper limit".
         ub = np.array([min(bounds[t][1], _BIG) for t in names])
         constraints = [LinearConstraint(np.array(rows), lows, highs)] if rows else []
+        constraint_set = constraints
+        seen_lo = np.full(n, np.inf)
+        seen_hi = np.full(n, -np.inf)
+
+        def solve(objective: np.ndarray, target: str, constraint_set=constraint_set, lb=lb, ub=ub,
+                  seen_lo=seen_lo, seen_hi=seen_hi) -> np.ndarray:
+            res = milp(objective, constraints=constraint_set, integrality=np.ones(len(lb)),
+                       bounds=Bounds(lb, ub))
+            if res.status != 0:  # the published figures would contradict each other
+                raise ValueError(f"published figures are inconsistent around {target}")
+            x = np.round(res.x)
+            np.minimum(seen_lo, x, out=seen_lo)
+            np.maximum(seen_hi, x, out=seen_hi)
+            return x
+
+        if not exact:
+            # A few cheap solutions first, pushed in opposite random directions: any count
+            # that differs between two of them is not pinned. Seeded, so runs repeat exactly.
+            rng = np.random.default_rng(n)
+            for _ in range(2):
+                weights = rng.uniform(0.5, 1.5, n)
+                solve(weights, group_targets[0])
+                solve(-weights, group_targets[0])
+                if all(seen_hi[index[t]] > seen_lo[index[t]] for t in group_targets):
+                    break
         for target in group_targets:
-            lo_hi = []
-            for sign in (1.0, -1.0):
-                c = np.zeros(n)
-                c[index[target]] = sign
-                res = milp(c, constraints=constraints, integrality=np.ones(n),
-                           bounds=Bounds(lb, ub))
-                if res.status == 0:
-                    value = sign * res.fun
-                    lo_hi.append(math.inf if value >= _BIG / 2 else value)
-                else:  # infeasible would mean the published figures contradict each other
-                    raise ValueError(f"published figures are inconsistent around {target}")
-            lo, hi = round(lo_hi[0]), lo_hi[1] if math.isinf(lo_hi[1]) else round(lo_hi[1])
-            ranges[target] = (lo, hi)
+            i = index[target]
+            if not exact and seen_hi[i] > seen_lo[i]:
+                ranges[target] = (float(seen_lo[i]), float(seen_hi[i]))
+                continue
+            c = np.zeros(n)
+            c[i] = -1.0
+            hi = float(solve(c, target)[i])
+            if not exact and hi > seen_lo[i]:
+                ranges[target] = (float(seen_lo[i]), math.inf if hi >= _BIG / 2 else hi)
+                continue
+            c[i] = 1.0
+            lo = float(solve(c, target)[i])
+            ranges[target] = (lo, math.inf if hi >= _BIG / 2 else hi)
             if lo == hi:
                 pinned.append(target)
     return AuditResult(ranges, sorted(pinned))
+
+
+def _one_equation_ranges(terms: Mapping[str, int], rhs: float,
+                         bounds: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Exact ranges for ``sum(+-x) = rhs`` over integer intervals (sums of integer intervals
+    are whole intervals, so no search is needed)."""
+    ys = {}
+    for t, coef in terms.items():
+        lo, hi = bounds[t]
+        ys[t] = (lo, hi) if coef > 0 else (-hi, -lo)
+    total_lo = sum(y[0] for y in ys.values())
+    total_hi = sum(y[1] for y in ys.values())
+    out = {}
+    for t, coef in terms.items():
+        ylo, yhi = ys[t]
+        rest_hi = total_hi - yhi if math.isfinite(yhi) else sum(
+            y[1] for u, y in ys.items() if u != t)
+        rest_lo = total_lo - ylo if math.isfinite(ylo) else sum(
+            y[0] for u, y in ys.items() if u != t)
+        lo, hi = max(ylo, rhs - rest_hi), min(yhi, rhs - rest_lo)
+        if lo > hi:
+            raise ValueError(f"published figures are inconsistent around {t}")
+        out[t] = (lo, hi) if coef > 0 else (-hi, -lo)
+    return out
 
 
 def audit_reports(reports: Sequence[Mapping]) -> AuditResult:
