@@ -7,6 +7,7 @@
 Every count passes through :mod:`analysis.disclosure` before it reaches a report.
 """
 
+from analysis.reports.length_of_service import build_length_of_service_report
 from analysis.reports.quarterly import build_annual_report, build_quarterly_report
 
-__all__ = ["build_annual_report", "build_quarterly_report"]
+__all__ = ["build_annual_report", "build_length_of_service_report", "build_quarterly_report"]

@@ -654,7 +654,7 @@ def _turnover_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView
         ("response_rate", "Response rate (exit responses per leaver)", [response_rate], "percent"),
         ("average_headcount", f"Average headcount over {v.label}", [plain(avg_now)], "count"),
         ("cipd_rate", f"Turnover rate (CIPD) for {v.label}", [_rate(leavers_now, avg_now)], "percent"),
-        ("leavers_12", f"Leavers in the {rolling.label.replace(' to ', ' to ')} ", [leavers_12], "count"),
+        ("leavers_12", f"Leavers in the 12 months {rolling.label}", [leavers_12], "count"),
         ("cipd_rate_12", "Turnover rate (CIPD), rolling 12 months", [_rate(leavers_12, avg_12)], "percent"),
         ("dfe_rate", f"Turnover rate (DfE), year to 30 September ({census_q.label})",
          [_rate(census_leavers, census_staff)], "percent"),

@@ -75,13 +75,15 @@ def synthetic_frames(
     leavers_per_year: int = 200,
     comments_per_leaver: int = 1,
     seed: int = 1,
-    staff_in_post: int = 400,
+    staff_in_post: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Frames for ``years`` of history ending with ``end_quarter``.
 
     Returns ``{"responses", "comments", "theme_assignments", "headcounts"}``.
     """
     rng = np.random.default_rng(seed)
+    # About one leaver a year for every five staff, as in many children's services.
+    staff_in_post = staff_in_post or leavers_per_year * 5
     last = Quarter.parse(end_quarter)
     quarters = last.last_n(4 * years)
     months = [m for q in quarters for m in q.months()]
