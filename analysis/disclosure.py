@@ -141,6 +141,8 @@ class Ledger:
     k: int = DEFAULT_K
     counts: dict[str, _Count] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
+    # Counts to protect against as if the reader knew them exactly (see assume_known).
+    assumed_known: set[str] = field(default_factory=set)
     _decided: dict[str, Published] | None = None
 
     def __post_init__(self) -> None:
@@ -182,6 +184,15 @@ class Ledger:
         for p in parts:
             terms[p] = terms.get(p, 0) - 1
         self.relations.append(Relation(terms))
+        self._decided = None
+
+    def assume_known(self, key: str) -> None:
+        """Suppress as if a reader knew ``key`` exactly, whatever is published for it.
+
+        Used for totals that other reports may pin down (the people in a rolling 12 months),
+        so tables hanging from them stay safe even then.
+        """
+        self.assumed_known.add(key)
         self._decided = None
 
     def at_most(self, part: str, cap: str) -> None:
@@ -227,6 +238,10 @@ class Ledger:
         """Hide more counts until no hidden count can be worked out from the rest."""
         k = self.k
         values = {key: c.value for key, c in self.counts.items()}
+        known = {key: values[key] for key in self.assumed_known if key in values}
+
+        def reader(view: dict[str, Published]) -> dict[str, Published]:
+            return {**view, **known} if known else view
 
         def candidates(terms: Iterable[str]) -> list[str]:
             found = [t for t in terms if self._free(t) and is_shown(out[t]) and values[t] >= k]
@@ -238,11 +253,12 @@ class Ledger:
         for _ in range(len(self.counts) + 1):
             changed = False
             for rel in equalities:
-                hidden = [t for t in rel.terms if t in out and not is_shown(out[t])
-                          and out[t] != NOT_SHOWN]
+                seen = reader(out)
+                hidden = [t for t in rel.terms if t in seen and not is_shown(seen[t])
+                          and seen[t] != NOT_SHOWN]
                 if len(hidden) != 1:
                     continue
-                unknown_free = [t for t in rel.terms if t in out and out[t] == NOT_SHOWN]
+                unknown_free = [t for t in rel.terms if t in seen and seen[t] == NOT_SHOWN]
                 if unknown_free:
                     continue  # a "not shown" figure already leaves the equation open
                 pick = candidates(rel.terms)
@@ -264,7 +280,7 @@ class Ledger:
                 by_key[t].append(rel)
         check: list[str] = own
         for _ in range(200):
-            result = audit(out, self.relations, k, check=check, exact=False)
+            result = audit(reader(out), self.relations, k, check=check, exact=False)
             if not result.pinned:
                 return
             touched: set[str] = set()

@@ -10,7 +10,6 @@ so colour is never the only cue. The report shows the chart's data table beside 
 from __future__ import annotations
 
 import io
-import math
 import re
 
 import matplotlib
@@ -36,7 +35,7 @@ def _style() -> dict:
     }
 
 
-def chart_svg(chart: dict, width: float = 7.0, height: float = 3.4) -> str:
+def chart_svg(chart: dict, width: float = 7.5, height: float = 3.4) -> str:
     """Draw one chart and return it as an SVG string (no XML prolog)."""
     with plt.rc_context(_style()):
         fig, ax = plt.subplots(figsize=(width, height))
@@ -49,7 +48,7 @@ def chart_svg(chart: dict, width: float = 7.0, height: float = 3.4) -> str:
             else:
                 raise ValueError(f"unknown chart type {chart['type']!r}")
             ax.set_xticks(x)
-            ax.set_xticklabels(chart["x_labels"], rotation=0, fontsize=8)
+            ax.set_xticklabels(chart["x_labels"], rotation=30, ha="right", fontsize=7.5)
             ax.set_ylabel(chart.get("y_label", ""))
             ax.set_ylim(bottom=0)
             ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -76,12 +75,8 @@ def _line(ax, x: list[int], series: list[dict]) -> None:
         color = PALETTE[i % len(PALETTE)]
         ax.plot(x, ys, color=color, marker=MARKERS[i % len(MARKERS)], linestyle=LINESTYLES[i % len(LINESTYLES)],
                 linewidth=1.8, markersize=5, label=s["label"])
-        last = [(xi, yi) for xi, yi in zip(x, ys, strict=True) if not math.isnan(yi)]
-        if last:
-            ax.annotate(s["label"], xy=last[-1], xytext=(6, 0), textcoords="offset points",
-                        fontsize=8, color=color, va="center")
-    ax.set_xlim(-0.3, len(x) - 1 + 2.2)  # room for the text labels at the line ends
-    ax.legend(loc="upper left", fontsize=7, frameon=False, ncol=2)
+    # The legend sits outside the plot; markers and line styles tell series apart without colour.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5, frameon=False)
 
 
 def _stacked(ax, x: list[int], series: list[dict]) -> None:

@@ -42,7 +42,8 @@ def _view(report: dict) -> dict:
             units = [col["unit"] for col in t["columns"]]
             rows = []
             for row in t["rows"]:
-                row_units = [row.get("unit", u) if u == "mixed" else u for u in units]
+                # A row may carry its own unit (a count row in a table of percentages).
+                row_units = [row.get("unit") or u for u in units]
                 rows.append({"label": row["label"], "cells": [
                     {"text": display(v, u), "hidden": not is_shown(v)}
                     for v, u in zip(row["values"], row_units, strict=True)]})

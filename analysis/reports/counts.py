@@ -402,7 +402,10 @@ def count_span(
         for t in present:
             derive(lambda x, purpose=purpose, t=t: k_focus_theme(x, purpose, t), f"{p}|focus|{purpose}")
 
-    # Equality monitoring: published over twelve months or more only, never a quarter.
+    # Equality monitoring: published over twelve months or more only, never a quarter. Its
+    # tables are protected as if the reader knew the number of leavers in the period exactly,
+    # since overlapping periods in other reports can narrow it down.
+    ledger.assume_known(n_key)
     for char in prep.equality_columns:
         counts = _category_counts(span_df[f"equality.{char}"], [])
         pc.equality[char] = list(counts)

@@ -356,8 +356,9 @@ def _trend_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) -
         summary = (f"{rows[1][1]} was cited by {fmt_pct(float(s1))} of leavers in {q1}, "
                    f"against {fmt_pct(float(s0))} in {q0}.")
     tab = table("themes_trend", "Share of leavers citing each theme, last eight quarters", "Theme",
-                [(x, x, "percent" if True else "count") for x in quarters], rows,
+                [(x, x, "percent") for x in quarters], rows,
                 note="The first row is a count of responses; the other rows are percentages.")
+    tab["rows"][0]["unit"] = "count"
     chart = {"id": "themes_trend_chart", "type": "line", "title": "Top themes over eight quarters",
              "x_labels": quarters, "y_label": "Share of leavers (%)", "series": series,
              "table_id": "themes_trend"}
