@@ -1,0 +1,582 @@
+"""Statistical disclosure control: the one module every published table passes through.
+
+What comes in: true counts with the linear relations a reader knows between them (a total is
+the sum of its parts; a theme cited in a band cannot exceed the people in that band; a rolling
+12 months is the sum of its four quarters). What goes out: for each count, the figure to
+publish, one of
+
+- an ``int`` (the count, shown as it is; 0 is always shown as 0),
+- ``"fewer than k"`` (primary suppression: the count is 1 to k-1),
+- ``"withheld"`` (secondary suppression: a count of k or more hidden so that a small count
+  cannot be worked out by subtraction),
+- ``"not shown"`` (a figure over a longer period whose quarterly parts are not all published;
+  it says nothing about the value, see ``docs/disclosure.md``).
+
+The :func:`audit` function plays the part of a reader who knows only the published figures and
+the relations, and works out by integer linear programming the smallest and largest value each
+hidden count could take. A hidden count pinned to a single value is a disclosure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+DEFAULT_K = 5
+MINIMUM_K = 3
+
+WITHHELD = "withheld"
+NOT_SHOWN = "not shown"
+
+Published = int | str
+
+
+class DisclosureError(ValueError):
+    """A disclosure setting or request that would put people at risk of being identified."""
+
+
+def check_threshold(k: int) -> int:
+    """Return ``k`` if it is an allowed threshold, else raise :class:`DisclosureError`."""
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise DisclosureError(f"the disclosure threshold must be a whole number, not {k!r}")
+    if k < MINIMUM_K:
+        raise DisclosureError(
+            f"the disclosure threshold cannot be below {MINIMUM_K} (asked for {k}): smaller "
+            "groups could identify individual leavers"
+        )
+    return k
+
+
+def fewer_than(k: int) -> str:
+    """The marker shown in place of a count from 1 to k-1."""
+    return f"fewer than {k}"
+
+
+def is_shown(value: object) -> bool:
+    """True when a published figure is a number a reader can use."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def suppress_small_count(value: int, k: int = DEFAULT_K) -> Published:
+    """Primary suppression of a single count: 0 stays 0, 1..k-1 become "fewer than k"."""
+    check_threshold(k)
+    value = int(value)
+    if value < 0:
+        raise ValueError(f"a count cannot be negative ({value})")
+    return fewer_than(k) if 0 < value < k else value
+
+
+def share(numerator: Published, denominator: Published, k: int = DEFAULT_K) -> float | str:
+    """A percentage (one decimal place) from two *published* figures, else ``"withheld"``.
+
+    A percentage is shown only when both its numerator and denominator are published counts
+    and neither is below k: a percentage beside a published denominator would otherwise give
+    back a hidden numerator.
+    """
+    if not (is_shown(numerator) and is_shown(denominator)):
+        return WITHHELD
+    num, den = int(numerator), int(denominator)
+    if den < k or (0 < num < k) or den == 0:
+        return WITHHELD
+    return round(100.0 * num / den, 1)
+
+
+def merge_small_categories(
+    counts: Mapping[str, int], k: int = DEFAULT_K, other: str = "other"
+) -> dict[str, str]:
+    """Map each category to the category it is reported under.
+
+    Categories with fewer than k people are merged into ``other`` (which may already exist)
+    before any cross-tabulation, so a column of a cross-table is never one or two people.
+    What comes in: people per category. What goes out: ``{category: reported_category}``.
+    """
+    check_threshold(k)
+    mapping: dict[str, str] = {}
+    for category, n in counts.items():
+        mapping[category] = other if 0 < int(n) < k else category
+    return mapping
+
+
+# --------------------------------------------------------------------------------------------
+# The ledger: every count a report may publish and the relations between them
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Count:
+    key: str
+    value: int
+    group: str
+    fixed: Published | None = None  # published elsewhere already; cannot change here
+    components: tuple[str, ...] | None = None  # a longer period's count: sum of these
+
+
+@dataclass
+class Relation:
+    """``sum(coef * cell) <sense> 0`` with sense ``"="`` or ``"<="``."""
+
+    terms: dict[str, int]
+    sense: str = "="
+
+    def to_json(self) -> dict:
+        return {"terms": dict(self.terms), "sense": self.sense}
+
+
+@dataclass
+class Ledger:
+    """Collects the counts of one report (or one quarter) and decides what to publish.
+
+    Use :meth:`count` for each count, :meth:`total_of` and :meth:`at_most` for the relations a
+    reader knows, :meth:`derived` for a count over a longer period made of counts already
+    decided elsewhere, then :meth:`publish`. Keys are global names such as
+    ``"2025/26 Q1|themes|caseload"`` so that figures from different reports line up.
+    """
+
+    k: int = DEFAULT_K
+    counts: dict[str, _Count] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    # Counts to protect against as if the reader knew them exactly (see assume_known).
+    assumed_known: set[str] = field(default_factory=set)
+    _decided: dict[str, Published] | None = None
+
+    def __post_init__(self) -> None:
+        check_threshold(self.k)
+
+    # --- building ---------------------------------------------------------------------
+    def count(self, key: str, value: int, group: str) -> str:
+        """Register a count to be decided here. ``group`` is the table row it belongs to."""
+        if key in self.counts:
+            if self.counts[key].value != int(value):
+                raise ValueError(f"{key} registered twice with different values")
+            return key
+        if int(value) < 0:
+            raise ValueError(f"{key}: a count cannot be negative")
+        self.counts[key] = _Count(key, int(value), group)
+        self._decided = None
+        return key
+
+    def fixed(self, key: str, value: int, published: Published) -> str:
+        """Register a count already published elsewhere (its decision cannot change)."""
+        if key not in self.counts:
+            self.counts[key] = _Count(key, int(value), "fixed", fixed=published)
+        return key
+
+    def derived(self, key: str, value: int, components: Sequence[str], group: str) -> str:
+        """A count over a longer period equal to the sum of ``components`` (already known).
+
+        It is published only when every component is published as a number, so it adds
+        nothing a reader could not already add up; otherwise it is ``"not shown"``.
+        """
+        self.counts[key] = _Count(key, int(value), group, components=tuple(components))
+        self.relations.append(Relation({key: 1, **{c: -1 for c in components}}))
+        self._decided = None
+        return key
+
+    def total_of(self, total: str, parts: Iterable[str]) -> None:
+        """The reader knows ``total`` is the sum of ``parts``."""
+        terms: dict[str, int] = {total: 1}
+        for p in parts:
+            terms[p] = terms.get(p, 0) - 1
+        self.relations.append(Relation(terms))
+        self._decided = None
+
+    def assume_known(self, key: str) -> None:
+        """Suppress as if a reader knew ``key`` exactly, whatever is published for it.
+
+        Used for totals that other reports may pin down (the people in a rolling 12 months),
+        so tables hanging from them stay safe even then.
+        """
+        self.assumed_known.add(key)
+        self._decided = None
+
+    def at_most(self, part: str, cap: str) -> None:
+        """The reader knows ``part`` cannot exceed ``cap`` (multi-response counts)."""
+        self.relations.append(Relation({part: 1, cap: -1}, "<="))
+        self._decided = None
+
+    # --- deciding ---------------------------------------------------------------------
+    def publish(self) -> dict[str, Published]:
+        """Decide every count: primary, then secondary suppression until the audit passes."""
+        if self._decided is not None:
+            return self._decided
+        k = self.k
+        out: dict[str, Published] = {}
+        for c in self.counts.values():
+            if c.fixed is not None:
+                out[c.key] = c.fixed
+            elif c.components is None:
+                out[c.key] = suppress_small_count(c.value, k)
+        # Longer-period counts follow their parts (parts may themselves be derived).
+        pending = [c for c in self.counts.values() if c.components is not None and c.fixed is None]
+        while pending:
+            progressed = False
+            for c in list(pending):
+                if all(p in out or p not in self.counts for p in c.components):
+                    parts_shown = all(p in out and is_shown(out[p]) for p in c.components)
+                    out[c.key] = c.value if parts_shown else NOT_SHOWN
+                    pending.remove(c)
+                    progressed = True
+            if not progressed:
+                for c in pending:
+                    out[c.key] = NOT_SHOWN
+                break
+        self._secondary(out)
+        self._decided = out
+        return out
+
+    def _free(self, key: str) -> bool:
+        c = self.counts.get(key)
+        return c is not None and c.fixed is None and c.components is None
+
+    def _secondary(self, out: dict[str, Published]) -> None:
+        """Hide more counts until no hidden count can be worked out from the rest."""
+        k = self.k
+        values = {key: c.value for key, c in self.counts.items()}
+        known = {key: values[key] for key in self.assumed_known if key in values}
+
+        def reader(view: dict[str, Published]) -> dict[str, Published]:
+            return {**view, **known} if known else view
+
+        def candidates(terms: Iterable[str]) -> list[str]:
+            found = [t for t in terms if self._free(t) and is_shown(out[t]) and values[t] >= k]
+            # Hide the smallest count first: it costs the reader least.
+            return sorted(found, key=lambda t: (values[t], t))
+
+        equalities = [r for r in self.relations if r.sense == "="]
+        # 1. The classic rule: no equation may have exactly one unknown.
+        for _ in range(len(self.counts) + 1):
+            changed = False
+            for rel in equalities:
+                seen = reader(out)
+                hidden = [t for t in rel.terms if t in seen and not is_shown(seen[t])
+                          and seen[t] != NOT_SHOWN]
+                if len(hidden) != 1:
+                    continue
+                unknown_free = [t for t in rel.terms if t in seen and seen[t] == NOT_SHOWN]
+                if unknown_free:
+                    continue  # a "not shown" figure already leaves the equation open
+                pick = candidates(rel.terms)
+                if pick:
+                    out[pick[0]] = WITHHELD
+                    changed = True
+                else:
+                    self._drop_group(out, self.counts[hidden[0]].group)
+                    changed = True
+            if not changed:
+                break
+        # 2. The full audit: bounds can pin a count even when every equation has two unknowns.
+        # Only counts decided here are checked; after the first round, only those linked to
+        # a count that changed, since nothing else a reader knows has moved.
+        own = [key for key in self.counts if self._free(key)]
+        by_key: dict[str, list[Relation]] = defaultdict(list)
+        for rel in self.relations:
+            for t in rel.terms:
+                by_key[t].append(rel)
+        check: list[str] = own
+        for _ in range(200):
+            result = audit(reader(out), self.relations, k, check=check, exact=False)
+            if not result.pinned:
+                return
+            touched: set[str] = set()
+            changed: set[str] = set()
+            for key in result.pinned:
+                if key in touched or is_shown(out.get(key)) or out.get(key) == NOT_SHOWN:
+                    continue  # an earlier fix in this round may already protect it
+                terms = {t for rel in by_key[key] for t in rel.terms}
+                touched |= terms
+                pick = candidates(terms)
+                if pick:
+                    out[pick[0]] = WITHHELD
+                    changed.add(pick[0])
+                else:
+                    group = self.counts[key].group
+                    self._drop_group(out, group)
+                    changed |= {t for t, c in self.counts.items() if c.group == group}
+                changed.add(key)
+            check = self._linked_hidden(out, changed | set(result.pinned), by_key)
+        raise RuntimeError("secondary suppression did not converge")  # pragma: no cover
+
+    def _linked_hidden(self, out: dict[str, Published], start: set[str],
+                       by_key: Mapping[str, list[Relation]]) -> list[str]:
+        """Hidden counts reachable from ``start`` through relations among hidden counts."""
+        seen, stack = set(start), list(start)
+        while stack:
+            key = stack.pop()
+            for rel in by_key.get(key, ()):
+                for t in rel.terms:
+                    if t not in seen and t in out and not is_shown(out[t]):
+                        seen.add(t)
+                        stack.append(t)
+        return sorted(t for t in seen if self._free(t) or t in start)
+
+    def _drop_group(self, out: dict[str, Published], group: str) -> None:
+        """Last resort: publish none of a table row, so it tells the reader nothing."""
+        for key, c in self.counts.items():
+            if c.group == group and c.fixed is None:
+                out[key] = NOT_SHOWN
+
+    def audit_data(self, keys: Iterable[str] | None = None) -> dict:
+        """The published figures and relations, as JSON: what any reader of a report knows."""
+        published = self.publish()
+        chosen = set(published) if keys is None else set(keys)
+        relations = [r.to_json() for r in self.relations if set(r.terms) & chosen]
+        return {
+            "k": self.k,
+            "cells": {key: published[key] for key in sorted(chosen) if key in published},
+            "relations": relations,
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# The auditor: what can a reader work out from the published figures alone?
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AuditResult:
+    """For each hidden count, the smallest and largest value consistent with what is published."""
+
+    ranges: dict[str, tuple[float, float]]
+    pinned: list[str]
+
+    def to_json(self) -> dict:
+        return {
+            "ranges": {k: [lo, hi if math.isfinite(hi) else None] for k, (lo, hi) in self.ranges.items()},
+            "pinned": list(self.pinned),
+        }
+
+
+_BIG = 10_000_000.0
+
+
+def _bounds_for(value: Published | None, k: int) -> tuple[float, float]:
+    """What a reader knows about one figure from its published form alone."""
+    if value is None or value == NOT_SHOWN:
+        return 0.0, math.inf
+    if is_shown(value):
+        return float(value), float(value)
+    if isinstance(value, str) and value.startswith("fewer than"):
+        return 1.0, float(int(value.rsplit(" ", 1)[1]) - 1)
+    if value == WITHHELD:
+        # Zeros are always shown and 1..k-1 always say "fewer than k", so a withheld
+        # count is known to be k or more.
+        return float(k), math.inf
+    raise ValueError(f"unknown published figure {value!r}")
+
+
+def audit(
+    published: Mapping[str, Published],
+    relations: Sequence[Relation | Mapping],
+    k: int = DEFAULT_K,
+    check: Iterable[str] | None = None,
+    exact: bool = True,
+) -> AuditResult:
+    """Find hidden counts a reader could pin down from published figures and relations.
+
+    ``published`` maps keys to published figures (numbers, "fewer than k", "withheld",
+    "not shown"); keys named in relations but not published are unknown non-negative
+    integers. Each hidden count in ``check`` (default: every "fewer than k" or "withheld"
+    figure) is minimised and maximised by integer linear programming over the connected
+    group of relations it sits in. Returns ranges and the keys pinned to a single value.
+    With ``exact=False`` the search stops as soon as two solutions differ for a count, so
+    its range is only a lower estimate of the true range, but "pinned" is still exact.
+    """
+    rels = [r if isinstance(r, Relation) else Relation(dict(r["terms"]), r.get("sense", "="))
+            for r in relations]
+    bounds: dict[str, tuple[float, float]] = {}
+    for r in rels:
+        for t in r.terms:
+            bounds.setdefault(t, _bounds_for(published.get(t), k))
+    for t, v in published.items():
+        bounds.setdefault(t, _bounds_for(v, k))
+    unknown = {t for t, (lo, hi) in bounds.items() if lo != hi}
+    targets = [t for t in (check if check is not None else published)
+               if t in published and not is_shown(published[t]) and published[t] != NOT_SHOWN]
+
+    # Substitute known figures; a relation left with one unknown is just a bound on it.
+    bnd = {t: list(b) for t, b in bounds.items()}
+    for _ in range(len(rels) + 1):
+        unknown = {t for t, (lo, hi) in bnd.items() if lo != hi}
+        reduced: list[tuple[dict[str, int], str, float]] = []
+        tightened = False
+        for r in rels:
+            terms = {t: c for t, c in r.terms.items() if t in unknown and c != 0}
+            constant = sum(c * bnd[t][0] for t, c in r.terms.items() if t not in unknown)
+            if len(terms) == 1:
+                (t, coef), = terms.items()
+                limit = -constant / coef
+                lo, hi = bnd[t]
+                if r.sense == "=":
+                    lo, hi = max(lo, limit), min(hi, limit)
+                elif coef > 0:
+                    hi = min(hi, math.floor(limit + 1e-9))
+                else:
+                    lo = max(lo, math.ceil(limit - 1e-9))
+                if lo > hi:
+                    raise ValueError(f"published figures are inconsistent around {t}")
+                if [lo, hi] != bnd[t]:
+                    bnd[t] = [lo, hi]
+                    tightened = True
+            elif terms:
+                reduced.append((terms, r.sense, -constant))
+        if not tightened:
+            break
+    bounds = {t: (b[0], b[1]) for t, b in bnd.items()}
+    # Union-find over unknowns sharing a relation, so each group is solved on its own.
+    parent: dict[str, str] = {t: t for t in unknown | set(targets)}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for terms, _, _ in reduced:
+        first, *rest = terms
+        for t in rest:
+            a, b = find(first), find(t)
+            if a != b:
+                parent[a] = b
+    members: dict[str, list[str]] = defaultdict(list)
+    for t in unknown | set(targets):
+        members[find(t)].append(t)
+    rels_of: dict[str, list[int]] = defaultdict(list)
+    for i, (terms, _, _) in enumerate(reduced):
+        rels_of[find(next(iter(terms)))].append(i)
+
+    ranges: dict[str, tuple[float, float]] = {}
+    pinned: list[str] = []
+    for root, group_targets in itertools.groupby(sorted(targets, key=lambda t: (find(t), t)),
+                                                 key=find):
+        names = sorted(members[root])
+        group_targets = list(group_targets)
+        if len(names) == 1 and not rels_of[root]:
+            # Known from bounds alone (possibly tightened to a single value above).
+            t = names[0] if names[0] in bounds else group_targets[0]
+            lo, hi = bounds[t]
+            ranges[t] = (lo, hi)
+            if lo == hi:
+                pinned.append(t)
+            continue
+        single = rels_of[root]
+        if len(single) == 1 and reduced[single[0]][1] == "=" and all(
+                abs(c) == 1 for c in reduced[single[0]][0].values()):
+            terms, _, rhs = reduced[single[0]]
+            for t, (lo, hi) in _one_equation_ranges(terms, rhs, bounds).items():
+                if t in group_targets:
+                    ranges[t] = (lo, hi)
+                    if lo == hi:
+                        pinned.append(t)
+            continue
+        index = {t: i for i, t in enumerate(names)}
+        n = len(names)
+        rows, lows, highs = [], [], []
+        for i in rels_of[root]:
+            terms, sense, rhs = reduced[i]
+            row = np.zeros(n)
+            for t, c in terms.items():
+                row[index[t]] = c
+            rows.append(row)
+            lows.append(rhs if sense == "=" else -np.inf)
+            highs.append(rhs)
+        lb = np.array([bounds[t][0] for t in names])
+        # A large finite cap keeps every problem bounded; reaching it means "no upper limit".
+        ub = np.array([min(bounds[t][1], _BIG) for t in names])
+        constraints = [LinearConstraint(np.array(rows), lows, highs)] if rows else []
+        constraint_set = constraints
+        seen_lo = np.full(n, np.inf)
+        seen_hi = np.full(n, -np.inf)
+
+        def solve(objective: np.ndarray, target: str, constraint_set=constraint_set, lb=lb, ub=ub,
+                  seen_lo=seen_lo, seen_hi=seen_hi) -> np.ndarray:
+            res = milp(objective, constraints=constraint_set, integrality=np.ones(len(lb)),
+                       bounds=Bounds(lb, ub))
+            if res.status != 0:  # the published figures would contradict each other
+                raise ValueError(f"published figures are inconsistent around {target}")
+            x = np.round(res.x)
+            np.minimum(seen_lo, x, out=seen_lo)
+            np.maximum(seen_hi, x, out=seen_hi)
+            return x
+
+        if not exact:
+            # A few cheap solutions first, pushed in opposite random directions: any count
+            # that differs between two of them is not pinned. Seeded, so runs repeat exactly.
+            rng = np.random.default_rng(n)
+            for _ in range(2):
+                weights = rng.uniform(0.5, 1.5, n)
+                solve(weights, group_targets[0])
+                solve(-weights, group_targets[0])
+                if all(seen_hi[index[t]] > seen_lo[index[t]] for t in group_targets):
+                    break
+        for target in group_targets:
+            i = index[target]
+            if not exact and seen_hi[i] > seen_lo[i]:
+                ranges[target] = (float(seen_lo[i]), float(seen_hi[i]))
+                continue
+            c = np.zeros(n)
+            c[i] = -1.0
+            hi = float(solve(c, target)[i])
+            if not exact and hi > seen_lo[i]:
+                ranges[target] = (float(seen_lo[i]), math.inf if hi >= _BIG / 2 else hi)
+                continue
+            c[i] = 1.0
+            lo = float(solve(c, target)[i])
+            ranges[target] = (lo, math.inf if hi >= _BIG / 2 else hi)
+            if lo == hi:
+                pinned.append(target)
+    return AuditResult(ranges, sorted(pinned))
+
+
+def _one_equation_ranges(terms: Mapping[str, int], rhs: float,
+                         bounds: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Exact ranges for ``sum(+-x) = rhs`` over integer intervals (sums of integer intervals
+    are whole intervals, so no search is needed)."""
+    ys = {}
+    for t, coef in terms.items():
+        lo, hi = bounds[t]
+        ys[t] = (lo, hi) if coef > 0 else (-hi, -lo)
+    total_lo = sum(y[0] for y in ys.values())
+    total_hi = sum(y[1] for y in ys.values())
+    out = {}
+    for t, coef in terms.items():
+        ylo, yhi = ys[t]
+        rest_hi = total_hi - yhi if math.isfinite(yhi) else sum(
+            y[1] for u, y in ys.items() if u != t)
+        rest_lo = total_lo - ylo if math.isfinite(ylo) else sum(
+            y[0] for u, y in ys.items() if u != t)
+        lo, hi = max(ylo, rhs - rest_hi), min(yhi, rhs - rest_lo)
+        if lo > hi:
+            raise ValueError(f"published figures are inconsistent around {t}")
+        out[t] = (lo, hi) if coef > 0 else (-hi, -lo)
+    return out
+
+
+def audit_reports(reports: Sequence[Mapping]) -> AuditResult:
+    """Audit several published reports together, as a reader holding all of them would.
+
+    Each report is the JSON of a built report (its ``disclosure.audit`` part is used). A
+    figure published under the same key in two reports must agree.
+    """
+    cells: dict[str, Published] = {}
+    relations: list[Mapping] = []
+    k = None
+    for report in reports:
+        data = report["disclosure"]["audit"] if "disclosure" in report else report
+        k = data["k"] if k is None else min(k, data["k"])
+        for key, value in data["cells"].items():
+            if key in cells and cells[key] != value:
+                # Two reports disagree: the reader keeps the more informative figure.
+                lo_a, hi_a = _bounds_for(cells[key], data["k"])
+                lo_b, hi_b = _bounds_for(value, data["k"])
+                if (hi_b - lo_b) < (hi_a - lo_a):
+                    cells[key] = value
+            else:
+                cells.setdefault(key, value)
+        relations.extend(data["relations"])
+    return audit(cells, relations, k or DEFAULT_K)

@@ -1,0 +1,17 @@
+"""PDF of a built report via WeasyPrint: A4, a contents list with page numbers, page footers."""
+
+from __future__ import annotations
+
+import logging
+
+from analysis.render.html import render_html_page
+
+
+def render_pdf(report: dict) -> bytes:
+    """The standalone page laid out for print, as PDF bytes."""
+    import weasyprint  # imported here: it is heavy and only PDF output needs it
+
+    # WeasyPrint reports unsupported CSS through logging; a report is not the place for it.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    html = render_html_page(report, for_print=True)
+    return weasyprint.HTML(string=html).write_pdf()

@@ -1,0 +1,109 @@
+"""Pieces shared by every report: tables, sentences and the record of published figures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from analysis.disclosure import WITHHELD, Published, is_shown, share
+from analysis.reports.counts import PeriodCounts
+
+
+class Published_Figures:
+    """Looks up the published form of any count and remembers which ones a report used.
+
+    The report's JSON carries exactly the figures it shows and the relations between them,
+    so :func:`analysis.disclosure.audit` can check the report knowing only what it publishes.
+    """
+
+    def __init__(self, periods: Sequence[PeriodCounts], k: int) -> None:
+        self.k = k
+        self._owner: dict[str, PeriodCounts] = {p.label: p for p in periods}
+        self._periods = list(periods)
+        self.used: dict[str, Published] = {}
+
+    def add(self, period: PeriodCounts) -> None:
+        self._owner.setdefault(period.label, period)
+        self._periods.append(period)
+
+    def get(self, key: str) -> Published:
+        """The published figure for ``key``; a count that was never decided is "not shown"."""
+        owner = self._owner.get(key.split("|", 1)[0])
+        if owner is None or not owner.has(key):
+            value: Published = "not shown"
+        else:
+            value = owner.published(key)
+        self.used[key] = value
+        return value
+
+    def audit_data(self) -> dict:
+        used = set(self.used)
+        relations, seen = [], set()
+        for period in self._periods:
+            for rel in period.ledger.relations:
+                if used & set(rel.terms):
+                    marker = (rel.sense, tuple(sorted(rel.terms.items())))
+                    if marker not in seen:
+                        seen.add(marker)
+                        relations.append(rel.to_json())
+        return {"k": self.k, "cells": dict(sorted(self.used.items())), "relations": relations}
+
+
+def table(
+    table_id: str,
+    title: str,
+    row_header: str,
+    columns: Sequence[tuple[str, str, str]],
+    rows: Sequence[tuple[str, str, Sequence[object]]],
+    note: str | None = None,
+) -> dict:
+    """A published table as JSON: ``columns`` are (id, label, unit) with unit one of
+    ``count``, ``percent``, ``points``, ``rate``, ``text``; ``rows`` are (id, label, values)."""
+    return {
+        "id": table_id,
+        "title": title,
+        "row_header": row_header,
+        "columns": [{"id": c, "label": label, "unit": unit} for c, label, unit in columns],
+        "rows": [{"id": r, "label": label, "values": list(values)} for r, label, values in rows],
+        **({"note": note} if note else {}),
+    }
+
+
+def pp_change(now: float | str, before: float | str) -> float | str:
+    """Change in percentage points between two published shares (else "withheld")."""
+    if is_shown(now) and is_shown(before):
+        return round(float(now) - float(before), 1)
+    return WITHHELD
+
+
+def fmt_pct(value: float) -> str:
+    return f"{value:.0f}%" if float(value).is_integer() or abs(value) >= 10 else f"{value:.1f}%"
+
+
+def change_sentence(subject: str, now: float | str, before: float | str, before_words: str,
+                    now_words: str = "this quarter") -> str | None:
+    """"Caseload was cited by 42% of leavers this quarter, up from 30% last quarter."
+
+    Built only from published shares; None when the figures it needs are withheld.
+    """
+    if not is_shown(now):
+        return None
+    base = f"{subject} was cited by {fmt_pct(float(now))} of leavers {now_words}"
+    if not is_shown(before):
+        return base + "."
+    diff = float(now) - float(before)
+    if abs(diff) < 0.05:
+        return f"{base}, the same as {before_words}."
+    direction = "up" if diff > 0 else "down"
+    return f"{base}, {direction} from {fmt_pct(float(before))} {before_words}."
+
+
+def share_of(figures: Published_Figures, numerator_key: str, denominator_key: str) -> float | str:
+    return share(figures.get(numerator_key), figures.get(denominator_key), figures.k)
+
+
+def ranked(rows: Sequence[tuple[str, Published]], order: Mapping[str, int]) -> list[str]:
+    """Order ids by their *published* count, largest first; hidden counts go last in the
+    fixed order, so the ranking itself never hints at a hidden value."""
+    shown = sorted((r for r in rows if is_shown(r[1])), key=lambda r: (-int(r[1]), order.get(r[0], 0), r[0]))
+    hidden = sorted((r for r in rows if not is_shown(r[1])), key=lambda r: (order.get(r[0], 0), r[0]))
+    return [r[0] for r in [*shown, *hidden]]

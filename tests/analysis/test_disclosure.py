@@ -1,0 +1,237 @@
+"""Disclosure control: no published figure singles anyone out, alone or by subtraction."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.disclosure import (
+    NOT_SHOWN,
+    WITHHELD,
+    DisclosureError,
+    Ledger,
+    audit,
+    check_threshold,
+    is_shown,
+    merge_small_categories,
+    share,
+    suppress_small_count,
+)
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_a_cell_of_three_leavers_is_shown_as_fewer_than_5():
+    assert suppress_small_count(3) == "fewer than 5"
+    assert suppress_small_count(1) == "fewer than 5"
+    assert suppress_small_count(4) == "fewer than 5"
+    assert suppress_small_count(5) == 5
+
+
+def test_zero_is_shown_as_zero():
+    assert suppress_small_count(0) == 0
+
+
+def test_the_threshold_can_be_raised_but_never_below_3():
+    assert suppress_small_count(6, k=7) == "fewer than 7"
+    assert check_threshold(3) == 3
+    with pytest.raises(DisclosureError, match="cannot be below 3"):
+        check_threshold(2)
+    with pytest.raises(DisclosureError):
+        Ledger(k=1)
+    with pytest.raises(DisclosureError):
+        suppress_small_count(4, k=2)
+
+
+def test_a_percentage_is_withheld_when_its_numerator_or_denominator_is_small():
+    assert share(10, 40) == 25.0
+    assert share(3, 40) == WITHHELD
+    assert share("fewer than 5", 40) == WITHHELD
+    assert share(4, 4) == WITHHELD
+    assert share(10, WITHHELD) == WITHHELD
+    assert share(0, 40) == 0.0
+
+
+def test_small_categories_are_merged_into_other_before_cross_tabulating():
+    mapping = merge_small_categories({"asye": 3, "social_worker": 20, "other": 2, "team_manager": 0})
+    assert mapping == {"asye": "other", "social_worker": "social_worker", "other": "other",
+                       "team_manager": "team_manager"}
+
+
+def _one_way(values, total_key="N", prefix="c"):
+    ledger = Ledger(5)
+    ledger.count(total_key, sum(values), "total")
+    keys = [ledger.count(f"{prefix}{i}", v, "row") for i, v in enumerate(values)]
+    ledger.total_of(total_key, keys)
+    return ledger
+
+
+def test_a_lone_small_cell_gets_a_partner_so_the_total_does_not_give_it_away():
+    ledger = _one_way([3, 7, 20])
+    out = ledger.publish()
+    assert out["c0"] == "fewer than 5"
+    assert out["c1"] == WITHHELD  # the smallest other cell hides with it
+    assert out["N"] == 30 and out["c2"] == 20
+    result = audit(out, ledger.relations)
+    assert result.pinned == []
+    assert result.ranges["c0"] == (1, 4)
+
+
+def test_the_auditor_catches_a_table_published_with_primary_suppression_only():
+    # What a naive report would print: a reader subtracts 7 + 20 from 30 and finds 3.
+    published = {"N": 30, "c0": "fewer than 5", "c1": 7, "c2": 20}
+    relations = [{"terms": {"N": 1, "c0": -1, "c1": -1, "c2": -1}, "sense": "="}]
+    result = audit(published, relations)
+    assert result.pinned == ["c0"]
+    assert result.ranges["c0"] == (3, 3)
+
+
+def test_the_auditor_uses_bounds_not_just_subtraction():
+    # 1..4 plus "withheld" (5 or more) making 6 leaves only 1 + 5.
+    published = {"N": 6, "a": "fewer than 5", "b": WITHHELD}
+    relations = [{"terms": {"N": 1, "a": -1, "b": -1}}]
+    assert audit(published, relations).pinned == ["a", "b"]
+
+
+def test_two_tables_sharing_a_total_are_protected_together():
+    # Leavers by band and by role: both add up to the same number of leavers.
+    ledger = Ledger(5)
+    ledger.count("N", 40, "n")
+    bands = [ledger.count(f"band{i}", v, "bands") for i, v in enumerate([2, 18, 20])]
+    roles = [ledger.count(f"role{i}", v, "roles") for i, v in enumerate([10, 30])]
+    ledger.total_of("N", bands)
+    ledger.total_of("N", roles)
+    out = ledger.publish()
+    assert out["band0"] == "fewer than 5"
+    assert audit(out, ledger.relations).pinned == []
+
+
+def test_multi_response_theme_rows_add_up_to_the_theme_not_the_column():
+    # Caseload cited by 9 people: 3 newer, 6 longer-serving; each cell is capped by its group.
+    ledger = Ledger(5)
+    ledger.count("N", 30, "n")
+    ledger.count("new", 10, "groups")
+    ledger.count("long", 20, "groups")
+    ledger.total_of("N", ["new", "long"])
+    ledger.count("caseload", 9, "themes")
+    ledger.at_most("caseload", "N")
+    ledger.count("caseload|new", 3, "row")
+    ledger.count("caseload|long", 6, "row")
+    ledger.total_of("caseload", ["caseload|new", "caseload|long"])
+    ledger.at_most("caseload|new", "new")
+    ledger.at_most("caseload|long", "long")
+    out = ledger.publish()
+    assert out["caseload|new"] == "fewer than 5"
+    assert not is_shown(out["caseload|long"]) or not is_shown(out["caseload"])
+    assert audit(out, ledger.relations).pinned == []
+
+
+def test_a_rolling_figure_is_not_shown_when_one_of_its_quarters_is_hidden():
+    quarters = [Ledger(5) for _ in range(4)]
+    values = [3, 8, 9, 10]
+    published = {}
+    for i, (ledger, v) in enumerate(zip(quarters, values, strict=True)):
+        ledger.count(f"q{i}", v, "q")
+        published.update(ledger.publish())
+    rolling = Ledger(5)
+    for i, v in enumerate(values):
+        rolling.fixed(f"q{i}", v, published[f"q{i}"])
+    rolling.derived("r12", sum(values), [f"q{i}" for i in range(4)], "r")
+    out = rolling.publish()
+    assert out["r12"] == NOT_SHOWN
+    # Had it been published as 30, the hidden quarter would follow: 30 - 8 - 9 - 10 = 3.
+    naive = {**out, "r12": 30}
+    assert audit(naive, rolling.relations).pinned == ["q0"]
+    assert audit(out, rolling.relations).pinned == []
+
+
+def test_a_rolling_figure_is_shown_when_every_quarter_is():
+    rolling = Ledger(5)
+    for i, v in enumerate([6, 0, 9, 10]):
+        rolling.fixed(f"q{i}", v, v)
+    rolling.derived("r12", 25, [f"q{i}" for i in range(4)], "r")
+    assert rolling.publish()["r12"] == 25
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties over random small tables
+# ---------------------------------------------------------------------------------------------
+small_counts = st.integers(min_value=0, max_value=12)
+
+
+def _no_small_numbers(published, k=5):
+    for key, value in published.items():
+        if is_shown(value):
+            assert not (0 < int(value) < k), f"{key} published as {value}"
+
+
+def _assert_nothing_pinned(published, relations, k=5):
+    result = audit(published, relations, k)
+    assert result.pinned == [], {key: published[key] for key in result.pinned}
+
+
+@SETTINGS
+@given(st.lists(st.lists(small_counts, min_size=2, max_size=4), min_size=2, max_size=4).filter(
+    lambda rows: len({len(r) for r in rows}) == 1))
+def test_a_two_way_table_with_its_margins_never_gives_a_hidden_cell_away(rows):
+    ledger = Ledger(5)
+    n_rows, n_cols = len(rows), len(rows[0])
+    cells = {(i, j): ledger.count(f"c{i}_{j}", rows[i][j], f"row{i}") for i in range(n_rows) for j in range(n_cols)}
+    for i in range(n_rows):
+        ledger.count(f"r{i}", sum(rows[i]), "row_totals")
+        ledger.total_of(f"r{i}", [cells[i, j] for j in range(n_cols)])
+    for j in range(n_cols):
+        ledger.count(f"col{j}", sum(rows[i][j] for i in range(n_rows)), "col_totals")
+        ledger.total_of(f"col{j}", [cells[i, j] for i in range(n_rows)])
+    ledger.count("N", sum(map(sum, rows)), "n")
+    ledger.total_of("N", [f"r{i}" for i in range(n_rows)])
+    ledger.total_of("N", [f"col{j}" for j in range(n_cols)])
+    out = ledger.publish()
+    _no_small_numbers(out)
+    _assert_nothing_pinned(out, ledger.relations)
+
+
+@SETTINGS
+@given(st.lists(small_counts, min_size=2, max_size=5), st.lists(small_counts, min_size=2, max_size=5))
+def test_two_breakdowns_of_the_same_people_cannot_be_played_against_each_other(bands, roles):
+    # Make both breakdowns describe the same total, as band and role tables of one quarter do.
+    diff = sum(bands) - sum(roles)
+    roles = [*roles[:-1], roles[-1] + diff] if diff > 0 else roles
+    bands = [*bands[:-1], bands[-1] - diff] if diff < 0 else bands
+    ledger = Ledger(5)
+    ledger.count("N", sum(bands), "n")
+    ledger.total_of("N", [ledger.count(f"b{i}", v, "bands") for i, v in enumerate(bands)])
+    ledger.total_of("N", [ledger.count(f"r{i}", v, "roles") for i, v in enumerate(roles)])
+    out = ledger.publish()
+    _no_small_numbers(out)
+    _assert_nothing_pinned(out, ledger.relations)
+
+
+@SETTINGS
+@given(st.lists(st.lists(small_counts, min_size=3, max_size=3), min_size=8, max_size=8))
+def test_quarters_rolling_years_and_annual_figures_cannot_be_differenced(quarters):
+    """Eight quarters of a three-way breakdown, each decided on its own; rolling 12 months
+    ending in each of the last five quarters and the financial year; all published together."""
+    published, relations = {}, []
+    ledgers = []
+    for q, row in enumerate(quarters):
+        ledger = Ledger(5)
+        ledger.count(f"q{q}|N", sum(row), f"q{q}")
+        ledger.total_of(f"q{q}|N", [ledger.count(f"q{q}|c{j}", v, f"q{q}") for j, v in enumerate(row)])
+        published.update(ledger.publish())
+        relations += ledger.relations
+        ledgers.append(ledger)
+    for end in range(3, 8):
+        span = Ledger(5)
+        keys = range(end - 3, end + 1)
+        for q in keys:
+            for key, c in ledgers[q].counts.items():
+                span.fixed(key, c.value, published[key])
+        for suffix in ["N", "c0", "c1", "c2"]:
+            span.derived(f"r{end}|{suffix}", sum(ledgers[q].counts[f"q{q}|{suffix}"].value for q in keys),
+                         [f"q{q}|{suffix}" for q in keys], f"r{end}")
+        span.total_of(f"r{end}|N", [f"r{end}|c{j}" for j in range(3)])
+        out = span.publish()
+        published.update({k: v for k, v in out.items() if k.startswith("r")})
+        relations += span.relations
+    _no_small_numbers(published)
+    _assert_nothing_pinned(published, relations)
