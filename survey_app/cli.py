@@ -20,6 +20,9 @@ def init_app(app: Flask) -> None:
     from .themes.cli import themes_cli
 
     app.cli.add_command(themes_cli)
+    from .reports.headcounts import headcount_cli
+
+    app.cli.add_command(headcount_cli)
 
 
 @click.group("codes", help="Invitation codes for instruments that require one.")

@@ -245,6 +245,26 @@ class CustomTheme(db.Model):
     seed_phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
+class Headcount(db.Model):
+    """Staff in post at the end of a financial quarter, whole or by role, service area or band.
+
+    An empty breakdown column means "all". Reports use these for turnover, vacancy and agency rates.
+    """
+
+    __tablename__ = "headcount"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    quarter: Mapped[str] = mapped_column(String(16), index=True)
+    role: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    service_area: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    length_of_service: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    headcount: Mapped[int] = mapped_column(Integer)
+    fte: Mapped[float] = mapped_column(Float)
+    vacancies: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    agency_workers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
 def default_organisation() -> Organisation:
     """The organisation every record belongs to in a single-council deployment."""
     org = db.session.execute(

@@ -1,0 +1,1 @@
+"""Reports for the Employer Standards group: headcounts, drafts, publication and reading."""

@@ -1,0 +1,144 @@
+"""Headcounts from HR's establishment data, for turnover, vacancy and agency rates.
+
+``flask --app wsgi headcount import FILE`` reads a CSV or XLSX with the columns ``quarter``,
+``role``, ``service_area``, ``length_of_service``, ``headcount``, ``fte`` and, optionally,
+``vacancies`` and ``agency_workers``. A blank breakdown column means "all". The whole file is
+checked first; any problem is reported with its row and column, and nothing is written. Importing
+a quarter again replaces that quarter's figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+
+from analysis.periods import Quarter
+
+from ..extensions import db
+from ..instruments import SERVICE_BANDS
+from ..models import Headcount, default_organisation
+from ..questionnaires import current_instrument, definition_of
+
+REQUIRED = ("quarter", "headcount", "fte")
+OPTIONAL = ("role", "service_area", "length_of_service", "vacancies", "agency_workers")
+
+
+class HeadcountError(ValueError):
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class HeadcountSummary:
+    rows: int
+    quarters: list[str]
+
+
+def _known_categories() -> dict[str, set[str]]:
+    instrument = current_instrument("exit")
+    definition = definition_of(instrument)
+    known = {"length_of_service": {v for v, _ in SERVICE_BANDS}}
+    for role in ("role", "service_area"):
+        key = definition.key_for_role(role)
+        known[role] = {v for v, _ in definition.question(key).options} if key else set()
+    return known
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV (UTF-8, BOM allowed) or XLSX file as dicts of stripped strings."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        values = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    if not values:
+        raise HeadcountError([f"{path.name}: the file is empty"])
+    header = [h.strip().lower() for h in values[0]]
+    rows = [[c.strip() for c in row] for row in values[1:]]
+    return [dict(zip(header, row, strict=False)) for row in rows if any(row)]
+
+
+def parse_headcounts(rows: list[dict[str, str]]) -> list[dict]:
+    """Validate rows; return model fields or raise HeadcountError naming every row, column and value."""
+    problems: list[str] = []
+    if rows:
+        missing = [c for c in REQUIRED if c not in rows[0]]
+        if missing:
+            raise HeadcountError([f"missing column(s): {', '.join(missing)}"])
+    known = _known_categories()
+    out = []
+    seen: set[tuple] = set()
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+
+        def bad(column: str, reason: str, row=row, number=number) -> None:
+            problems.append(f"row {number}, column {column}: {row.get(column, '')!r}: {reason}")
+
+        fields: dict = {}
+        try:
+            fields["quarter"] = Quarter.parse(row.get("quarter", "")).label
+        except ValueError:
+            bad("quarter", "not a financial quarter like 2025/26 Q1")
+        for column in ("role", "service_area", "length_of_service"):
+            value = row.get(column, "") or None
+            if value is not None and value not in known[column]:
+                bad(column, f"not one of {', '.join(sorted(known[column]))}")
+            fields[column] = value
+        for column, kind in (("headcount", int), ("fte", float), ("vacancies", int), ("agency_workers", int)):
+            text = row.get(column, "")
+            if text == "":
+                if column in REQUIRED:
+                    bad(column, "a number is required")
+                fields[column] = None
+                continue
+            try:
+                number_value = kind(float(text)) if kind is int and float(text).is_integer() else kind(text)
+            except ValueError:
+                bad(column, "not a number" if kind is float else "not a whole number")
+                continue
+            if number_value < 0:
+                bad(column, "cannot be negative")
+            fields[column] = number_value
+        key = (fields.get("quarter"), fields["role"], fields["service_area"], fields["length_of_service"])
+        if key in seen:
+            problems.append(f"row {number}: the same quarter and breakdown appear twice")
+        seen.add(key)
+        out.append(fields)
+    if problems:
+        raise HeadcountError(problems)
+    return out
+
+
+def import_headcounts(path: Path) -> HeadcountSummary:
+    """Check the whole file, then replace the figures of each quarter it holds."""
+    fields = parse_headcounts(read_rows(path))
+    org = default_organisation()
+    quarters = sorted({f["quarter"] for f in fields})
+    db.session.execute(sa.delete(Headcount).where(Headcount.organisation_id == org.id,
+                                                  Headcount.quarter.in_(quarters)))
+    db.session.add_all(Headcount(organisation_id=org.id, **f) for f in fields)
+    db.session.commit()
+    return HeadcountSummary(rows=len(fields), quarters=quarters)
+
+
+@click.group("headcount", help="Headcounts for turnover, vacancy and agency rates.")
+def headcount_cli() -> None:
+    pass
+
+
+@headcount_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path: Path) -> None:
+    """Import headcounts from a CSV or XLSX file (all rows are checked before anything is written)."""
+    try:
+        summary = import_headcounts(path)
+    except HeadcountError as exc:
+        raise click.ClickException(f"{path.name}: nothing imported.\n" + "\n".join(exc.problems[:50])) from None
+    click.echo(f"Imported {summary.rows} headcount rows for {', '.join(summary.quarters)}.")
