@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     from .reports.headcounts import headcount_cli
 
     app.cli.add_command(headcount_cli)
+    from .reports.cli import report_cli
+
+    app.cli.add_command(report_cli)
 
 
 @click.group("codes", help="Invitation codes for instruments that require one.")

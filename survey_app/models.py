@@ -265,6 +265,51 @@ class Headcount(db.Model):
     agency_workers: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+REPORT_KINDS = ("quarterly", "annual", "length_of_service")
+
+
+class Report(db.Model):
+    """A generated report: a draft HR reviews, or a published, immutable snapshot.
+
+    ``data`` is the whole report as the analysis package built it (every figure already through
+    disclosure control), with its parameters: threshold, period and model version. New data makes
+    a new draft; nothing ever changes a published report.
+    """
+
+    __tablename__ = "report"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    threshold: Mapped[int] = mapped_column(Integer)
+    model_version: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    published_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    without_quotes: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    quotes: Mapped[list[ReportQuote]] = relationship(back_populates="report", cascade="all, delete-orphan",
+                                                     order_by="ReportQuote.theme_id")
+
+
+class ReportQuote(db.Model):
+    """A scrubbed comment offered as a quote for a draft report; shown only once HR approves it."""
+
+    __tablename__ = "report_quote"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    report: Mapped[Report] = relationship(back_populates="quotes")
+
+
 def default_organisation() -> Organisation:
     """The organisation every record belongs to in a single-council deployment."""
     org = db.session.execute(

@@ -1,0 +1,216 @@
+"""Drafting, quoting and publishing reports: the one code path for the app and the CLI.
+
+The figures come from ``analysis.reports`` (every table through disclosure control); this module
+adds the workflow. A draft is built from the data as it is now; HR reviews it, approves quotes and
+publishes it, which freezes it. A published report is never changed: new data makes a new draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event, inspect
+
+from analysis.loaders import load_frames
+from analysis.periods import FinancialYear, Quarter
+from analysis.render.exports import render_csv_zip, render_json, render_xlsx
+from analysis.render.html import render_html_page
+from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
+from analysis.text import Scrubber, ScrubRules
+
+from ..extensions import db
+from ..models import REPORT_KINDS, Report, ReportQuote, ThemeAssignment, ThemeRunRecord, default_organisation
+from ..themes.service import theme_labels
+
+QUOTE_PURPOSES = ("reasons", "would_have_stayed", "improve", "worked_well")
+QUOTES_PER_THEME = 3
+FORMATS = ("html", "pdf", "csv", "xlsx", "json")
+MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "csv": "application/zip",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "json": "application/json"}
+FILE_SUFFIX = {"html": "html", "pdf": "pdf", "csv": "zip", "xlsx": "xlsx", "json": "json"}
+
+
+class ReportError(ValueError):
+    """A report request that cannot be carried out, with a reason a person can act on."""
+
+
+class PublishedReportIsImmutable(RuntimeError):
+    pass
+
+
+@event.listens_for(Report, "before_update")
+def _refuse_changes_to_published(_mapper, _connection, target: Report) -> None:
+    history = inspect(target).attrs.status.history
+    was = history.deleted[0] if history.deleted else target.status
+    if was == "published":
+        raise PublishedReportIsImmutable(f"report {target.id} is published and cannot change")
+
+
+@event.listens_for(Report, "before_delete")
+def _refuse_deleting_published(_mapper, _connection, target: Report) -> None:
+    if target.status == "published":
+        raise PublishedReportIsImmutable(f"report {target.id} is published and cannot be deleted")
+
+
+def normalise_period(kind: str, period: str) -> str:
+    """The canonical label for a report's period, or ReportError."""
+    if kind not in REPORT_KINDS:
+        raise ReportError(f"kind must be one of {', '.join(REPORT_KINDS)}")
+    try:
+        return FinancialYear.parse(period).label if kind == "annual" else Quarter.parse(period).label
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
+
+
+def _months(kind: str, period: str) -> set[str]:
+    if kind == "annual":
+        quarters = FinancialYear.parse(period).quarters()
+    else:
+        quarters = [Quarter.parse(period)]
+    return {str(m) for q in quarters for m in q.months()}
+
+
+def scrubber() -> Scrubber:
+    """The scrubber for text leaving HR's view, with the council's names from the instance folder."""
+    path = Path(current_app.instance_path) / "scrub.yaml"
+    if path.exists():
+        import yaml
+
+        return Scrubber(ScrubRules.from_mapping(yaml.safe_load(path.read_text(encoding="utf-8")) or {}))
+    return Scrubber()
+
+
+def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None) -> dict:
+    """The report as the analysis package builds it from the database as it is now."""
+    org = default_organisation()
+    frames = load_frames(db.engine, organisation_id=org.id)
+    model_version = db.session.execute(
+        sa.select(ThemeRunRecord.model_version).where(ThemeRunRecord.organisation_id == org.id)
+        .order_by(ThemeRunRecord.id.desc()).limit(1)
+    ).scalar()
+    common = {"theme_labels": theme_labels(org.id), "k": current_app.config["DISCLOSURE_THRESHOLD"],
+              "model_version": model_version}
+    args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
+    if kind == "quarterly":
+        return build_quarterly_report(*args, quarter=period, quotes=quotes or [], **common)
+    if kind == "annual":
+        return build_annual_report(*args, year=period, quotes=quotes or [], **common)
+    return build_length_of_service_report(*args, quarter=period, **common)
+
+
+def quote_candidates(kind: str, period: str) -> list[tuple[str, str]]:
+    """(theme id, scrubbed text) pairs HR may choose from: exit comments in the period, per theme."""
+    if kind == "length_of_service":
+        return []
+    org = default_organisation()
+    frames = load_frames(db.engine, organisation_id=org.id)
+    comments = frames.comments
+    months = _months(kind, period)
+    comments = comments[comments["text"].notna() & comments["purpose"].isin(QUOTE_PURPOSES)
+                        & (comments["instrument_kind"] == "exit")
+                        & comments["period"].astype(str).isin(months)]
+    if comments.empty:
+        return []
+    rows = db.session.execute(
+        sa.select(ThemeAssignment.comment_id, ThemeAssignment.theme_id, ThemeAssignment.score)
+        .where(ThemeAssignment.comment_id.in_(comments["comment_id"].tolist()),
+               ThemeAssignment.source != "rejected", ~ThemeAssignment.theme_id.startswith("emerging:"))
+        .order_by(ThemeAssignment.theme_id, ThemeAssignment.score.desc(), ThemeAssignment.comment_id)
+    ).all()
+    text_of = dict(zip(comments["comment_id"], comments["text"], strict=True))
+    scrub = scrubber()
+    chosen: dict[str, list[str]] = {}
+    for comment_id, theme_id, _score in rows:
+        picked = chosen.setdefault(theme_id, [])
+        if len(picked) < QUOTES_PER_THEME:
+            text = scrub.scrub(text_of[comment_id])
+            if text not in picked:
+                picked.append(text)
+    return [(theme, text) for theme, texts in sorted(chosen.items()) for text in texts]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def create_draft(kind: str, period: str, created_by: str) -> Report:
+    """Build a new draft from the data as it is now, offering quotes HR approved before."""
+    period = normalise_period(kind, period)
+    org = default_organisation()
+    earlier = {(q.theme_id, q.text) for q in db.session.execute(
+        sa.select(ReportQuote).join(Report).where(Report.organisation_id == org.id, Report.kind == kind,
+                                                  Report.period == period, ReportQuote.approved.is_(True))
+    ).scalars()}
+    report = Report(organisation_id=org.id, kind=kind, period=period, status="draft",
+                    threshold=current_app.config["DISCLOSURE_THRESHOLD"], data={}, created_at=_now(),
+                    created_by=created_by)
+    for theme_id, text in quote_candidates(kind, period):
+        report.quotes.append(ReportQuote(theme_id=theme_id, text=text, approved=(theme_id, text) in earlier))
+    _rebuild(report)
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+def _rebuild(report: Report) -> None:
+    approved = [{"theme_id": q.theme_id, "text": q.text} for q in report.quotes if q.approved]
+    report.data = build_report_data(report.kind, report.period, approved)
+    report.model_version = report.data.get("parameters", {}).get("model_version") or report.model_version
+
+
+def set_approved_quotes(report: Report, approved_ids: set[int]) -> None:
+    """HR's choice of quotes for a draft; the draft is rebuilt to show them."""
+    if report.status != "draft":
+        raise ReportError("Only a draft can change.")
+    for quote in report.quotes:
+        quote.approved = quote.id in approved_ids
+    _rebuild(report)
+    db.session.commit()
+
+
+def publish(report: Report, published_by: str, without_quotes: bool = False) -> Report:
+    """Freeze a draft. Refused when it offers quotes and none were approved, unless ``without_quotes``."""
+    if report.status != "draft":
+        raise ReportError("This report is already published.")
+    if report.quotes and not any(q.approved for q in report.quotes) and not without_quotes:
+        raise ReportError("No quotes are approved. Approve quotes first, or publish without quotes.")
+    if without_quotes:
+        for quote in report.quotes:
+            quote.approved = False
+        _rebuild(report)
+    report.without_quotes = without_quotes
+    report.status = "published"
+    report.published_at = _now()
+    report.published_by = published_by
+    db.session.commit()
+    return report
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """A report in one output format: only the published (suppressed) figures, in every format."""
+    renderers: dict[str, Callable[[dict], bytes]] = {
+        "html": lambda d: render_html_page(d).encode("utf-8"),
+        "pdf": _render_pdf,
+        "csv": render_csv_zip,
+        "xlsx": render_xlsx,
+        "json": lambda d: render_json(d).encode("utf-8"),
+    }
+    if fmt not in renderers:
+        raise ReportError(f"format must be one of {', '.join(FORMATS)}")
+    return renderers[fmt](report.data)
+
+
+def _render_pdf(data: dict) -> bytes:
+    from analysis.render.pdf import render_pdf
+
+    return render_pdf(data)
+
+
+def file_name(report: Report, fmt: str) -> str:
+    period = report.period.replace("/", "-").replace(" ", "-")
+    return f"exitvoice-{report.kind.replace('_', '-')}-{period}-{report.status}.{FILE_SUFFIX[fmt]}"

@@ -1,0 +1,131 @@
+"""Reports in the app: drafted from the database, quotes approved by HR, published as snapshots."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from survey_app.demo import seed_demo
+from survey_app.extensions import db
+from survey_app.models import Report
+from survey_app.questionnaires import current_instrument, definition_of
+from survey_app.reports.service import (
+    PublishedReportIsImmutable,
+    ReportError,
+    create_draft,
+    publish,
+    set_approved_quotes,
+)
+from survey_app.submissions import store_response
+from survey_app.themes.service import run_themes
+
+QUARTER = "2025/26 Q2"
+
+
+@pytest.fixture
+def seeded(app):
+    from datetime import date
+
+    seed_demo(220, seed=4, today=date(2025, 11, 15))  # eight quarters up to 2025/26 Q3
+    run_themes(progress=False)
+    return app
+
+
+def _count_cells(report: dict):
+    for section in report["sections"]:
+        for table in section.get("tables", []):
+            units = [c.get("unit") for c in table["columns"]]
+            for row in table["rows"]:
+                for unit, value in zip(units, row["values"], strict=True):
+                    if row.get("unit", unit) == "count":
+                        yield table["id"], row["id"], value
+
+
+def test_no_count_in_a_report_describes_fewer_than_k_people(seeded):
+    report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    cells = list(_count_cells(report.data))
+    assert cells, "the report has count tables"
+    for table_id, row_id, value in cells:
+        if isinstance(value, int):
+            assert value == 0 or value >= 5, (table_id, row_id, value)
+        else:
+            assert value in ("fewer than 5", "withheld", "not shown", None), (table_id, row_id, value)
+    assert any(value == "fewer than 5" for *_, value in cells)
+
+
+def test_the_cli_drafts_a_quarterly_report_as_json(seeded, runner, tmp_path):
+    out = tmp_path / "q.json"
+    result = runner.invoke(args=["report", "quarterly", "--quarter", QUARTER, "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert data["period"] == QUARTER and data["parameters"]["k"] == 5
+    assert data["parameters"]["model_version"].startswith("themes-")
+    assert db.session.execute(sa.select(Report.status)).scalar_one() == "draft"
+
+
+def test_publishing_from_the_cli_needs_approved_quotes_or_no_quotes(seeded, runner, tmp_path):
+    out = tmp_path / "q.html"
+    refused = runner.invoke(args=["report", "quarterly", "--quarter", QUARTER, "--out", str(out), "--publish"])
+    assert refused.exit_code != 0 and "No quotes are approved" in refused.output
+    assert not out.exists()
+    done = runner.invoke(args=["report", "quarterly", "--quarter", QUARTER, "--out", str(out), "--publish",
+                               "--no-quotes"])
+    assert done.exit_code == 0, done.output
+    assert "Published quarterly report for 2025/26 Q2" in done.output
+    assert out.read_text().lstrip().lower().startswith("<!doctype html")
+
+
+def test_quotes_appear_only_once_approved_and_carry_to_the_next_draft(seeded):
+    draft = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    assert draft.quotes and not any(q.approved for q in draft.quotes)
+    assert "quotes" not in json.dumps(draft.data) or all(
+        q.text not in json.dumps(draft.data) for q in draft.quotes)
+    chosen = draft.quotes[0]
+    set_approved_quotes(draft, {chosen.id})
+    assert chosen.text in json.dumps(draft.data)
+    again = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    assert [q.text for q in again.quotes if q.approved] == [chosen.text]
+
+
+def test_quotes_are_scrubbed_of_personal_details(app):
+    instrument = current_instrument("exit")
+    for n in range(6):
+        store_response(instrument, definition_of(instrument), {
+            "role": "social_worker", "length_of_service": "1_to_2", "leaving_month": "2025-08",
+            "reasons_text": f"My caseload was crushing, ask Sarah Jones on 07700 900{n:03d} or sarah{n}@example.org"})
+    db.session.commit()
+    run_themes(progress=False)
+    draft = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    texts = [q.text for q in draft.quotes]
+    assert texts
+    for text in texts:
+        assert "Sarah" not in text and "@" not in text and "07700" not in text
+        assert "[name]" in text and "[email]" in text
+
+
+def test_a_published_report_never_changes(seeded):
+    report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    publish(report, published_by="hr@example.org", without_quotes=True)
+    frozen = json.dumps(report.data, sort_keys=True)
+    with pytest.raises(ReportError):
+        set_approved_quotes(report, set())
+    report.data = {"tampered": True}
+    with pytest.raises(PublishedReportIsImmutable):
+        db.session.commit()
+    db.session.rollback()
+    # New data makes a new draft; the published snapshot stays as it was.
+    seed_demo(30, seed=9)
+    newer = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    stored = db.session.get(Report, report.id)
+    assert json.dumps(stored.data, sort_keys=True) == frozen and stored.status == "published"
+    assert newer.id != report.id and newer.status == "draft"
+
+
+def test_bad_periods_are_refused_with_a_clear_message(app, runner, tmp_path):
+    result = runner.invoke(args=["report", "quarterly", "--quarter", "Q2 2025", "--out", str(tmp_path / "x")])
+    assert result.exit_code != 0 and "is not a quarter label like '2025/26 Q1'" in result.output
+    result = runner.invoke(args=["report", "annual", "--year", "2025", "--out", str(tmp_path / "x")])
+    assert result.exit_code != 0
+    assert db.session.execute(sa.select(Report)).first() is None
