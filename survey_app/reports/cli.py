@@ -25,7 +25,8 @@ def _options(func):
     func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)(func)
     func = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)(func)
     func = click.option("--publish", "do_publish", is_flag=True,
-                        help="Publish the draft (refused unless quotes were approved in the app, or --no-quotes).")(func)
+                        help="Publish the draft (refused unless quotes were approved in the app, "
+                             "or --no-quotes).")(func)
     func = click.option("--no-quotes", is_flag=True, help="Publish without quotes.")(func)
     return func
 
