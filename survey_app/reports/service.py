@@ -7,6 +7,7 @@ publishes it, which freezes it. A published report is never changed: new data ma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -214,3 +215,45 @@ def _render_pdf(data: dict) -> bytes:
 def file_name(report: Report, fmt: str) -> str:
     period = report.period.replace("/", "-").replace(" ", "-")
     return f"exitvoice-{report.kind.replace('_', '-')}-{period}-{report.status}.{FILE_SUFFIX[fmt]}"
+
+
+_SVG = re.compile(r"(?:<\?xml.*?\?>\s*)?(?:<!DOCTYPE.*?>\s*)?<svg\b.*?</svg>", re.DOTALL)
+
+
+def report_charts(report: Report) -> list[dict]:
+    """The chart specifications of a report, in the order its HTML shows them."""
+    return [chart for section in report.data.get("sections", []) for chart in section.get("charts", [])]
+
+
+def chart_svg_of(report: Report, chart_id: str) -> str | None:
+    """One chart of a report as a standalone SVG document, or None if it has no such chart."""
+    from analysis.render.charts import chart_svg
+
+    for chart in report_charts(report):
+        if chart.get("id") == chart_id:
+            return chart_svg(chart)
+    return None
+
+
+def embeddable_html(report: Report, chart_url: Callable[[str], str]) -> str:
+    """The report body for an app page: charts become ``<img>`` links to their SVG files.
+
+    Matplotlib's SVG styles its shapes with inline ``style`` attributes, which the app's Content
+    Security Policy forbids on its pages; an SVG loaded as an image is its own document, and each
+    chart already has its data table beside it for screen-reader users.
+    """
+    from markupsafe import escape
+
+    from analysis.render.html import render_html_fragment
+
+    html = render_html_fragment(report.data)
+    charts = iter(report_charts(report))
+
+    def to_img(_match: re.Match[str]) -> str:
+        chart = next(charts, None)
+        if chart is None:
+            return ""
+        return (f'<img class="app-report-chart" src="{escape(chart_url(chart["id"]))}" '
+                f'alt="{escape(chart.get("title", "Chart"))}: the figures are in the table below">')
+
+    return _SVG.sub(to_img, html)
