@@ -67,18 +67,37 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     def favicon() -> tuple[str, int]:
         return "", 204
 
-    for code, template in ((400, "errors/400.html"), (404, "errors/404.html"), (413, "errors/413.html"),
-                           (429, "errors/429.html"), (500, "errors/500.html")):
-        app.register_error_handler(code, _error_page(template, code))
+    for code in (key for key in ERROR_PAGES if isinstance(key, int)):
+        app.register_error_handler(code, _error_page(code))
     from flask_wtf.csrf import CSRFError
 
-    app.register_error_handler(CSRFError, _error_page("errors/csrf.html", 400))
+    app.register_error_handler(CSRFError, _error_page("csrf"))
     return app
 
 
-def _error_page(template: str, code: int):
+# What a person sees for each error: a title, what to do, and (where it helps) that nothing was lost.
+ERROR_PAGES: dict[int | str, tuple[str, str]] = {
+    400: ("Sorry, there is a problem with your request", "Check what you entered and try again."),
+    403: ("You do not have permission to see this page", "If you think you should, ask your administrator."),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    413: ("Your answers are too long to send",
+          "Shorten your written answers and try again. Nothing has been saved from this page."),
+    429: ("You have tried too many times",
+          "Wait a few minutes and try again. Nothing has been saved from this attempt."),
+    500: ("Sorry, there is a problem with the service", "Try again later. Anything you had already sent is safe."),
+    "csrf": ("Your page timed out",
+             "For your security, forms only work for a limited time, and only from this service. "
+             "Nothing from this page was saved."),
+}
+
+
+def _error_page(key: int | str):
+    title, message = ERROR_PAGES[key]
+    status = 400 if key == "csrf" else int(key)
+
     def handler(error: Exception):
-        return render_template(template), code
+        return render_template("errors/error.html", title=title, message=message,
+                               start_again=key == "csrf"), status
 
     return handler
 
