@@ -82,6 +82,9 @@ def app(database_url):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in KEEP_TABLES:
                 db.session.execute(table.delete())
+        # The organisation row stays; its settings go back to their defaults.
+        organisation = db.metadata.tables["organisation"]
+        db.session.execute(organisation.update().values(require_two_factor=False, last_purge_on=None))
         db.session.commit()
         db.engine.dispose()
 
