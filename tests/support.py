@@ -113,3 +113,19 @@ def post_form(client, path: str, data: dict, **kwargs):
 def texts(response, selector: str) -> list[str]:
     """The visible text of every element matching a CSS selector."""
     return [re.sub(r"\s+", " ", el.get_text(" ")).strip() for el in page_of(response).select(selector)]
+
+
+def add_exit_response(period=None, channel: str = "online", **answers):
+    """Store one exit questionnaire through store_response, as every channel does; returns it."""
+    from datetime import date
+
+    from survey_app.extensions import db
+    from survey_app.questionnaires import current_instrument, definition_of
+    from survey_app.submissions import store_response
+
+    instrument = current_instrument("exit")
+    raw = {"role": "social_worker", "length_of_service": "1_to_2", **answers}
+    response = store_response(instrument, definition_of(instrument), raw, channel=channel,
+                              period=period or date.today())
+    db.session.commit()
+    return response

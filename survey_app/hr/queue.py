@@ -11,6 +11,7 @@ from sqlalchemy import Select, func
 
 from .. import audit
 from ..extensions import db
+from ..forms import field_params
 from ..instruments import Definition
 from ..models import ActionNote, Instrument, Response
 from ..periods import quarter_bounds, recent_quarters
@@ -178,6 +179,14 @@ def response_note(response_id: str):
     return redirect(url_for("hr.response", response_id=row.id) + "#notes")
 
 
+def _params(question, form) -> dict[str, Any]:
+    """The respondent form's macro parameters, with the question as legend of its fieldset."""
+    params = field_params(question, False)
+    if "fieldset" in params:
+        params["fieldset"]["legend"]["text"] = form[question.key].label.text
+    return params
+
+
 def _paper_data(definition: Definition, form) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for q in definition.questions:
@@ -219,7 +228,8 @@ def paper_entry(slug: str, channel: str):
             flash(f"The {'paper questionnaire' if channel == 'paper' else 'interview notes'} "
                   f"for {stored.period:%B %Y} has been saved.")
             return redirect(url_for("hr.response", response_id=stored.id))
-    sections = [(page, [q for q in page.questions if q.role != "leaving_month"]) for page in definition.pages]
+    sections = [(page, [(q, _params(q, form)) for q in page.questions if q.role != "leaving_month"])
+                for page in definition.pages]
     status = 400 if (form.errors or problems) else 200
     return render_template("hr/paper_entry.html", form=form, definition=definition, sections=sections,
                            heading=ENTRY_CHANNELS[channel], channel=channel, problems=problems), status
