@@ -107,7 +107,8 @@ def test_a_paper_form_is_stored_with_its_channel_under_the_month_of_leaving(clie
     comment = db.session.execute(db.select(Comment)).scalar_one()
     assert (comment.purpose, comment.period) == ("reasons", leaving)
     assert response.headers["Location"] == f"/hr/responses/{stored.id}"
-    assert db.session.execute(db.select(AuditEvent.action).order_by(AuditEvent.id.desc())).scalars().first() == "entered"
+    last = db.session.execute(db.select(AuditEvent.action).order_by(AuditEvent.id.desc())).scalars().first()
+    assert last == "entered"
 
 
 def test_interview_notes_use_the_same_questionnaire_form(client):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextInput,
@@ -13,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
+from ..hr.forms import DayMonthYearInput
 from ..models import ROLE_NAMES
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
@@ -44,8 +44,10 @@ class SettingsForm(FlaskForm):
 
 
 class SurveyWindowForm(FlaskForm):
-    opens_on = DateField("Opens on (optional)", format="%d %m %Y", widget=GovDateInput(), validators=[Optional()])
-    closes_on = DateField("Closes on (optional)", format="%d %m %Y", widget=GovDateInput(), validators=[Optional()])
+    opens_on = DateField("Opens on (optional)", format="%d %m %Y", widget=DayMonthYearInput(),
+                         validators=[Optional()])
+    closes_on = DateField("Closes on (optional)", format="%d %m %Y", widget=DayMonthYearInput(),
+                          validators=[Optional()])
 
     def validate_closes_on(self, field: DateField) -> None:
         if field.data and self.opens_on.data and field.data < self.opens_on.data:

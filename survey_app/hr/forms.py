@@ -24,6 +24,18 @@ from ..models import FOLLOW_UP_STATUSES
 NOTE_LIMIT = 5000
 
 
+class DayMonthYearInput(GovDateInput):
+    """GOV.UK date input that also renders a submitted form where the date was left out.
+
+    The base widget expects exactly three submitted values (day, month, year) and fails otherwise.
+    """
+
+    def map_gov_params(self, field, **kwargs):  # noqa: ANN001, ANN201 - widget hook
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = None
+        return super().map_gov_params(field, **kwargs)
+
+
 class QueueFilterForm(FlaskForm):
     """Filters on the review queue. Read from the query string, so no CSRF token.
 
@@ -75,7 +87,7 @@ def _not_in_future(form: FlaskForm, field: DateField) -> None:
 
 
 class FocusGroupForm(FlaskForm):
-    held_on = DateField("Date of the session", format="%d %m %Y", widget=GovDateInput(),
+    held_on = DateField("Date of the session", format="%d %m %Y", widget=DayMonthYearInput(),
                         validators=[InputRequired(message="Enter the date of the session as day, month and year"),
                                     _not_in_future])
     facilitator = StringField("Facilitator", widget=GovTextInput(),
