@@ -1,0 +1,91 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against the app served on SQLite.
+
+Nothing is downloaded: Playwright's own driver launches /usr/bin/chromium. Fixtures:
+``live_server`` (base URL), ``browser_page`` (a fresh Playwright page) and ``make_staff_user``
+(creates an account in the served database).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("EXITVOICE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """The app on its own SQLite file, migrated from empty as in production."""
+    from flask_migrate import upgrade
+
+    from survey_app import create_app
+
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "exitvoice.sqlite")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """Base URL of the app served by a background thread for the whole session."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    # bypass_csp lets the test inject axe-core; the app itself allows no inline script.
+    context = browser.new_context(viewport={"width": 1024, "height": 900}, bypass_csp=True, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def make_staff_user(live_app) -> Callable[..., str]:
+    """Create an account in the served database; returns its email. Emails must be unique per session."""
+
+    def create(email: str, role: str = "hr", password: str = "correct horse battery staple",
+               totp_secret: str | None = None) -> str:
+        from survey_app.auth import accounts
+        from survey_app.extensions import db
+
+        with live_app.app_context():
+            user = accounts.create_user(email, role, password)
+            user.totp_secret = totp_secret
+            db.session.commit()
+            return user.email
+
+    return create
