@@ -80,9 +80,10 @@ def test_review_queue_and_response_detail(browser_page, live_server, live_app, m
     page.get_by_role("button", name="Add note").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert_no_axe_violations(page)
-    page.get_by_label("What was done about this, and by whom?").fill("Discussed caseload caps with the head of service.")
+    note = "Discussed caseload caps with the head of service."
+    page.get_by_label("What was done about this, and by whom?").fill(note)
     page.get_by_role("button", name="Add note").click()
-    assert page.get_by_text("Discussed caseload caps with the head of service.").is_visible()
+    assert page.get_by_text(note).is_visible()
     page.get_by_role("button", name="Mark as reviewed").click()
     assert page.locator("main .govuk-tag", has_text="Reviewed").first.is_visible()
 
