@@ -226,3 +226,15 @@ def test_the_first_admin_is_created_from_the_command_line(app):
     again = runner.invoke(args=["users", "create", "--email", "admin@council.example", "--role", "admin",
                                 "--password-stdin"], input="a strong first password\n")
     assert again.exit_code != 0 and "already an account" in again.output
+
+
+def test_sign_in_attempts_are_rate_limited(database_url):
+    from survey_app import create_app
+
+    limited = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_SIGNIN": "3 per minute"})
+    with limited.app_context():
+        client = limited.test_client()
+        statuses = [sign_in(client, "nobody@council.example", "wrong password").status_code for _ in range(4)]
+        db.engine.dispose()
+    assert statuses == [400, 400, 400, 429]
