@@ -54,16 +54,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     _enable_sqlite_wal(app)
 
-    from . import cli, respond
+    from . import admin, auth, cli, hr, respond
+    from .access import init_access, public
+    from .auth.commands import users_cli
+    from .hr.retention import retention_cli
 
+    auth.init_login(app)
+    init_access(app)
     app.register_blueprint(respond.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(hr.bp, url_prefix="/hr")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
     cli.init_app(app)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(retention_cli)
 
     @app.context_processor
     def inject_names() -> dict[str, str]:
         return {"council_name": app.config["COUNCIL_NAME"], "service_name": app.config["SERVICE_NAME"]}
 
     @app.route("/favicon.ico")
+    @public
     def favicon() -> tuple[str, int]:
         return "", 204
 

@@ -44,6 +44,20 @@ class Config:
     RATELIMIT_SUBMIT = os.environ.get("EXITVOICE_RATELIMIT_SUBMIT", "20 per hour;5 per minute")
     RATELIMIT_FORM = os.environ.get("EXITVOICE_RATELIMIT_FORM", "300 per hour")
     RATELIMIT_HEADERS_ENABLED = True
+    # Staff sign-in: a temporary lock after repeated failures, an idle timeout, and a rate limit.
+    SIGNIN_MAX_FAILURES = _env_int("EXITVOICE_SIGNIN_MAX_FAILURES", 5)
+    SIGNIN_LOCK_MINUTES = _env_int("EXITVOICE_SIGNIN_LOCK_MINUTES", 15)
+    IDLE_TIMEOUT_MINUTES = _env_int("EXITVOICE_IDLE_TIMEOUT_MINUTES", 30)
+    RATELIMIT_SIGNIN = os.environ.get("EXITVOICE_RATELIMIT_SIGNIN", "10 per minute;60 per hour")
+    # Argon2id cost for staff passwords (the argon2-cffi defaults: RFC 9106 low-memory profile).
+    PASSWORD_HASH_TIME_COST = _env_int("EXITVOICE_PASSWORD_HASH_TIME_COST", 3)
+    PASSWORD_HASH_MEMORY_KIB = _env_int("EXITVOICE_PASSWORD_HASH_MEMORY_KIB", 65536)
+    # How long an invitation or password-reset link stays usable.
+    INVITATION_DAYS = _env_int("EXITVOICE_INVITATION_DAYS", 7)
+    # Free text older than this many months is removed by 'flask retention purge'.
+    RETENTION_MONTHS = _env_int("EXITVOICE_RETENTION_MONTHS", 36)
+    # Rows per page in HR lists.
+    PAGE_SIZE = _env_int("EXITVOICE_PAGE_SIZE", 25)
     # Minimum group size for any published figure (statistical disclosure control).
     DISCLOSURE_THRESHOLD = _env_int("EXITVOICE_DISCLOSURE_THRESHOLD", 5)
     # Trust one proxy hop for the scheme (HTTPS detection); client addresses are never used.
@@ -66,6 +80,9 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
+    # Cheap hashing keeps the suite fast; the algorithm and code path are the same.
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_KIB = 1024
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
+import pandas as pd
+
 from .extensions import db
 from .questionnaires import current_instrument, definition_of
 from .submissions import store_response
@@ -116,16 +118,11 @@ BAND_REASONS = {
 
 
 def last_quarters_months(today: date, quarters: int = 8) -> list[str]:
-    """The ``YYYY-MM`` months of the last ``quarters`` financial quarters up to this month."""
-    months = []
-    index = today.year * 12 + today.month - 1
-    # Go back to the start of the earliest of the eight financial quarters (Q1 starts in April).
-    current_quarter_start = index - ((today.month - 4) % 3)
-    first = current_quarter_start - 3 * (quarters - 1)
-    for i in range(first, index + 1):
-        year, month = divmod(i, 12)
-        months.append(f"{year}-{month + 1:02d}")
-    return months
+    """The ``YYYY-MM`` months of the last ``quarters`` financial quarters, up to this month."""
+    from analysis.periods import Quarter
+
+    months = [m for q in Quarter.of(today).last_n(quarters) for m in q.months()]
+    return [str(m) for m in months if m <= pd.Period(today, freq="M")]
 
 
 def seed_demo(responses: int, seed: int, today: date | None = None) -> int:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,12 +46,21 @@ def random_id() -> str:
     return str(uuid.uuid4())
 
 
+ROLES = ("admin", "hr", "standards")
+ROLE_NAMES = {"admin": "Admin", "hr": "HR", "standards": "Employer Standards group"}
+FOLLOW_UP_STATUSES = ("new", "contacted", "done", "declined")
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Admin setting: every account must use a second factor (TOTP) before it can do anything.
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the retention purge last ran, shown to HR beside the next purge date.
+    last_purge_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Instrument(db.Model):
@@ -117,6 +127,10 @@ class Comment(db.Model):
     response_id: Mapped[str | None] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), index=True, nullable=True
     )
+    # Set for focus-group remarks (which belong to no response).
+    focus_group_id: Mapped[str | None] = mapped_column(
+        ForeignKey("focus_group_session.id", ondelete="CASCADE"), index=True, nullable=True
+    )
     question_key: Mapped[str] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(32), index=True)
     period: Mapped[date] = mapped_column(Date, index=True)
@@ -124,6 +138,7 @@ class Comment(db.Model):
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     response: Mapped[Response | None] = relationship(back_populates="comments")
+    focus_group: Mapped[FocusGroupSession | None] = relationship(back_populates="remarks")
 
 
 class InvitationCode(db.Model):
@@ -155,6 +170,8 @@ class FollowUpRequest(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="new")
     # A day is enough for HR to act on; responses carry only a month, so the two cannot be joined.
     requested_on: Mapped[date] = mapped_column(Date)
+    # HR's own notes on the conversation (who called, what was agreed).
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class DraftAnswers(db.Model):
@@ -308,6 +325,102 @@ class ReportQuote(db.Model):
     approved: Mapped[bool] = mapped_column(Boolean, default=False)
 
     report: Mapped[Report] = relationship(back_populates="quotes")
+
+
+class FocusGroupSession(db.Model):
+    """One focus group as HR recorded it. Participants are counted, never named."""
+
+    __tablename__ = "focus_group_session"
+    __table_args__ = NO_ROWID
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id"))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    facilitator: Mapped[str] = mapped_column(String(200))
+    participants: Mapped[int] = mapped_column(Integer)
+    service_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Keys of the focus-group prompts used in this session, in the instrument's order.
+    prompts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    instrument: Mapped[Instrument] = relationship()
+    remarks: Mapped[list[Comment]] = relationship(back_populates="focus_group", cascade="all, delete-orphan")
+
+
+class User(db.Model):
+    """A member of staff who signs in: HR, admin or the Employer Standards group."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    # argon2id; empty until the person sets a password from their invitation link.
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The last TOTP time step accepted, so a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    failed_signins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Part of every session's identity: changing it signs the person out everywhere.
+    session_token: Mapped[str] = mapped_column(String(64))
+    # A one-time link to set a password (invitation or reset), stored hashed.
+    invite_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    invite_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    # Flask-Login protocol.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return not self.disabled
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+
+class ActionNote(db.Model):
+    """What HR did about an issue raised in one response, and who did it."""
+
+    __tablename__ = "action_note"
+    __table_args__ = NO_ROWID
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    response_id: Mapped[str] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    written_at: Mapped[datetime] = mapped_column(DateTime)
+    text: Mapped[str] = mapped_column(Text)
+
+    author: Mapped[User | None] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who did what to which record, and when. Append-only: the app never edits or deletes one."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    # The email is copied so the record still reads correctly if the account changes.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    record_type: Mapped[str] = mapped_column(String(64), index=True)
+    record_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 def default_organisation() -> Organisation:

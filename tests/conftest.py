@@ -78,7 +78,12 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        # The request wrote through its own session: let the test's session read afresh.
+        from survey_app.extensions import db
+
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture
@@ -96,6 +101,9 @@ def app(database_url):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in KEEP_TABLES:
                 db.session.execute(table.delete())
+        # The organisation row stays; its settings go back to their defaults.
+        organisation = db.metadata.tables["organisation"]
+        db.session.execute(organisation.update().values(require_two_factor=False, last_purge_on=None))
         db.session.commit()
         db.engine.dispose()
 

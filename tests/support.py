@@ -72,3 +72,60 @@ def complete_exit_questionnaire(client, equality: dict | None = None, answers: d
 def error_summary(response) -> list[str]:
     summary = page_of(response).select(".govuk-error-summary__list a")
     return [re.sub(r"\s+", " ", a.get_text()).strip() for a in summary]
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str = "hr@council.example", role: str = "hr", password: str | None = PASSWORD,
+              totp_secret: str | None = None):
+    """An account created the way the app creates them, committed."""
+    from survey_app.auth import accounts
+    from survey_app.extensions import db
+
+    user = accounts.create_user(email, role, password)
+    user.totp_secret = totp_secret
+    db.session.commit()
+    return user
+
+
+def sign_in(client, email: str = "hr@council.example", password: str = PASSWORD, follow: bool = False):
+    """Sign in through the sign-in page, like a person would; returns the response to the POST."""
+    form = client.get("/sign-in")
+    return client.post("/sign-in", data={"csrf_token": csrf_token_of(form), "email": email, "password": password},
+                       follow_redirects=follow)
+
+
+def signed_in(client, role: str = "hr", email: str | None = None):
+    """Create an account with ``role`` and sign the client in with it; returns the user."""
+    user = make_user(email or f"{role}@council.example", role)
+    response = sign_in(client, user.email)
+    assert response.status_code == 302, page_of(response).get_text(" ", strip=True)[:300]
+    return user
+
+
+def post_form(client, path: str, data: dict, **kwargs):
+    """GET a page, then POST its form back with the page's CSRF token and ``data``."""
+    page = client.get(path)
+    return client.post(path, data={"csrf_token": csrf_token_of(page), **data}, **kwargs)
+
+
+def texts(response, selector: str) -> list[str]:
+    """The visible text of every element matching a CSS selector."""
+    return [re.sub(r"\s+", " ", el.get_text(" ")).strip() for el in page_of(response).select(selector)]
+
+
+def add_exit_response(period=None, channel: str = "online", **answers):
+    """Store one exit questionnaire through store_response, as every channel does; returns it."""
+    from datetime import date
+
+    from survey_app.extensions import db
+    from survey_app.questionnaires import current_instrument, definition_of
+    from survey_app.submissions import store_response
+
+    instrument = current_instrument("exit")
+    raw = {"role": "social_worker", "length_of_service": "1_to_2", **answers}
+    response = store_response(instrument, definition_of(instrument), raw, channel=channel,
+                              period=period or date.today())
+    db.session.commit()
+    return response

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
 
 from survey_app.extensions import db
 from survey_app.models import Organisation
 
 
-def test_migrations_match_the_models(app):
+def test_migrated_database_matches_the_models(app):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations disagree: {diff}"
 
 
 def test_the_default_organisation_exists_after_migration(app):
     slugs = db.session.execute(sa.select(Organisation.slug)).scalars().all()
     assert slugs == ["default"]
+
+
+def test_respondent_tables_keep_no_hidden_order_on_sqlite(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("WITHOUT ROWID is a SQLite table option")
+    with db.engine.connect() as conn:
+        for table in ("response", "comment", "follow_up_request", "action_note", "focus_group_session",
+                      "theme_assignment"):
+            sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = :t"), {"t": table}).scalar_one()
+            assert sql.rstrip().endswith("WITHOUT ROWID"), table
+    assert "focus_group_id" in {c["name"] for c in inspect(db.engine).get_columns("comment")}

@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..access import public
 from ..codes import check_code, spend_code
 from ..extensions import db, limiter
 from ..forms import field_params, page_form_class
@@ -75,6 +76,7 @@ def _answers(instrument: Instrument) -> dict[str, Any]:
 
 
 @bp.route("/")
+@public
 def index():
     sync_shipped_instruments()
     rows = db.session.execute(
@@ -87,17 +89,20 @@ def index():
 
 
 @bp.route("/privacy")
+@public
 def privacy():
     hours = int(current_app.config["DRAFT_LIFETIME"].total_seconds() // 3600)
     return render_template("respond/privacy.html", draft_hours=hours)
 
 
 @bp.route("/accessibility")
+@public
 def accessibility():
     return render_template("respond/accessibility.html")
 
 
 @bp.route("/<slug>/")
+@public
 def start(slug: str):
     instrument, definition = _load(slug)
     blocked = _guard(instrument, definition, need_code=False)
@@ -111,6 +116,7 @@ def start(slug: str):
 
 
 @bp.route("/<slug>/code", methods=["GET", "POST"])
+@public
 @limiter.limit(_form_limit, methods=["POST"])
 def code(slug: str):
     instrument, definition = _load(slug)
@@ -160,6 +166,7 @@ def _form_data(page: Page, form: FlaskForm) -> dict[str, Any]:
 
 
 @bp.route("/<slug>/<page_id>", methods=["GET", "POST"])
+@public
 @limiter.limit(_form_limit, methods=["POST"])
 def page(slug: str, page_id: str):
     instrument, definition = _load(slug)
@@ -219,6 +226,7 @@ def _missing_required(definition: Definition, answers: dict[str, Any]) -> list[d
 
 
 @bp.route("/<slug>/check", methods=["GET", "POST"])
+@public
 @limiter.limit(_submit_limit, methods=["POST"])
 def check(slug: str):
     instrument, definition = _load(slug)
@@ -279,6 +287,7 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
 
 
 @bp.route("/<slug>/done")
+@public
 def done(slug: str):
     instrument, definition = _load(slug)
     return render_template("respond/done.html", kind=definition.kind)
@@ -305,6 +314,7 @@ class FollowUpForm(FlaskForm):
 
 
 @bp.route("/follow-up", methods=["GET", "POST"])
+@public
 @limiter.limit(_submit_limit, methods=["POST"])
 def follow_up():
     form = FollowUpForm()
@@ -325,5 +335,6 @@ def follow_up():
 
 
 @bp.route("/follow-up/done")
+@public
 def follow_up_done():
     return render_template("respond/follow_up_done.html")

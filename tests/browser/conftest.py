@@ -1,13 +1,15 @@
-"""Browser tests: Debian's chromium driven by Playwright against a live app on SQLite.
+"""Browser tests: Debian's chromium, driven by Playwright, against the app served on SQLite.
 
-Nothing is downloaded: Playwright's bundled driver talks to /usr/bin/chromium.
+Nothing is downloaded: Playwright's own driver launches /usr/bin/chromium. Fixtures:
+``live_server`` (base URL), ``browser_page`` (a fresh Playwright page) and ``make_staff_user``
+(creates an account in the served database).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from werkzeug.serving import make_server
@@ -27,6 +29,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
+    """The app on its own SQLite file, migrated from empty as in production."""
     from flask_migrate import upgrade
 
     from survey_app import create_app
@@ -40,7 +43,7 @@ def live_app(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[str]:
-    """The base URL of the app served from a background thread."""
+    """Base URL of the app served by a background thread for the whole session."""
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -53,20 +56,38 @@ def live_server(live_app) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture
 def browser_page(browser):
-    # bypass_csp lets the test inject axe-core; the app itself forbids inline script.
-    context = browser.new_context(viewport={"width": 1024, "height": 900}, bypass_csp=True)
+    # bypass_csp lets the test inject axe-core; the app itself allows no inline script.
+    context = browser.new_context(viewport={"width": 1024, "height": 900}, bypass_csp=True, accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(5000)
+    page.set_default_timeout(10000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def make_staff_user(live_app) -> Callable[..., str]:
+    """Create an account in the served database; returns its email. Emails must be unique per session."""
+
+    def create(email: str, role: str = "hr", password: str = "correct horse battery staple",
+               totp_secret: str | None = None) -> str:
+        from survey_app.auth import accounts
+        from survey_app.extensions import db
+
+        with live_app.app_context():
+            user = accounts.create_user(email, role, password)
+            user.totp_secret = totp_secret
+            db.session.commit()
+            return user.email
+
+    return create

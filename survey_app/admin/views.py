@@ -1,0 +1,186 @@
+"""Users, settings, survey windows and the audit log (read-only: no route edits or deletes it)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import audit
+from ..access import roles_required
+from ..auth import accounts
+from ..extensions import db
+from ..hr.common import page_of, pagination_params
+from ..models import ROLE_NAMES, AuditEvent, Instrument, Organisation, User
+from ..respond.views import _closed_message
+from . import bp
+from .forms import AuditFilterForm, InviteForm, RoleForm, SettingsForm, SurveyWindowForm
+
+admin_only = roles_required("admin")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    return user
+
+
+def _link(token: str) -> str:
+    return url_for("auth.set_password", token=token, _external=True)
+
+
+@bp.route("/users")
+@admin_only
+def users():
+    rows = db.session.execute(
+        db.select(User).where(User.organisation_id == current_user.organisation_id).order_by(User.email)
+    ).scalars().all()
+    return render_template("admin/users.html", rows=rows, role_names=ROLE_NAMES, now=accounts.utcnow())
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@admin_only
+def user_invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(form.email.data, form.role.data)
+        except accounts.AccountError as exc:
+            form.email.errors = [str(exc)]
+        else:
+            token = accounts.issue_password_link(user)
+            db.session.flush()
+            audit.record("invited", "user", str(user.id), f"{user.email} as {user.role}")
+            db.session.commit()
+            return render_template("admin/user_link.html", user=user, link=_link(token), invited=True)
+    return render_template("admin/user_invite.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def user(user_id: int):
+    user = _user_or_404(user_id)
+    form = RoleForm(data={"role": user.role})
+    is_self = user.id == current_user.id
+    if request.method == "POST":
+        action = request.form.get("action")
+        if is_self and action in ("role", "disable", "reset"):
+            flash("You cannot change your own role, disable or reset your own account. Ask another admin.")
+            return redirect(url_for("admin.user", user_id=user.id))
+        if action == "role" and form.validate_on_submit():
+            old = user.role
+            user.role = form.role.data
+            user.session_token = accounts.new_session_token()  # new rights start with a new sign-in
+            audit.record("role_changed", "user", str(user.id), f"{old} to {user.role}")
+            db.session.commit()
+            flash(f"{user.email} is now {ROLE_NAMES[user.role]}.")
+            return redirect(url_for("admin.user", user_id=user.id))
+        if action in ("disable", "enable"):  # the CSRF token is checked for every POST
+            user.disabled = action == "disable"
+            user.session_token = accounts.new_session_token()
+            audit.record("disabled" if user.disabled else "enabled", "user", str(user.id))
+            db.session.commit()
+            flash(f"{user.email} is {'disabled and signed out everywhere' if user.disabled else 'enabled'}.")
+            return redirect(url_for("admin.user", user_id=user.id))
+        if action == "reset":
+            token = accounts.reset_sign_in(user)
+            audit.record("sign_in_reset", "user", str(user.id), "password and security code cleared")
+            db.session.commit()
+            return render_template("admin/user_link.html", user=user, link=_link(token), invited=False)
+    return render_template("admin/user.html", user=user, form=form, role_names=ROLE_NAMES, is_self=is_self,
+                           locked=accounts.is_locked(user)), (400 if form.errors else 200)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_only
+def settings():
+    org = db.session.get(Organisation, current_user.organisation_id)
+    form = SettingsForm(data={"require_two_factor": org.require_two_factor})
+    if form.validate_on_submit():
+        org.require_two_factor = bool(form.require_two_factor.data)
+        audit.record("settings_changed", "organisation", str(org.id),
+                     f"security code {'required' if org.require_two_factor else 'optional'}")
+        db.session.commit()
+        flash("Settings saved.")
+        return redirect(url_for("admin.settings"))
+    without = db.session.execute(
+        db.select(db.func.count()).select_from(User)
+        .where(User.organisation_id == org.id, User.totp_secret.is_(None), User.disabled.is_(False))
+    ).scalar_one()
+    return render_template("admin/settings.html", form=form, without=without)
+
+
+@bp.route("/surveys")
+@admin_only
+def surveys():
+    rows = db.session.execute(
+        db.select(Instrument).where(Instrument.organisation_id == current_user.organisation_id,
+                                    Instrument.is_current.is_(True), Instrument.kind != "focus_group")
+        .order_by(Instrument.title)
+    ).scalars().all()
+    today = date.today()
+    return render_template("admin/surveys.html", rows=rows, closed={r.id: _closed_message(r, today) for r in rows})
+
+
+@bp.route("/surveys/<int:instrument_id>", methods=["GET", "POST"])
+@admin_only
+def survey(instrument_id: int):
+    row = db.session.get(Instrument, instrument_id)
+    if row is None or row.organisation_id != current_user.organisation_id or row.kind == "focus_group":
+        abort(404)
+    form = SurveyWindowForm(data={"opens_on": row.opens_on, "closes_on": row.closes_on})
+    if form.validate_on_submit():
+        today = date.today()
+        action = request.form.get("action")
+        if action == "close_now":
+            row.closes_on = today - timedelta(days=1)
+            if row.opens_on and row.opens_on > row.closes_on:
+                row.opens_on = None
+        elif action == "open_now":
+            row.opens_on, row.closes_on = today, (form.closes_on.data if form.closes_on.data
+                                                  and form.closes_on.data >= today else None)
+        else:
+            row.opens_on, row.closes_on = form.opens_on.data, form.closes_on.data
+        window = f"{row.opens_on or 'open start'} to {row.closes_on or 'open end'}"
+        audit.record("window_changed", "instrument", str(row.id), f"{row.slug}: {window}")
+        db.session.commit()
+        message = _closed_message(row, today)
+        flash(f"{row.title} is closed to respondents. {message}" if message else f"{row.title} is open to respondents.")
+        return redirect(url_for("admin.surveys"))
+    return render_template("admin/survey.html", row=row, form=form,
+                           closed=_closed_message(row, date.today())), (400 if form.errors else 200)
+
+
+@bp.route("/audit")
+@admin_only
+def audit_log():
+    form = AuditFilterForm(request.args)
+    org_id = current_user.organisation_id
+    actions = db.session.execute(db.select(AuditEvent.action).where(AuditEvent.organisation_id == org_id)
+                                 .distinct().order_by(AuditEvent.action)).scalars().all()
+    types = db.session.execute(db.select(AuditEvent.record_type).where(AuditEvent.organisation_id == org_id)
+                               .distinct().order_by(AuditEvent.record_type)).scalars().all()
+    form.action.choices = [("", "All")] + [(a, a.replace("_", " ")) for a in actions]
+    form.record_type.choices = [("", "All")] + [(t, t.replace("_", " ")) for t in types]
+    query = db.select(AuditEvent).where(AuditEvent.organisation_id == org_id)
+    form.validate()
+    if form.actor.data:
+        query = query.where(AuditEvent.actor.contains(form.actor.data.strip().lower()))
+    if form.action.data:
+        query = query.where(AuditEvent.action == form.action.data)
+    if form.record_type.data:
+        query = query.where(AuditEvent.record_type == form.record_type.data)
+    if form.date_from.data and not form.date_from.errors:
+        query = query.where(AuditEvent.occurred_at >= datetime.combine(form.date_from.data, datetime.min.time()))
+    if form.date_to.data and not form.date_to.errors:
+        query = query.where(AuditEvent.occurred_at < datetime.combine(form.date_to.data + timedelta(days=1),
+                                                                      datetime.min.time()))
+    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
+    page = page_of(total)
+    rows = db.session.execute(
+        query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).offset(page.offset).limit(page.size)
+    ).scalars().all()
+    return render_template("admin/audit.html", form=form, rows=rows, total=total,
+                           pagination=pagination_params(page, "admin.audit_log"))

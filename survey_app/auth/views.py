@@ -1,0 +1,251 @@
+"""Sign in, second factor, sign out (here or everywhere), account, set a password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from .. import audit
+from ..access import LAST_SEEN_KEY, before_two_factor, public, roles_required
+from ..extensions import db, limiter, login_manager
+from ..models import ROLE_NAMES, ROLES, Organisation, User
+from . import accounts
+from .forms import CodeForm, ConfirmForm, SetPasswordForm, SignInForm
+
+bp = Blueprint("auth", __name__)
+
+# One answer for every failed sign-in, so it never tells whether an email has an account.
+SIGN_IN_REFUSED = ("The email address or password is not right, or the account is locked for a while "
+                   "after too many attempts. Check them and try again later, or ask an admin.")
+CODE_REFUSED = "The security code is not right or has already been used. Enter the newest code."
+PENDING_KEY = "pending_sign_in"
+PENDING_AT_KEY = "pending_sign_in_at"
+PENDING_MINUTES = 5
+SETUP_SECRET_KEY = "totp_setup_secret"  # noqa: S105 - a session key name, not a secret
+
+
+def init_login(app: Flask) -> None:
+    """Bind Flask-Login: sessions name the user and their session token, checked every request."""
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    login_manager.login_view = "auth.sign_in"
+
+    @login_manager.user_loader
+    def load_user(value: str) -> User | None:
+        user_id, _, token = value.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        # A disabled account, or one signed out everywhere, stops working on its next request.
+        if user is None or user.disabled or user.session_token != token:
+            return None
+        return user
+
+    @app.context_processor
+    def staff_navigation() -> dict[str, Any]:
+        if not current_user.is_authenticated:
+            return {"role_names": ROLE_NAMES}
+        return {"role_names": ROLE_NAMES, "navigation_items": navigation_for(current_user.role, request.endpoint or "")}
+
+
+def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
+    """Service navigation items for a signed-in user's role; the current section is marked."""
+    items: list[tuple[str, str, tuple[str, ...]]] = []
+    if role == "hr":
+        items += [("Responses", "hr.queue", ("hr.queue", "hr.response", "hr.paper", "hr.retention")),
+                  ("Focus groups", "hr.focus_groups", ("hr.focus_group",)),
+                  ("Follow-ups", "hr.follow_ups", ("hr.follow_up",)),
+                  ("Export", "hr.export", ("hr.export",))]
+    if role == "admin":
+        items += [("Users", "admin.users", ("admin.user",)), ("Surveys", "admin.surveys", ("admin.survey",)),
+                  ("Settings", "admin.settings", ("admin.settings",)),
+                  ("Audit log", "admin.audit_log", ("admin.audit",))]
+    items += [("Your account", "auth.account", ("auth.account", "auth.two_factor_setup")),
+              ("Sign out", "auth.sign_out", ("auth.sign_out",))]
+    return [{"text": text, "href": url_for(target), "active": endpoint.startswith(prefixes)}
+            for text, target, prefixes in items]
+
+
+def home_for(user: User) -> str:
+    return {"hr": url_for("hr.queue"), "admin": url_for("admin.users")}.get(user.role, url_for("auth.account"))
+
+
+def _fresh_session() -> None:
+    """Forget everything in the session, including the CSRF token already made for this request."""
+    session.clear()
+    g.pop("csrf_token", None)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no '//' tricks."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _complete_sign_in(user: User) -> Any:
+    """Start a fresh session for the user: nothing from before sign-in carries over."""
+    next_url = _safe_next(session.get("next_after_sign_in"))
+    _fresh_session()
+    login_user(user)
+    session[LAST_SEEN_KEY] = accounts.utcnow().timestamp()
+    user.failed_signins = 0
+    user.last_signed_in_at = accounts.utcnow()
+    audit.record("signed_in", "user", str(user.id), actor=user)
+    db.session.commit()
+    return redirect(next_url or home_for(user))
+
+
+def _signin_limit() -> str:
+    return current_app.config["RATELIMIT_SIGNIN"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignInForm()
+    refused = False
+    if request.method == "GET" and request.args.get("next"):
+        session["next_after_sign_in"] = _safe_next(request.args["next"])
+    if form.validate_on_submit():
+        user = accounts.find_user(form.email.data)
+        locked = accounts.is_locked(user)
+        matched = accounts.password_matches(user, form.password.data)
+        if matched and not locked and user is not None and not user.disabled:
+            if user.totp_secret:
+                keep_next = session.get("next_after_sign_in")
+                _fresh_session()
+                session[PENDING_KEY] = user.get_id()
+                session[PENDING_AT_KEY] = accounts.utcnow().timestamp()
+                if keep_next:
+                    session["next_after_sign_in"] = keep_next
+                db.session.commit()
+                return redirect(url_for("auth.two_factor"))
+            return _complete_sign_in(user)
+        if not locked and accounts.note_failure(user):
+            audit.record("locked", "user", str(user.id), "too many failed sign-ins", actor=user)
+        db.session.commit()
+        refused = True
+    idle = session.pop("signed_out_idle", False)
+    return render_template("auth/sign_in.html", form=form, refused=refused, idle=idle,
+                           sign_in_refused=SIGN_IN_REFUSED), (400 if refused else 200)
+
+
+def _pending_user() -> User | None:
+    value = session.get(PENDING_KEY)
+    started = session.get(PENDING_AT_KEY)
+    if not value or started is None:
+        return None
+    if accounts.utcnow().timestamp() - started > PENDING_MINUTES * 60:
+        return None
+    return login_manager._user_callback(value)  # the same checks as every session
+
+
+@bp.route("/sign-in/security-code", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def two_factor():
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_KEY, None)
+        return redirect(url_for("auth.sign_in"))
+    form = CodeForm()
+    refused = False
+    if form.validate_on_submit():
+        if not accounts.is_locked(user) and accounts.accept_totp(user, form.code.data):
+            return _complete_sign_in(user)
+        if not accounts.is_locked(user) and accounts.note_failure(user):
+            audit.record("locked", "user", str(user.id), "too many wrong security codes", actor=user)
+        db.session.commit()
+        refused = True
+    return (render_template("auth/two_factor.html", form=form, refused=refused, code_refused=CODE_REFUSED),
+            400 if refused else 200)
+
+
+@bp.route("/sign-out", methods=["GET", "POST"])
+@public
+def sign_out():
+    form = ConfirmForm()
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in"))
+    if form.validate_on_submit():
+        everywhere = request.form.get("everywhere") == "1"
+        user = current_user._get_current_object()
+        if everywhere:
+            user.session_token = accounts.new_session_token()
+            audit.record("signed_out_everywhere", "user", str(user.id), actor=user)
+        db.session.commit()
+        logout_user()
+        _fresh_session()
+        flash("You have signed out everywhere." if everywhere else "You have signed out.")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/sign_out.html", form=form)
+
+
+@bp.route("/account")
+@roles_required(*ROLES)
+@before_two_factor
+def account():
+    org = db.session.get(Organisation, current_user.organisation_id)
+    return render_template("auth/account.html", form=ConfirmForm(), required=bool(org and org.require_two_factor))
+
+
+@bp.route("/account/security-code", methods=["GET", "POST"])
+@roles_required(*ROLES)
+@before_two_factor
+def two_factor_setup():
+    form = CodeForm()
+    user = current_user._get_current_object()
+    if request.method == "GET" or SETUP_SECRET_KEY not in session:
+        session[SETUP_SECRET_KEY] = accounts.new_totp_secret()
+    secret = session[SETUP_SECRET_KEY]
+    refused = False
+    if form.validate_on_submit():
+        step = accounts.totp_step(secret, form.code.data)
+        if step is not None:
+            user.totp_secret = secret
+            user.totp_last_step = step
+            session.pop(SETUP_SECRET_KEY, None)
+            audit.record("two_factor_set_up", "user", str(user.id))
+            db.session.commit()
+            flash("Your authenticator app is set up. You will be asked for a code each time you sign in.")
+            return redirect(url_for("auth.account"))
+        refused = True
+    org = db.session.get(Organisation, user.organisation_id)
+    uri = accounts.totp_uri(secret, user.email)
+    grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return render_template("auth/two_factor_setup.html", form=form, refused=refused, qr=accounts.totp_qr_data_uri(uri),
+                           key=grouped, required=bool(org and org.require_two_factor),
+                           replacing=bool(user.totp_secret)), (400 if refused else 200)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def set_password(token: str):
+    user = accounts.user_for_password_link(token)
+    if user is None:
+        return render_template("auth/link_expired.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(user, form.password.data)
+        audit.record("password_set", "user", str(user.id), actor=user)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        _fresh_session()
+        flash("Your password is set. Sign in with it now.")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/set_password.html", form=form, email=user.email,
+                           days=int(timedelta(days=current_app.config["INVITATION_DAYS"]).days)), \
+        (400 if form.errors else 200)

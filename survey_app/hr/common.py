@@ -1,0 +1,79 @@
+"""Small helpers the HR pages share: choices from the questionnaires, paging, the HR rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+from typing import Any
+
+from flask import current_app, request, url_for
+
+from ..access import roles_required
+from ..instruments import Definition
+from ..questionnaires import current_instrument, definition_of
+
+# Every HR page uses this rule: individual answers are for HR alone (not admin, not standards).
+hr_only = roles_required("hr")
+
+CHANNEL_NAMES = {"online": "Online", "paper": "Paper form", "interview": "Exit interview notes",
+                 "imported": "Imported"}
+
+
+def exit_definition() -> Definition | None:
+    instrument = current_instrument("exit")
+    return definition_of(instrument) if instrument else None
+
+
+def choices_for_role(role: str) -> list[tuple[str, str]]:
+    """(value, label) pairs the current exit questionnaire offers for a report role."""
+    definition = exit_definition()
+    if definition is None:
+        return []
+    key = definition.key_for_role(role)
+    return list(definition.question(key).choices()) if key else []
+
+
+@dataclass
+class Page:
+    number: int
+    count: int
+    total: int
+    size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+def page_of(total: int) -> Page:
+    size = current_app.config["PAGE_SIZE"]
+    count = max(1, ceil(total / size))
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError:
+        number = 1
+    return Page(number=min(max(1, number), count), count=count, total=total, size=size)
+
+
+def pagination_params(page: Page, endpoint: str, **kwargs: Any) -> dict[str, Any] | None:
+    """Parameters for the GOV.UK pagination macro, keeping the current filters in each link."""
+    if page.count <= 1:
+        return None
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    args.update(kwargs)
+
+    def link(n: int) -> str:
+        return url_for(endpoint, page=n, **args)
+
+    items = []
+    for n in range(1, page.count + 1):
+        if n in (1, page.count) or abs(n - page.number) <= 2:
+            items.append({"number": n, "href": link(n), "current": n == page.number})
+        elif items and not items[-1].get("ellipsis"):
+            items.append({"ellipsis": True})
+    params: dict[str, Any] = {"items": items, "landmarkLabel": "Pages"}
+    if page.number > 1:
+        params["previous"] = {"href": link(page.number - 1)}
+    if page.number < page.count:
+        params["next"] = {"href": link(page.number + 1)}
+    return params

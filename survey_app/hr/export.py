@@ -1,0 +1,208 @@
+"""Exports for HR: responses or comments as CSV or XLSX, safe to open in a spreadsheet.
+
+Every cell that came from text is neutralised against formula injection: a value starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet
+shows it as text instead of running it. CSV is UTF-8 with a byte-order mark so Excel reads accents
+correctly; dates are ISO 8601.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import Response as HttpResponse
+from flask import render_template
+from flask_login import current_user
+from openpyxl import Workbook
+
+from .. import audit
+from ..extensions import db
+from ..instruments import Definition
+from ..models import Comment, FocusGroupSession, Instrument, Response
+from ..periods import quarter_bounds, recent_quarters
+from ..questionnaires import definition_of
+from . import bp
+from .common import hr_only
+from .forms import ExportForm
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value a spreadsheet will not treat as a formula; numbers and booleans pass through."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Table:
+    """A sheet to export: column keys, a row of human headings, the rows, and a data dictionary."""
+
+    name: str
+    keys: list[str]
+    headings: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    dictionary: list[list[Any]] = field(default_factory=list)
+
+
+RESPONSE_COLUMNS = [
+    ("response_id", "Response (random identifier)"),
+    ("instrument_version", "Questionnaire version"),
+    ("channel", "How it was collected"),
+    ("period", "Month (first day): the month of leaving for exit questionnaires"),
+    ("period_estimated", "Month estimated"),
+    ("reviewed", "Reviewed by HR"),
+]
+COMMENT_COLUMNS = [
+    ("comment_id", "Comment (random identifier)"),
+    ("response_id", "Response it belongs to"),
+    ("focus_group_id", "Focus-group session it belongs to"),
+    ("source", "Questionnaire or focus group"),
+    ("question_key", "Question key"),
+    ("purpose", "Purpose"),
+    ("period", "Month (first day)"),
+    ("text", "Text as written"),
+]
+
+
+def _period_clause(column, quarter: str | None) -> list:
+    if not quarter:
+        return []
+    start, end = quarter_bounds(quarter)
+    return [column >= start, column < end]
+
+
+def _questions(definitions: list[Definition]) -> list:
+    """Every question key across the versions, newest wording first, in questionnaire order."""
+    seen: dict[str, Any] = {}
+    for definition in sorted(definitions, key=lambda d: -d.version):
+        for q in definition.questions:
+            seen.setdefault(q.key, q)
+    return list(seen.values())
+
+
+def responses_table(organisation_id: int, slug: str, quarter: str | None = None) -> Table:
+    """One row per response of a questionnaire (all versions), one column per question key."""
+    instruments = db.session.execute(
+        db.select(Instrument).filter_by(organisation_id=organisation_id, slug=slug)
+    ).scalars().all()
+    questions = _questions([definition_of(i) for i in instruments])
+    table = Table(
+        name="Responses",
+        keys=[k for k, _ in RESPONSE_COLUMNS] + [q.key for q in questions],
+        headings=[h for _, h in RESPONSE_COLUMNS] + [q.text for q in questions],
+    )
+    rows = db.session.execute(
+        db.select(Response).where(Response.organisation_id == organisation_id, Response.instrument_slug == slug,
+                                  *_period_clause(Response.period, quarter))
+        .order_by(Response.period, Response.id)
+    ).scalars().all()
+    for r in rows:
+        texts = {c.question_key: c.text for c in r.comments}
+        values = []
+        for q in questions:
+            if q.type == "free_text":
+                values.append(texts.get(q.key))
+                continue
+            value = r.answers.get(q.key)
+            values.append("; ".join(map(str, value)) if isinstance(value, list) else value)
+        table.rows.append([r.id, r.instrument_version, r.channel, r.period, r.period_estimated, r.reviewed, *values])
+    table.dictionary = [["column", "question or meaning", "type", "answers (value = label)"]]
+    table.dictionary += [[k, h, "", ""] for k, h in RESPONSE_COLUMNS]
+    for q in questions:
+        answers = "; ".join(f"{v} = {label}" for v, label in q.choices()) if q.type not in ("free_text", "month") \
+            else ("YYYY-MM" if q.type == "month" else "free text")
+        table.dictionary.append([q.key, q.text, q.type, answers])
+    return table
+
+
+def comments_table(organisation_id: int, quarter: str | None = None) -> Table:
+    """One row per free-text answer or focus-group remark."""
+    table = Table(name="Comments", keys=[k for k, _ in COMMENT_COLUMNS], headings=[h for _, h in COMMENT_COLUMNS])
+    rows = db.session.execute(
+        db.select(Comment, Response.instrument_slug)
+        .outerjoin(Response, Comment.response_id == Response.id)
+        .where(Comment.organisation_id == organisation_id, *_period_clause(Comment.period, quarter))
+        .order_by(Comment.period, Comment.id)
+    ).all()
+    for comment, slug in rows:
+        source = slug or ("focus-group" if comment.focus_group_id else "")
+        table.rows.append([comment.id, comment.response_id, comment.focus_group_id, source, comment.question_key,
+                           comment.purpose, comment.period, comment.text])
+    table.dictionary = [["column", "meaning"]] + [[k, h] for k, h in COMMENT_COLUMNS]
+    return table
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with BOM; first header row the column keys, second the question text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(v) for v in table.keys])
+    writer.writerow([neutralise(v) for v in table.headings])
+    for row in table.rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: Table) -> bytes:
+    """A workbook: the data (one header row of column keys) and a data dictionary sheet."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.name)
+    sheet.append([neutralise(v) for v in table.keys])
+    for row in table.rows:
+        sheet.append([neutralise(v) for v in row])
+    dictionary = book.create_sheet("Data dictionary")
+    for row in table.dictionary:
+        dictionary.append([neutralise(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _choices(form: ExportForm) -> None:
+    slugs = db.session.execute(
+        db.select(Instrument.slug, Instrument.title).where(Instrument.is_current.is_(True),
+                                                           Instrument.kind != "focus_group")
+        .order_by(Instrument.title)
+    ).all()
+    form.instrument.choices = [(slug, title) for slug, title in slugs]
+    form.quarter.choices = [("", "All periods")] + [(q, q) for q in recent_quarters(date.today(), 12)]
+
+
+@bp.route("/export", methods=["GET", "POST"])
+@hr_only
+def export():
+    form = ExportForm()
+    _choices(form)
+    if form.validate_on_submit():
+        quarter = form.quarter.data or None
+        if quarter not in dict(form.quarter.choices):
+            quarter = None
+        org_id = current_user.organisation_id
+        if form.dataset.data == "comments":
+            table, label = comments_table(org_id, quarter), "comments"
+        else:
+            slug = form.instrument.data if form.instrument.data in dict(form.instrument.choices) else "exit"
+            table, label = responses_table(org_id, slug, quarter), f"responses-{slug}"
+        suffix = f"-{quarter.replace('/', '-').replace(' ', '-')}" if quarter else ""
+        name = f"exitvoice-{label}{suffix}-{date.today().isoformat()}.{form.file_format.data}"
+        audit.record("exported", table.name.lower(), None,
+                     f"{len(table.rows)} rows as {form.file_format.data.upper()}"
+                     f"{' for ' + quarter if quarter else ''} ({label})")
+        db.session.commit()
+        if form.file_format.data == "csv":
+            body, mimetype = to_csv(table), "text/csv; charset=utf-8"
+        else:
+            body, mimetype = to_xlsx(table), XLSX_TYPE
+        return HttpResponse(body, mimetype=mimetype,
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    focus_groups = db.session.execute(db.select(db.func.count()).select_from(FocusGroupSession)).scalar_one()
+    return render_template("hr/export.html", form=form, focus_groups=focus_groups), (400 if form.errors else 200)

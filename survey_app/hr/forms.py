@@ -1,0 +1,146 @@
+"""HR forms: queue filters, notes, paper entry (built from the questionnaire), focus groups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..forms import ChoiceSelectField, build_field
+from ..instruments import Definition, month_choices
+from ..models import FOLLOW_UP_STATUSES
+
+NOTE_LIMIT = 5000
+
+
+class DayMonthYearInput(GovDateInput):
+    """GOV.UK date input that also renders a submitted form where the date was left out.
+
+    The base widget expects exactly three submitted values (day, month, year) and fails otherwise.
+    """
+
+    def map_gov_params(self, field, **kwargs):  # noqa: ANN001, ANN201 - widget hook
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = None
+        return super().map_gov_params(field, **kwargs)
+
+
+class QueueFilterForm(FlaskForm):
+    """Filters on the review queue. Read from the query string, so no CSRF token.
+
+    A theme filter joins here once themes are stored: add a field and a clause in
+    ``queue.apply_queue_filters``.
+    """
+
+    class Meta:
+        csrf = False
+
+    instrument = SelectField("Questionnaire", widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    quarter = SelectField("Financial quarter", widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    role = SelectField("Role", widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    service_area = SelectField("Service area", widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    length_of_service = SelectField("Length of service", widget=GovSelect(), validators=[Optional()],
+                                    validate_choice=False)
+    status = SelectField("Status", widget=GovSelect(), validators=[Optional()], validate_choice=False,
+                         choices=[("", "All"), ("unreviewed", "Not reviewed"), ("reviewed", "Reviewed")])
+
+
+class ActionNoteForm(FlaskForm):
+    text = TextAreaField(
+        "What was done about this, and by whom?", widget=GovCharacterCount(),
+        validators=[InputRequired(message="Enter what was done"),
+                    Length(max=NOTE_LIMIT, message=f"The note must be {NOTE_LIMIT:,} characters or fewer")])
+
+
+def paper_form_class(definition: Definition, today: date) -> type[FlaskForm]:
+    """A form with the month of leaving first, then every question, built by ``forms.build_field``.
+
+    The questionnaire's own month-of-leaving question is left out: the period field answers it.
+    """
+    label = ("Month of leaving" if definition.kind == "exit" else "Month the questionnaire was completed")
+    fields = {
+        "period_month": ChoiceSelectField(
+            label, choices=[("", "Select a month")] + list(month_choices(today, back=72, ahead=3)),
+            widget=GovSelect(), validators=[InputRequired(message=f"Select the {label.lower()}")],
+            validate_choice=False),
+    }
+    for question in definition.questions:
+        if question.role != "leaving_month":
+            fields[question.key] = build_field(question, today)
+    return type("PaperEntryForm", (FlaskForm,), fields)
+
+
+def _not_in_future(form: FlaskForm, field: DateField) -> None:
+    if field.data and field.data > date.today():
+        raise ValidationError("The date of the session must be today or in the past")
+
+
+class FocusGroupForm(FlaskForm):
+    held_on = DateField("Date of the session", format="%d %m %Y", widget=DayMonthYearInput(),
+                        validators=[InputRequired(message="Enter the date of the session as day, month and year"),
+                                    _not_in_future])
+    facilitator = StringField("Facilitator", widget=GovTextInput(),
+                              validators=[InputRequired(message="Enter who facilitated the session"),
+                                          Length(max=200, message="This must be 200 characters or fewer")])
+    participants = IntegerField("Number of participants", widget=GovTextInput(),
+                                validators=[InputRequired(message="Enter how many people took part, as a number"),
+                                            NumberRange(min=1, max=500,
+                                                        message="Enter a number of participants from 1 to 500")])
+    service_areas = SelectMultipleField("Service areas represented", widget=GovCheckboxesInput(),
+                                        validators=[Optional()], validate_choice=False)
+    prompts = SelectMultipleField("Prompts used", widget=GovCheckboxesInput(),
+                                  validators=[InputRequired(message="Select at least one prompt")],
+                                  validate_choice=False)
+
+
+def remarks_form_class(definition: Definition, prompt_keys: list[str]) -> type[FlaskForm]:
+    """A textarea per prompt used; each line typed or pasted becomes one remark."""
+    fields = {}
+    for key in prompt_keys:
+        question = definition.question(key)
+        fields[key] = TextAreaField(question.text, widget=GovTextArea(), validators=[
+            Optional(), Length(max=question.max_length * 10, message="Save these remarks in smaller batches")])
+    return type("RemarksForm", (FlaskForm,), fields)
+
+
+class RemarkForm(FlaskForm):
+    text = TextAreaField("Remark", widget=GovTextArea(),
+                         validators=[InputRequired(message="Enter the remark, or remove it instead"),
+                                     Length(max=20000, message="The remark must be 20,000 characters or fewer")])
+
+
+STATUS_NAMES = {"new": "New", "contacted": "Contacted", "done": "Done", "declined": "Declined"}
+
+
+class FollowUpForm(FlaskForm):
+    status = RadioField("Status", widget=GovRadioInput(),
+                        choices=[(s, STATUS_NAMES[s]) for s in FOLLOW_UP_STATUSES],
+                        validators=[InputRequired(message="Select a status")])
+    notes = TextAreaField("Notes (optional)", widget=GovCharacterCount(),
+                          validators=[Optional(), Length(max=NOTE_LIMIT,
+                                                         message=f"Notes must be {NOTE_LIMIT:,} characters or fewer")])
+
+
+class ExportForm(FlaskForm):
+    dataset = RadioField("What to export", widget=GovRadioInput(), default="responses",
+                         choices=[("responses", "Responses: one row per response, one column per question"),
+                                  ("comments", "Comments: one row per free-text answer or focus-group remark")],
+                         validators=[InputRequired(message="Select what to export")])
+    instrument = SelectField("Questionnaire (responses only)", widget=GovSelect(), validate_choice=False,
+                             validators=[Optional()])
+    quarter = SelectField("Financial quarter", widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    file_format = RadioField("File format", widget=GovRadioInput(), default="xlsx",
+                             choices=[("xlsx", "Excel workbook (XLSX) with a data dictionary sheet"),
+                                      ("csv", "CSV (UTF-8), question text in the second header row")],
+                             validators=[InputRequired(message="Select a file format")])

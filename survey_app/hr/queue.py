@@ -1,0 +1,235 @@
+"""The review queue, a response's detail page, action notes, and paper or interview entry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, func
+
+from .. import audit
+from ..extensions import db
+from ..forms import field_params
+from ..instruments import Definition
+from ..models import ActionNote, Instrument, Response
+from ..periods import quarter_bounds, recent_quarters
+from ..questionnaires import current_instrument, definition_of
+from ..submissions import AnswerError, clean_free_text, store_response
+from . import bp
+from .common import CHANNEL_NAMES, choices_for_role, hr_only, page_of, pagination_params
+from .forms import NOTE_LIMIT, ActionNoteForm, QueueFilterForm, paper_form_class
+from .retention import retention_summary
+
+ENTRY_CHANNELS = {"paper": "Enter a paper questionnaire", "interview": "Enter exit interview notes"}
+
+
+def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
+    """Narrow the queue by the filters chosen; unknown values simply match nothing."""
+    data = form.data
+    if data.get("instrument"):
+        query = query.where(Response.instrument_slug == data["instrument"])
+    if data.get("quarter"):
+        try:
+            start, end = quarter_bounds(data["quarter"])
+        except ValueError:
+            start = end = date.min
+        query = query.where(Response.period >= start, Response.period < end)
+    for column in ("role", "service_area", "length_of_service"):
+        if data.get(column):
+            query = query.where(getattr(Response, column) == data[column])
+    if data.get("status") == "unreviewed":
+        query = query.where(Response.reviewed.is_(False))
+    elif data.get("status") == "reviewed":
+        query = query.where(Response.reviewed.is_(True))
+    return query
+
+
+def _filter_form() -> QueueFilterForm:
+    form = QueueFilterForm(request.args)
+    slugs = db.session.execute(
+        db.select(Instrument.slug, Instrument.title).where(Instrument.is_current.is_(True),
+                                                           Instrument.kind != "focus_group")
+        .order_by(Instrument.title)
+    ).all()
+    form.instrument.choices = [("", "All")] + [(slug, title) for slug, title in slugs]
+    form.quarter.choices = [("", "All")] + [(q, q) for q in recent_quarters(date.today(), 12)]
+    form.role.choices = [("", "All")] + choices_for_role("role")
+    form.service_area.choices = [("", "All")] + choices_for_role("service_area")
+    form.length_of_service.choices = [("", "All")] + choices_for_role("length_of_service")
+    return form
+
+
+def _label(options: list[tuple[str, str]], value: str | None) -> str:
+    return dict(options).get(value or "", value or "Not answered")
+
+
+@bp.route("/")
+@hr_only
+def queue():
+    form = _filter_form()
+    base = apply_queue_filters(db.select(Response), form)
+    total = db.session.execute(db.select(func.count()).select_from(base.subquery())).scalar_one()
+    page = page_of(total)
+    rows = db.session.execute(
+        base.order_by(Response.period.desc(), Response.id).offset(page.offset).limit(page.size)
+    ).scalars().all()
+    titles = {slug: title for slug, title in form.instrument.choices}
+    roles, areas, bands = (dict(choices_for_role(r)) for r in ("role", "service_area", "length_of_service"))
+    table = [{
+        "id": r.id,
+        "month": f"{r.period:%B %Y}",
+        "instrument": titles.get(r.instrument_slug, r.instrument_slug),
+        "channel": CHANNEL_NAMES.get(r.channel, r.channel),
+        "role": roles.get(r.role or "", "–"),
+        "service_area": areas.get(r.service_area or "", "–"),
+        "length_of_service": bands.get(r.length_of_service or "", "–"),
+        "reviewed": r.reviewed,
+    } for r in rows]
+    entry = [(slug, title) for slug, title in form.instrument.choices if slug]
+    return render_template("hr/queue.html", form=form, rows=table, page=page, entry=entry,
+                           entry_channels=ENTRY_CHANNELS, retention=retention_summary(date.today()),
+                           pagination=pagination_params(page, "hr.queue"))
+
+
+def _response_or_404(response_id: str) -> Response:
+    response = db.session.get(Response, response_id)
+    if response is None or response.organisation_id != current_user.organisation_id:
+        abort(404)
+    return response
+
+
+def _answer_text(question, value: Any) -> str:
+    if value in (None, "", []):
+        return "Not answered"
+    if isinstance(value, list):
+        return "; ".join(question.label_for(str(v)) for v in value)
+    return question.label_for(str(value))
+
+
+def answer_sections(response: Response, definition: Definition) -> list[dict[str, Any]]:
+    """Every question of the response's questionnaire version, with its answer as HR sees it."""
+    comments = {c.question_key: c for c in response.comments}
+    retention = current_app.config["RETENTION_MONTHS"]
+    sections = []
+    for page in definition.pages:
+        rows = []
+        for q in page.questions:
+            if q.type == "free_text":
+                comment = comments.get(q.key)
+                if comment is None:
+                    value = "Not answered"
+                elif comment.text is None:
+                    value = f"Removed after {retention} months (retention)"
+                else:
+                    value = comment.text
+            else:
+                value = _answer_text(q, response.answers.get(q.key))
+            rows.append({"key": {"text": q.text}, "value": {"text": value, "classes": "app-pre-wrap"}})
+        sections.append({"title": page.title, "rows": rows})
+    return sections
+
+
+@bp.route("/responses/<response_id>")
+@hr_only
+def response(response_id: str):
+    row = _response_or_404(response_id)
+    definition = definition_of(row.instrument)
+    audit.record("viewed", "response", row.id)
+    db.session.commit()
+    return _detail(row, definition, ActionNoteForm())
+
+
+def _detail(row: Response, definition: Definition, note_form: ActionNoteForm, status: int = 200):
+    notes = db.session.execute(
+        db.select(ActionNote).filter_by(response_id=row.id).order_by(ActionNote.written_at)
+    ).scalars().all()
+    return render_template("hr/response.html", response=row, definition=definition,
+                           sections=answer_sections(row, definition), notes=notes, note_form=note_form,
+                           channel=CHANNEL_NAMES.get(row.channel, row.channel), note_limit=NOTE_LIMIT), status
+
+
+@bp.route("/responses/<response_id>/reviewed", methods=["POST"])
+@hr_only
+def response_reviewed(response_id: str):
+    row = _response_or_404(response_id)
+    ActionNoteForm()  # CSRF is checked globally; nothing else to read
+    row.reviewed = request.form.get("reviewed") != "0"
+    audit.record("marked_reviewed" if row.reviewed else "marked_not_reviewed", "response", row.id)
+    db.session.commit()
+    flash("Marked as reviewed." if row.reviewed else "Marked as not reviewed.")
+    return redirect(url_for("hr.response", response_id=row.id))
+
+
+@bp.route("/responses/<response_id>/notes", methods=["POST"])
+@hr_only
+def response_note(response_id: str):
+    row = _response_or_404(response_id)
+    form = ActionNoteForm()
+    if not form.validate_on_submit():
+        return _detail(row, definition_of(row.instrument), form, 400)
+    note = ActionNote(organisation_id=row.organisation_id, response_id=row.id, author_id=current_user.id,
+                      written_at=audit.utcnow(), text=clean_free_text(form.text.data, NOTE_LIMIT))
+    db.session.add(note)
+    db.session.flush()
+    audit.record("note_added", "response", row.id, f"action note {note.id}")
+    db.session.commit()
+    flash("Your note has been added.")
+    return redirect(url_for("hr.response", response_id=row.id) + "#notes")
+
+
+def _params(question, form) -> dict[str, Any]:
+    """The respondent form's macro parameters, with the question as legend of its fieldset."""
+    params = field_params(question, False)
+    if "fieldset" in params:
+        params["fieldset"]["legend"]["text"] = form[question.key].label.text
+    return params
+
+
+def _paper_data(definition: Definition, form) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for q in definition.questions:
+        if q.role == "leaving_month":
+            out[q.key] = form.period_month.data
+            continue
+        value = form[q.key].data
+        if q.type == "multiple_choice":
+            out[q.key] = list(value or [])
+        else:
+            out[q.key] = value if value not in (None, "") else None
+    return out
+
+
+@bp.route("/responses/new/<slug>/<channel>", methods=["GET", "POST"])
+@hr_only
+def paper_entry(slug: str, channel: str):
+    instrument = current_instrument(slug)
+    if instrument is None or instrument.kind == "focus_group" or channel not in ENTRY_CHANNELS:
+        abort(404)
+    definition = definition_of(instrument)
+    today = date.today()
+    form = paper_form_class(definition, today)()
+    problems: list[dict[str, str]] = []
+    if form.validate_on_submit():
+        year, month = form.period_month.data.split("-")
+        try:
+            stored = store_response(instrument, definition, _paper_data(definition, form), channel=channel,
+                                    today=today, period=date(int(year), int(month), 1))
+            db.session.flush()
+        except AnswerError as exc:
+            db.session.rollback()
+            problems = [{"text": f"{definition.question(k).text}: {v}" if k in
+                         {q.key for q in definition.questions} else v, "href": f"#{k}"}
+                        for k, v in exc.problems.items()]
+        else:
+            audit.record("entered", "response", stored.id, f"{channel} entry of {slug}")
+            db.session.commit()
+            flash(f"The {'paper questionnaire' if channel == 'paper' else 'interview notes'} "
+                  f"for {stored.period:%B %Y} has been saved.")
+            return redirect(url_for("hr.response", response_id=stored.id))
+    sections = [(page, [(q, _params(q, form)) for q in page.questions if q.role != "leaving_month"])
+                for page in definition.pages]
+    status = 400 if (form.errors or problems) else 200
+    return render_template("hr/paper_entry.html", form=form, definition=definition, sections=sections,
+                           heading=ENTRY_CHANNELS[channel], channel=channel, problems=problems), status

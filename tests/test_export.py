@@ -1,0 +1,106 @@
+"""HR exports responses and comments; nothing a respondent typed can run as a spreadsheet formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from survey_app.extensions import db
+from survey_app.hr.export import neutralise
+from survey_app.models import AuditEvent
+from survey_app.periods import add_months, financial_quarter
+
+from .support import add_exit_response, post_form, signed_in
+
+HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
+           "\tTabbed", "\rReturned"]
+
+
+def _export(client, **data):
+    form = {"dataset": "responses", "instrument": "exit", "quarter": "", "file_format": "csv", **data}
+    response = post_form(client, "/hr/export", form)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response
+
+
+def _hostile_responses():
+    add_exit_response(date(2026, 5, 1), reasons_text=HOSTILE[0], would_have_stayed=HOSTILE[1],
+                      worked_well=HOSTILE[2], improve=HOSTILE[3])
+    add_exit_response(date(2026, 6, 1), reasons_text=HOSTILE[4], would_have_stayed=HOSTILE[5],
+                      worked_well="Ordinary — café culture, naïve questions")
+
+
+def test_a_csv_export_has_no_cell_that_starts_a_formula(client):
+    _hostile_responses()
+    signed_in(client, "hr")
+    response = _export(client)
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="exitvoice-responses-exit-')
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark for Excel
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    keys, questions, data = rows[0], rows[1], rows[2:]
+    assert keys[:6] == ["response_id", "instrument_version", "channel", "period", "period_estimated", "reviewed"]
+    assert "reasons_text" in keys and "rating_caseload" in keys
+    assert questions[keys.index("reasons_text")] == "In your own words, why are you leaving?"
+    assert len(data) == 2
+    cells = [cell for row in data for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    for value in HOSTILE[:4]:
+        assert "'" + value in cells
+    # Leading tabs and returns are already stripped when answers are stored.
+    assert "Tabbed" in cells and "Returned" in cells
+    assert "Ordinary — café culture, naïve questions" in cells
+    # ISO dates.
+    assert sorted(row[keys.index("period")] for row in data) == ["2026-05-01", "2026-06-01"]
+
+
+def test_an_xlsx_export_has_no_formula_cells_and_a_data_dictionary(client):
+    _hostile_responses()
+    signed_in(client, "hr")
+    response = _export(client, file_format="xlsx")
+    book = load_workbook(io.BytesIO(response.get_data()))
+    assert book.sheetnames == ["Responses", "Data dictionary"]
+    sheet = book["Responses"]
+    values = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in values if c.data_type == "f"]
+    texts = [c.value for c in values if isinstance(c.value, str)]
+    assert not [t for t in texts if t[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'" + HOSTILE[0] in texts
+    dictionary = {row[0]: row[1] for row in book["Data dictionary"].iter_rows(values_only=True)}
+    assert dictionary["role"] == "What was your role when you left?"
+
+
+def test_a_comments_export_holds_focus_group_remarks_and_free_text(client):
+    add_exit_response(date(2026, 5, 1), reasons_text="Caseload")
+    signed_in(client, "hr")
+    response = _export(client, dataset="comments")
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[0] == ["comment_id", "response_id", "focus_group_id", "source", "question_key", "purpose",
+                       "period", "text"]
+    assert rows[2][3:] == ["exit", "reasons_text", "reasons", "2026-05-01", "Caseload"]
+
+
+def test_an_export_can_be_limited_to_a_quarter(client):
+    this_month = date.today().replace(day=1)
+    add_exit_response(this_month)
+    add_exit_response(add_months(this_month, -6))
+    signed_in(client, "hr")
+    export = _export(client, quarter=financial_quarter(this_month))
+    rows = list(csv.reader(io.StringIO(export.get_data().decode("utf-8-sig"))))
+    assert [r[3] for r in rows[2:]] == [this_month.isoformat()]
+
+
+def test_text_starting_with_a_tab_or_return_is_neutralised_too():
+    assert [neutralise(v) for v in ("\tx", "\rx", "=x", "plain", 3)] == ["'\tx", "'\rx", "'=x", "plain", 3]
+
+
+def test_every_export_is_audited(client):
+    user = signed_in(client, "hr")
+    _export(client)
+    event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "exported")).scalar_one()
+    assert (event.actor_id, event.record_type) == (user.id, "responses")
+    assert "CSV" in event.detail

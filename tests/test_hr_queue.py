@@ -1,0 +1,136 @@
+"""HR reviews responses: a filtered, paged queue; a detail page with every answer; notes; paper entry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from survey_app.extensions import db
+from survey_app.models import ActionNote, AuditEvent, Comment, Response
+from survey_app.periods import add_months, financial_quarter
+
+from .support import add_exit_response, csrf_token_of, error_summary, page_of, post_form, signed_in, texts
+
+
+def _queue_links(response) -> list[str]:
+    return [a["href"] for a in page_of(response).select("table a")]
+
+
+def test_the_queue_filters_by_quarter_role_service_area_length_and_review(app, client):
+    this_month = date.today().replace(day=1)
+    a = add_exit_response(this_month, role="team_manager", service_area="assessment", length_of_service="under_1")
+    b = add_exit_response(this_month, role="social_worker", service_area="child_protection")
+    old = add_exit_response(add_months(this_month, -12), role="social_worker")
+    b.reviewed = True
+    db.session.commit()
+    signed_in(client, "hr")
+
+    assert len(_queue_links(client.get("/hr/"))) == 3
+    quarter = financial_quarter(this_month)
+    in_quarter = _queue_links(client.get("/hr/", query_string={"quarter": quarter}))
+    assert sorted(in_quarter) == sorted([f"/hr/responses/{a.id}", f"/hr/responses/{b.id}"])
+    assert _queue_links(client.get("/hr/", query_string={"role": "team_manager"})) == [f"/hr/responses/{a.id}"]
+    assert _queue_links(client.get("/hr/", query_string={"service_area": "child_protection"})) == \
+        [f"/hr/responses/{b.id}"]
+    assert _queue_links(client.get("/hr/", query_string={"length_of_service": "under_1"})) == \
+        [f"/hr/responses/{a.id}"]
+    unreviewed = _queue_links(client.get("/hr/", query_string={"status": "unreviewed"}))
+    assert sorted(unreviewed) == sorted([f"/hr/responses/{a.id}", f"/hr/responses/{old.id}"])
+    page = client.get("/hr/", query_string={"role": "team_manager"})
+    assert texts(page, "#result-count") == ["1 response"]
+    assert texts(page, "tbody tr td .govuk-tag") == ["Not reviewed"]
+
+
+def test_the_queue_pages_through_many_responses(app, client):
+    app.config["PAGE_SIZE"] = 5
+    for _ in range(12):
+        add_exit_response()
+    signed_in(client, "hr")
+    first = client.get("/hr/")
+    assert len(_queue_links(first)) == 5
+    assert texts(first, "#result-count") == ["12 responses, page 1 of 3"]
+    third = client.get("/hr/?page=3")
+    assert len(_queue_links(third)) == 2
+    seen = set(_queue_links(first)) | set(_queue_links(client.get("/hr/?page=2"))) | set(_queue_links(third))
+    assert len(seen) == 12
+    assert page_of(first).select_one(".govuk-pagination__next a")["href"] == "/hr/?page=2"
+
+
+def test_the_detail_page_shows_every_answer_and_audits_the_view(client):
+    response = add_exit_response(reasons_text="=HYPERLINK(\"x\") and a caseload of 30", main_reasons=["caseload"])
+    user = signed_in(client, "hr")
+    page = client.get(f"/hr/responses/{response.id}")
+    rows = dict(zip(texts(page, ".govuk-summary-list__key"), texts(page, ".govuk-summary-list__value"), strict=False))
+    assert rows["What was your role when you left?"] == "Social worker"
+    assert rows["What are your main reasons for leaving?"] == "Caseload or workload"
+    # Free text is shown to HR as written.
+    assert rows["In your own words, why are you leaving?"] == "=HYPERLINK(\"x\") and a caseload of 30"
+    assert rows["What, if anything, would have made you stay?"] == "Not answered"
+    event = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
+    assert (event.action, event.record_type, event.record_id, event.actor_id) == \
+        ("viewed", "response", response.id, user.id)
+
+
+def test_hr_marks_a_response_reviewed_and_adds_an_action_note(client):
+    response = add_exit_response()
+    user = signed_in(client, "hr")
+    detail = client.get(f"/hr/responses/{response.id}")
+    token = csrf_token_of(detail)
+    client.post(f"/hr/responses/{response.id}/reviewed", data={"csrf_token": token})
+    assert db.session.get(Response, response.id).reviewed
+    empty = client.post(f"/hr/responses/{response.id}/notes", data={"csrf_token": token, "text": ""})
+    assert empty.status_code == 400
+    assert error_summary(empty) == ["Enter what was done"]
+    done = client.post(f"/hr/responses/{response.id}/notes",
+                       data={"csrf_token": token, "text": "Raised caseload levels with the service manager."})
+    assert done.status_code == 302
+    note = db.session.execute(db.select(ActionNote)).scalar_one()
+    assert (note.response_id, note.author_id) == (response.id, user.id)
+    page = client.get(f"/hr/responses/{response.id}")
+    assert "Raised caseload levels with the service manager." in texts(page, "#notes ~ dl dd")
+    assert "hr@council.example" in " ".join(texts(page, "#notes ~ dl dt"))
+    actions = db.session.execute(db.select(AuditEvent.action)).scalars().all()
+    assert {"marked_reviewed", "note_added"} <= set(actions)
+
+
+def test_a_paper_form_is_stored_with_its_channel_under_the_month_of_leaving(client):
+    signed_in(client, "hr")
+    leaving = add_months(date.today(), -14)
+    response = post_form(client, "/hr/responses/new/exit/paper", {
+        "period_month": leaving.strftime("%Y-%m"), "role": "senior_practitioner", "length_of_service": "5_to_10",
+        "main_reasons": ["pay", "career"], "reasons_text": "Better pay at the neighbouring council.",
+    })
+    assert response.status_code == 302
+    stored = db.session.execute(db.select(Response)).scalar_one()
+    assert (stored.channel, stored.period) == ("paper", leaving)
+    assert stored.answers["leaving_month"] == leaving.strftime("%Y-%m")
+    assert stored.answers["main_reasons"] == ["pay", "career"]
+    comment = db.session.execute(db.select(Comment)).scalar_one()
+    assert (comment.purpose, comment.period) == ("reasons", leaving)
+    assert response.headers["Location"] == f"/hr/responses/{stored.id}"
+    last = db.session.execute(db.select(AuditEvent.action).order_by(AuditEvent.id.desc())).scalars().first()
+    assert last == "entered"
+
+
+def test_interview_notes_use_the_same_questionnaire_form(client):
+    signed_in(client, "hr")
+    form = page_of(client.get("/hr/responses/new/exit/interview"))
+    labels = [el.get_text(" ", strip=True) for el in form.select("label, legend")]
+    assert "Month of leaving" in labels
+    assert any(label.startswith("What was your role when you left?") for label in labels), labels[:3]
+    # The questionnaire's own month question is answered by the month of leaving above it.
+    assert not form.select("[name=leaving_month]")
+    response = post_form(client, "/hr/responses/new/exit/interview", {"period_month": date.today().strftime("%Y-%m")})
+    assert response.status_code == 400
+    assert "Select your answer to ‘What was your role when you left?’" in error_summary(response)
+    assert db.session.execute(db.select(Response)).first() is None
+    response = post_form(client, "/hr/responses/new/exit/interview", {
+        "period_month": date.today().strftime("%Y-%m"), "role": "asye", "length_of_service": "under_1"})
+    assert db.session.execute(db.select(Response.channel)).scalar_one() == "interview"
+
+
+def test_the_queue_tells_hr_when_free_text_is_next_purged(client):
+    signed_in(client, "hr")
+    text = " ".join(texts(client.get("/hr/"), ".govuk-inset-text"))
+    next_purge = add_months(date.today(), 1)
+    assert f"The next purge is due on {next_purge:%-d %B %Y}" in text
+    assert "kept for 36 months" in text
