@@ -1,7 +1,8 @@
 """The single code path that turns answers into a stored Response and its Comments.
 
 Online forms, paper forms entered by HR, interview notes, imports and demo data all come through
-``store_response`` so that every record is cleaned, validated and shaped the same way.
+``shape_response`` (``store_response`` adds its result to the session; imports add many at once)
+so that every record is cleaned, validated and shaped the same way.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def response_period(definition: Definition, answers: dict[str, Any], today: date
     return month_start(today)
 
 
-def store_response(
+def shape_response(
     instrument: Instrument,
     definition: Definition,
     raw_answers: dict[str, Any],
@@ -115,12 +116,17 @@ def store_response(
     period: date | None = None,
     period_estimated: bool = False,
     fingerprint: str | None = None,
+    require: bool = True,
 ) -> Response:
-    """Validate and add one Response with its Comments to the session (the caller commits)."""
+    """Validate answers and build a Response with its Comments, not yet added to any session.
+
+    ``require=False`` accepts records that leave required questions unanswered: historical
+    records were collected on other forms and often lack what ours asks for.
+    """
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
     today = today or date.today()
-    clean = clean_answers(definition, raw_answers, today)
+    clean = clean_answers(definition, raw_answers, today, require=require)
     org_id = instrument.organisation_id or default_organisation().id
     the_period = month_start(period) if period else response_period(definition, clean.structured, today)
     by_role = {q.role: clean.structured.get(q.key) for q in definition.questions if q.role in _ROLE_COLUMNS}
@@ -140,5 +146,30 @@ def store_response(
         response.comments.append(
             Comment(organisation_id=org_id, question_key=key, purpose=purpose, period=the_period, text=text)
         )
+    return response
+
+
+def store_response(
+    instrument: Instrument,
+    definition: Definition,
+    raw_answers: dict[str, Any],
+    *,
+    channel: str = "online",
+    today: date | None = None,
+    period: date | None = None,
+    period_estimated: bool = False,
+    fingerprint: str | None = None,
+) -> Response:
+    """Validate and add one Response with its Comments to the session (the caller commits)."""
+    response = shape_response(
+        instrument,
+        definition,
+        raw_answers,
+        channel=channel,
+        today=today,
+        period=period,
+        period_estimated=period_estimated,
+        fingerprint=fingerprint,
+    )
     db.session.add(response)
     return response
