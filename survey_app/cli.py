@@ -17,6 +17,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(instruments_cli)
     app.cli.add_command(drafts_cli)
+    from .imports.cli import import_cli
+
+    app.cli.add_command(import_cli)
 
 
 @click.group("codes", help="Invitation codes for instruments that require one.")
