@@ -192,7 +192,8 @@ def test_service_length_can_come_from_start_and_end_years(runner, tmp_path):
             ["2", "03/2024", "Social Worker", "", "", "", "", "", "2021"],
             ["3", "2024", "Social Worker", "", "", "", "", "", "2009"],
             ["4", "03/2024", "Social Worker", "", "", "", "", "", "Not known"]]
-    result = run_import(runner, write_csv(tmp_path / "l.csv", rows, header), write_mapping(tmp_path / "m.yaml", mapping))
+    result = run_import(runner, write_csv(tmp_path / "l.csv", rows, header),
+                        write_mapping(tmp_path / "m.yaml", mapping))
     assert result.exit_code == 1
     assert "row 5, column 'Started', value 'Not known': not a year" in result.output
     result = run_import(runner, write_csv(tmp_path / "l.csv", rows[:3], header),
