@@ -20,7 +20,6 @@ def test_an_import_stores_each_leaver_as_an_imported_response(runner, tmp_path):
     first = stored["social_worker:1_to_2"]
     assert first.channel == "imported"
     assert first.period == date(2024, 3, 1) and first.period_estimated is False
-    assert first.answers["leaving_month"] == "2024-03"
     assert first.answers["main_reasons"] == ["caseload"]
     assert [(c.purpose, c.text) for c in first.comments] == [("reasons", "Too many cases to do the work well.")]
     assert stored["team_manager:10_plus"].period == date(2024, 2, 1)
@@ -39,7 +38,6 @@ def test_a_year_on_its_own_is_placed_in_the_mapped_month_and_flagged_as_estimate
     run_import(runner, source, write_mapping(tmp_path / "map.yaml"))
     (estimated,) = [r for r in stored_responses() if r.period_estimated]
     assert estimated.period == date(2023, 10, 1)
-    assert "leaving_month" not in estimated.answers
 
 
 def test_checkbox_cells_have_three_states(runner, tmp_path):

@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..instruments import SERVICE_BANDS, Definition
-from ..models import Instrument, Organisation, Response
-from ..submissions import AnswerError, shape_response
+from ..models import Comment, Instrument, Organisation, Response
+from ..submissions import AnswerError, ShapedResponse, shape_response
 from .damage import band_turned_into_date, id_in_scientific_notation
 from .mapping import CheckboxGroup, Mapping, PeriodRule, TextColumn, ValueColumn, YearsColumn
 from .readers import Table, normalise_cell, normalise_header
@@ -54,7 +54,7 @@ class Problem:
 @dataclass
 class PreparedRow:
     row: int
-    response: Response
+    shaped: ShapedResponse
     fingerprint: str
 
 
@@ -128,20 +128,21 @@ def _year_of(cell: str) -> int | None:
     return int(years[0]) if len(years) == 1 else None
 
 
-def fingerprint_of(organisation_slug: str, response: Response, occurrence: int) -> str:
+def fingerprint_of(organisation_slug: str, shaped: ShapedResponse, occurrence: int) -> str:
     """SHA-256 of what the record says once mapped (never the source's own ids).
 
     The k-th identical record in one file (k > 1) gets ``#k`` added, so genuinely identical rows are
     all kept and a second import of the same file still matches every one of them.
     """
+    values = shaped.values
     payload = json.dumps(
         [
             organisation_slug,
-            response.instrument_slug,
-            response.period.isoformat(),
-            bool(response.period_estimated),
-            response.answers,
-            sorted((c.question_key, c.text) for c in response.comments),
+            values["instrument_slug"],
+            values["period"].isoformat(),
+            bool(values["period_estimated"]),
+            values["answers"],
+            sorted((c["question_key"], c["text"]) for c in shaped.comments),
         ],
         sort_keys=True,
         separators=(",", ":"),
@@ -155,50 +156,71 @@ def fingerprint_of(organisation_slug: str, response: Response, occurrence: int) 
 class _RowMapper:
     """Applies a mapping to one row of cells; collects problems instead of stopping at the first."""
 
-    def __init__(self, mapping: Mapping, index: dict[str, int], names: dict[str, str], today: date,
-                 month_key: str | None):
-        self.month_key = month_key  # the leaving-month question, filled when the month is known
+    def __init__(self, mapping: Mapping, index: dict[str, int], names: dict[str, str], today: date):
         self.mapping = mapping
         self.index = index
         self.names = names  # folded column -> header as written
         self.today = today
+        # What a checkbox cell may hold to mean "chosen" besides the chosen values: the option's name.
+        self.box_names: dict[tuple[str, str], frozenset[str]] = {}
+        for answer in mapping.answers:
+            if isinstance(answer, CheckboxGroup):
+                for column, choice in answer.columns.items():
+                    names = {column}
+                    if choice is not None:
+                        names |= {choice.casefold(), answer.question.label_for(choice).casefold()}
+                    self.box_names[(answer.question.key, column)] = frozenset(names)
 
-    def cell(self, cells: list[str], column: str) -> str:
-        i = self.index[column]
-        return normalise_cell(cells[i]) if i < len(cells) else ""
+        self.used = [(column, index[column]) for column in mapping.columns()]
+        # Source files repeat the same few dates thousands of times: parse each once.
+        self.periods: dict[str, tuple[date, bool] | str] = {}
+
+    def period_of(self, value: str) -> tuple[date, bool] | str:
+        """(month, estimated) for a period cell, or the reason it is not one."""
+        found = self.periods.get(value)
+        if found is None:
+            try:
+                found = parse_period(value, self.mapping.period, self.today)
+            except ValueError as exc:
+                found = str(exc)
+            self.periods[value] = found
+        return found
 
     def map(self, row: int, cells: list[str]) -> tuple[dict, date | None, bool, list[Problem], str | None]:
         """(raw answers, period, estimated, problems, skip reason) for one row."""
         problems: list[Problem] = []
+        width = len(cells)
+        cell = {column: normalise_cell(cells[i]) if i < width else "" for column, i in self.used}
 
         def problem(column: str, value: str, reason: str) -> None:
             problems.append(Problem(row, self.names.get(column, column), value, reason))
 
         for rule in self.mapping.skip_rows:
-            if rule.matches(self.cell(cells, rule.column)):
+            if rule.matches(cell[rule.column]):
                 return {}, None, False, [], f"skip_rows rule on line {rule.line}"
-        if self.mapping.keep_rows and not any(r.matches(self.cell(cells, r.column)) for r in self.mapping.keep_rows):
+        if self.mapping.keep_rows and not any(r.matches(cell[r.column]) for r in self.mapping.keep_rows):
             return {}, None, False, [], "not matched by keep_rows"
 
         period: date | None = None
         estimated = False
         prule = self.mapping.period
-        value = self.cell(cells, prule.column)
+        value = cell[prule.column]
         if value.casefold() in prule.not_stated:
             if prule.missing == "skip":
                 return {}, None, False, [], "no month of leaving"
             problem(prule.column, value, "no month of leaving, and the mapping says this is an error")
         else:
-            try:
-                period, estimated = parse_period(value, prule, self.today)
-            except ValueError as exc:
-                problem(prule.column, value, str(exc))
+            found = self.period_of(value)
+            if isinstance(found, str):
+                problem(prule.column, value, found)
+            else:
+                period, estimated = found
 
         raw: dict = {}
         for answer in self.mapping.answers:
             key = answer.question.key
             if isinstance(answer, ValueColumn):
-                value = self.cell(cells, answer.column)
+                value = cell[answer.column]
                 folded = value.casefold()
                 if folded in answer.values:
                     raw[key] = answer.values[folded]
@@ -214,15 +236,15 @@ class _RowMapper:
                 else:
                     problem(answer.column, value, f"not in the value map for {key}")
             elif isinstance(answer, YearsColumn):
-                start, end = self.cell(cells, answer.start), self.cell(cells, answer.end)
+                start, end = cell[answer.start], cell[answer.end]
                 if start.casefold() in answer.not_stated or end.casefold() in answer.not_stated:
                     if answer.required:
                         problem(answer.start, start, "a start and an end are required")
                     continue
                 start_year, end_year = _year_of(start), _year_of(end)
-                for column, cell, year in ((answer.start, start, start_year), (answer.end, end, end_year)):
+                for column, text, year in ((answer.start, start, start_year), (answer.end, end, end_year)):
                     if year is None:
-                        problem(column, cell, band_turned_into_date(cell) or "not a year")
+                        problem(column, text, band_turned_into_date(text) or "not a year")
                 if start_year is None or end_year is None:
                     continue
                 if end_year < start_year:
@@ -233,12 +255,9 @@ class _RowMapper:
                 chosen: list[str] = []
                 answered = False
                 for column, choice in answer.columns.items():
-                    value = self.cell(cells, column)
+                    value = cell[column]
                     folded = value.casefold()
-                    names = {column}
-                    if choice is not None:
-                        names |= {choice.casefold(), answer.question.label_for(choice).casefold()}
-                    if folded in answer.chosen or (folded and folded in names):
+                    if folded in answer.chosen or (folded and folded in self.box_names[(key, column)]):
                         answered = True
                         if choice is not None and choice not in chosen:
                             chosen.append(choice)
@@ -247,7 +266,7 @@ class _RowMapper:
                     elif folded not in answer.not_answered:
                         problem(column, value, "not a checkbox value (chosen, not chosen or blank)")
                 for rule, choice in answer.also_choose:
-                    if rule.matches(self.cell(cells, rule.column)) and choice not in chosen:
+                    if rule.matches(cell[rule.column]) and choice not in chosen:
                         answered = True
                         chosen.append(choice)
                 if answered and chosen:
@@ -256,8 +275,6 @@ class _RowMapper:
                 value = cells[self.index[answer.column]] if self.index[answer.column] < len(cells) else ""
                 if normalise_cell(value).casefold() not in answer.not_stated:
                     raw[key] = value
-        if period is not None and not estimated and self.month_key:
-            raw[self.month_key] = period.strftime("%Y-%m")
         return raw, period, estimated, problems, None
 
 
@@ -305,8 +322,7 @@ def plan_import(
             raise ImportRefused(f"the header names the column {normalise_cell(name)!r} twice")
         index.setdefault(folded, i)
         names.setdefault(folded, normalise_cell(name))
-    month_key = definition.key_for_role("leaving_month")
-    mapper = _RowMapper(mapping, index, names, today, month_key)
+    mapper = _RowMapper(mapping, index, names, today)
     key_to_column = {}
     for answer in mapping.answers:
         if isinstance(answer, YearsColumn):
@@ -315,8 +331,6 @@ def plan_import(
             key_to_column[answer.question.key] = ", ".join(names[c] for c in answer.columns)
         else:
             key_to_column[answer.question.key] = names[answer.column]
-    if month_key:
-        key_to_column[month_key] = names[mapping.period.column]
     organisation = db.session.get(Organisation, instrument.organisation_id)
     org_slug = organisation.slug if organisation else ""
 
@@ -342,12 +356,13 @@ def plan_import(
             problems.append(Problem(number, "", extra, f"the row has more cells than the header ({width}): "
                                     "a cell was inserted or the row has shifted"))
         if mapping.id_column is not None:
-            ids[mapper.cell(cells, mapping.id_column)].append(number)
+            i = index[mapping.id_column]
+            ids[normalise_cell(cells[i]) if i < len(cells) else ""].append(number)
         if problems:
             reject(number, cells, problems)
             continue
         try:
-            response = shape_response(
+            shaped = shape_response(
                 instrument, definition, raw, channel="imported", today=today, period=period,
                 period_estimated=estimated, require=False,
             )
@@ -357,11 +372,11 @@ def plan_import(
                 for key, reason in exc.problems.items()
             ])
             continue
-        base = fingerprint_of(org_slug, response, 1)
+        base = fingerprint_of(org_slug, shaped, 1)
         occurrences[base] += 1
-        fingerprint = base if occurrences[base] == 1 else fingerprint_of(org_slug, response, occurrences[base])
-        response.source_fingerprint = fingerprint
-        plan.prepared.append(PreparedRow(number, response, fingerprint))
+        fingerprint = base if occurrences[base] == 1 else fingerprint_of(org_slug, shaped, occurrences[base])
+        shaped.values["source_fingerprint"] = fingerprint
+        plan.prepared.append(PreparedRow(number, shaped, fingerprint))
 
     if mapping.id_column is not None:
         _check_ids(plan, ids, names[mapping.id_column], {n: c for n, c in table.rows})
@@ -406,9 +421,12 @@ def write_import(plan: ImportPlan) -> int:
     new = plan.new
     try:
         for start in range(0, len(new), CHUNK):
-            db.session.add_all([p.response for p in new[start : start + CHUNK]])
-            db.session.flush()
-            db.session.expunge_all()  # keep the session small on large files
+            chunk = new[start : start + CHUNK]
+            # Core inserts of whole chunks: rows are already shaped, so the ORM has nothing to add.
+            db.session.execute(Response.__table__.insert(), [p.shaped.values for p in chunk])
+            comments = [c for p in chunk for c in p.shaped.comments]
+            if comments:
+                db.session.execute(Comment.__table__.insert(), comments)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -75,7 +75,8 @@ class RowRule:
     line: int = 0
 
     def matches(self, cell: str) -> bool:
-        folded = _fold(cell)
+        """Whether a cell (white space already folded) satisfies the rule."""
+        folded = cell.casefold()
         return folded in self.values or any(folded.startswith(p) for p in self.starts_with)
 
 

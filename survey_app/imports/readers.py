@@ -48,9 +48,14 @@ def normalise_header(name: str) -> str:
     return _SPACES.sub(" ", name).strip().casefold()
 
 
+_ODD_SPACE = re.compile(r"[^\S ]|  ")
+
+
 def normalise_cell(value: str) -> str:
     """A cell as compared with mapping values: white space folded and trimmed (case kept)."""
-    return _SPACES.sub(" ", value.replace("\xa0", " ")).strip()
+    if _ODD_SPACE.search(value):  # most cells need only trimming; skip the slower fold for them
+        return _SPACES.sub(" ", value).strip()
+    return value.strip()
 
 
 def _row_of_offset(data: bytes, offset: int) -> int:
