@@ -222,3 +222,21 @@ def test_a_workbook_sheet_imports_like_a_csv(runner, tmp_path):
     missing = run_import(runner, path, write_mapping(tmp_path / "map.yaml"), "--sheet", "Starters")
     assert missing.exit_code == 1
     assert "there is no sheet 'Starters'; the workbook has: Notes, Leavers" in missing.output
+
+
+def test_an_imported_record_is_shaped_like_one_sent_online(client, runner, tmp_path):
+    from .support import complete_exit_questionnaire
+
+    complete_exit_questionnaire(client)
+    row = [["", "03/2024", "Social Worker", "1-2", "TRUE", "FALSE", "FALSE",
+            "My caseload was over thirty children and supervision kept being cancelled."]]
+    assert run_import(runner, write_csv(tmp_path / "l.csv", row), write_mapping(tmp_path / "m.yaml")).exit_code == 0
+    by_channel = {r.channel: r for r in stored_responses()}
+    online, imported = by_channel["online"], by_channel["imported"]
+    for column in ("instrument_id", "instrument_slug", "instrument_version", "organisation_id", "role",
+                   "length_of_service", "reviewed"):
+        assert getattr(imported, column) == getattr(online, column), column
+    assert imported.answers["main_reasons"] == ["caseload"]
+    assert [(c.question_key, c.purpose, c.text) for c in imported.comments] == [
+        (c.question_key, c.purpose, c.text) for c in online.comments if c.question_key == "reasons_text"]
+    assert online.source_fingerprint is None and imported.source_fingerprint
