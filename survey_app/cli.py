@@ -17,15 +17,13 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(instruments_cli)
     app.cli.add_command(drafts_cli)
+    from .imports.cli import import_cli
+    from .reports.cli import report_cli
+    from .reports.headcounts import headcount_cli
     from .themes.cli import themes_cli
 
-    app.cli.add_command(themes_cli)
-    from .reports.headcounts import headcount_cli
-
-    app.cli.add_command(headcount_cli)
-    from .reports.cli import report_cli
-
-    app.cli.add_command(report_cli)
+    for group in (themes_cli, headcount_cli, report_cli, import_cli):
+        app.cli.add_command(group)
 
 
 @click.group("codes", help="Invitation codes for instruments that require one.")

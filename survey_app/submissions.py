@@ -1,7 +1,9 @@
 """The single code path that turns answers into a stored Response and its Comments.
 
 Online forms, paper forms entered by HR, interview notes, imports and demo data all come through
-``store_response`` so that every record is cleaned, validated and shaped the same way.
+``shape_response``, which validates them and shapes the rows to store (``store_response`` adds
+one Response to the session; imports insert many at once)
+so that every record is cleaned, validated and shaped the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from .extensions import db
 from .instruments import Definition
-from .models import CHANNELS, Comment, Instrument, Response, default_organisation
+from .models import CHANNELS, Comment, Instrument, Response, default_organisation, random_id
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _ROLE_COLUMNS = ("role", "service_area", "length_of_service", "employment_type")
@@ -105,6 +107,61 @@ def response_period(definition: Definition, answers: dict[str, Any], today: date
     return month_start(today)
 
 
+@dataclass
+class ShapedResponse:
+    """The column values of one Response and of its Comments, ready to store."""
+
+    values: dict[str, Any]
+    comments: list[dict[str, Any]]
+
+
+def shape_response(
+    instrument: Instrument,
+    definition: Definition,
+    raw_answers: dict[str, Any],
+    *,
+    channel: str = "online",
+    today: date | None = None,
+    period: date | None = None,
+    period_estimated: bool = False,
+    fingerprint: str | None = None,
+    require: bool = True,
+) -> ShapedResponse:
+    """Validate answers and shape the Response and Comment rows they become (nothing is stored).
+
+    ``require=False`` accepts records that leave required questions unanswered: historical
+    records were collected on other forms and often lack what ours asks for.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+    today = today or date.today()
+    clean = clean_answers(definition, raw_answers, today, require=require)
+    org_id = instrument.organisation_id or default_organisation().id
+    the_period = month_start(period) if period else response_period(definition, clean.structured, today)
+    by_role = {q.role: clean.structured.get(q.key) for q in definition.questions if q.role in _ROLE_COLUMNS}
+    response_id = random_id()
+    values = {
+        "id": response_id,
+        "organisation_id": org_id,
+        "instrument_id": instrument.id,
+        "instrument_slug": instrument.slug,
+        "instrument_version": instrument.version,
+        "channel": channel,
+        "period": the_period,
+        "period_estimated": period_estimated,
+        "answers": clean.structured,
+        "source_fingerprint": fingerprint,
+        "reviewed": False,
+        **{col: by_role.get(col) for col in _ROLE_COLUMNS},
+    }
+    comments = [
+        {"id": random_id(), "organisation_id": org_id, "response_id": response_id, "question_key": key,
+         "purpose": purpose, "period": the_period, "text": text}
+        for key, purpose, text in clean.comments
+    ]
+    return ShapedResponse(values, comments)
+
+
 def store_response(
     instrument: Instrument,
     definition: Definition,
@@ -117,28 +174,18 @@ def store_response(
     fingerprint: str | None = None,
 ) -> Response:
     """Validate and add one Response with its Comments to the session (the caller commits)."""
-    if channel not in CHANNELS:
-        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
-    today = today or date.today()
-    clean = clean_answers(definition, raw_answers, today)
-    org_id = instrument.organisation_id or default_organisation().id
-    the_period = month_start(period) if period else response_period(definition, clean.structured, today)
-    by_role = {q.role: clean.structured.get(q.key) for q in definition.questions if q.role in _ROLE_COLUMNS}
-    response = Response(
-        organisation_id=org_id,
-        instrument_id=instrument.id,
-        instrument_slug=instrument.slug,
-        instrument_version=instrument.version,
+    shaped = shape_response(
+        instrument,
+        definition,
+        raw_answers,
         channel=channel,
-        period=the_period,
+        today=today,
+        period=period,
         period_estimated=period_estimated,
-        answers=clean.structured,
-        source_fingerprint=fingerprint,
-        **{col: by_role.get(col) for col in _ROLE_COLUMNS},
+        fingerprint=fingerprint,
     )
-    for key, purpose, text in clean.comments:
-        response.comments.append(
-            Comment(organisation_id=org_id, question_key=key, purpose=purpose, period=the_period, text=text)
-        )
+    response = Response(**shaped.values)
+    for comment in shaped.comments:
+        response.comments.append(Comment(**comment))
     db.session.add(response)
     return response

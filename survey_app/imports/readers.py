@@ -1,0 +1,166 @@
+"""Read a CSV or XLSX file into a header and rows of text cells.
+
+CSV files arrive from many spreadsheets: UTF-8 with or without a byte-order mark, Windows-1252 or
+Latin-1. The encoding is detected (or given) and a file that would only decode by inventing
+replacement characters is refused, naming the row of the first bad byte, so that no record is
+stored with damaged text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "cp1252": "cp1252",
+    "windows-1252": "cp1252",
+    "latin-1": "latin-1",
+    "latin1": "latin-1",
+    "iso-8859-1": "latin-1",
+}
+_SPACES = re.compile(r"\s+")
+
+
+class ReadError(ValueError):
+    """A file that cannot be read as a table, with a reason a person can act on."""
+
+
+@dataclass
+class Table:
+    """Cells as text. ``rows`` holds (spreadsheet row number, cells) for every row of the file."""
+
+    rows: list[tuple[int, list[str]]]
+    encoding: str | None = None  # None for XLSX
+    sheet: str | None = None
+
+
+def normalise_header(name: str) -> str:
+    """A header name as matched: NFKC (non-breaking spaces become spaces), white space folded, casefolded."""
+    name = unicodedata.normalize("NFKC", name).replace("\ufeff", "")
+    return _SPACES.sub(" ", name).strip().casefold()
+
+
+_ODD_SPACE = re.compile(r"[^\S ]|  ")
+
+
+def normalise_cell(value: str) -> str:
+    """A cell as compared with mapping values: white space folded and trimmed (case kept)."""
+    if _ODD_SPACE.search(value):  # most cells need only trimming; skip the slower fold for them
+        return _SPACES.sub(" ", value).strip()
+    return value.strip()
+
+
+def _row_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode_csv_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a CSV file's bytes; return (text, encoding used) or raise ReadError.
+
+    Without ``encoding``: UTF-8 (a BOM is dropped) if the bytes are valid UTF-8, else Windows-1252,
+    which reads every Latin-1 letter the same way. Bytes neither can read are refused.
+    """
+    if encoding is not None:
+        name = ENCODINGS.get(encoding.lower().replace("_", "-"))
+        if name is None:
+            raise ReadError(f"unknown encoding {encoding!r}; use one of utf-8, cp1252, latin-1")
+        candidates = [name]
+    else:
+        candidates = ["utf-8", "cp1252"]
+    last_error: UnicodeDecodeError | None = None
+    for name in candidates:
+        try:
+            text = data.decode("utf-8-sig" if name == "utf-8" else name)
+        except UnicodeDecodeError as exc:
+            last_error = exc  # the last candidate's complaint names a byte none of them could read
+            continue
+        if "\ufffd" in text:
+            offset = len(text[: text.index("\ufffd")].encode("utf-8"))
+            row = text.count("\n", 0, text.index("\ufffd")) + 1
+            raise ReadError(
+                f"row {row} already holds a replacement character (\N{REPLACEMENT CHARACTER}): the file was damaged "
+                f"by an earlier conversion near byte {offset}; export it again from the original"
+            )
+        return text, name
+    assert last_error is not None
+    bad = data[last_error.start]
+    row = _row_of_offset(data, last_error.start)
+    tried = " or ".join(candidates)
+    raise ReadError(
+        f"row {row}: byte 0x{bad:02X} cannot be read as {tried}; the file would only decode with replacement "
+        "characters. Save it as UTF-8, or give the right one with --encoding (utf-8, cp1252, latin-1)"
+    )
+
+
+def read_csv(path: Path, encoding: str | None = None) -> Table:
+    """Read every row of a CSV file as text cells, numbered as a spreadsheet shows them."""
+    text, used = decode_csv_bytes(path.read_bytes(), encoding)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = [(number, cells) for number, cells in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise ReadError(f"row {reader.line_num}: not a well-formed CSV row ({exc})") from None
+    return Table(rows=rows, encoding=used)
+
+
+def _xlsx_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> Table:
+    """Read one sheet of a workbook (the first unless named) as text cells; dates become ISO text."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ReadError(f"not a readable XLSX workbook ({exc.__class__.__name__})") from None
+    try:
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise ReadError(f"there is no sheet {sheet!r}; the workbook has: {', '.join(workbook.sheetnames)}")
+        rows = [
+            (number, [_xlsx_cell(v) for v in values])
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+        ]
+        return Table(rows=rows, sheet=worksheet.title)
+    finally:
+        workbook.close()
+
+
+def read_table(path: Path, encoding: str | None = None, sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file, chosen by its extension."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        if encoding:
+            raise ReadError("--encoding applies to CSV files only")
+        return read_xlsx(path, sheet)
+    if suffix in (".csv", ".txt"):
+        if sheet:
+            raise ReadError("--sheet applies to XLSX files only")
+        return read_csv(path, encoding)
+    raise ReadError(f"cannot read {path.suffix or 'a file without an extension'}: give a .csv or .xlsx file")
