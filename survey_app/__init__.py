@@ -65,6 +65,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(hr.bp, url_prefix="/hr")
     app.register_blueprint(admin.bp, url_prefix="/admin")
+    from .reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     cli.init_app(app)
     app.cli.add_command(users_cli)
     app.cli.add_command(retention_cli)

@@ -57,9 +57,13 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
     items: list[tuple[str, str, tuple[str, ...]]] = []
     if role == "hr":
         items += [("Responses", "hr.queue", ("hr.queue", "hr.response", "hr.paper", "hr.retention")),
+                  ("Themes", "hr.emerging_themes", ("hr.emerging_theme",)),
+                  ("Reports", "reports.index", ("reports.",)),
                   ("Focus groups", "hr.focus_groups", ("hr.focus_group",)),
                   ("Follow-ups", "hr.follow_ups", ("hr.follow_up",)),
                   ("Export", "hr.export", ("hr.export",))]
+    if role == "standards":
+        items += [("Reports", "reports.index", ("reports.",))]
     if role == "admin":
         items += [("Users", "admin.users", ("admin.user",)), ("Surveys", "admin.surveys", ("admin.survey",)),
                   ("Settings", "admin.settings", ("admin.settings",)),
@@ -71,7 +75,8 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
 
 
 def home_for(user: User) -> str:
-    return {"hr": url_for("hr.queue"), "admin": url_for("admin.users")}.get(user.role, url_for("auth.account"))
+    return {"hr": url_for("hr.queue"), "admin": url_for("admin.users"),
+            "standards": url_for("reports.index")}.get(user.role, url_for("auth.account"))
 
 
 def _fresh_session() -> None:

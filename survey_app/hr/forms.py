@@ -37,11 +37,7 @@ class DayMonthYearInput(GovDateInput):
 
 
 class QueueFilterForm(FlaskForm):
-    """Filters on the review queue. Read from the query string, so no CSRF token.
-
-    A theme filter joins here once themes are stored: add a field and a clause in
-    ``queue.apply_queue_filters``.
-    """
+    """Filters on the review queue. Read from the query string, so no CSRF token."""
 
     class Meta:
         csrf = False
@@ -54,6 +50,7 @@ class QueueFilterForm(FlaskForm):
                                     validate_choice=False)
     status = SelectField("Status", widget=GovSelect(), validators=[Optional()], validate_choice=False,
                          choices=[("", "All"), ("unreviewed", "Not reviewed"), ("reviewed", "Reviewed")])
+    theme = SelectField("Theme", widget=GovSelect(), validators=[Optional()], validate_choice=False)
 
 
 class ActionNoteForm(FlaskForm):

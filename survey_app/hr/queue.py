@@ -9,14 +9,17 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import Select, func
 
+from analysis.loaders import question_roles
+
 from .. import audit
 from ..extensions import db
 from ..forms import field_params
 from ..instruments import Definition
-from ..models import ActionNote, Instrument, Response
+from ..models import ActionNote, Comment, Instrument, Response, ThemeAssignment, default_organisation
 from ..periods import quarter_bounds, recent_quarters
 from ..questionnaires import current_instrument, definition_of
 from ..submissions import AnswerError, clean_free_text, store_response
+from ..themes.service import theme_labels
 from . import bp
 from .common import CHANNEL_NAMES, choices_for_role, hr_only, page_of, pagination_params
 from .forms import NOTE_LIMIT, ActionNoteForm, QueueFilterForm, paper_form_class
@@ -43,7 +46,26 @@ def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
         query = query.where(Response.reviewed.is_(False))
     elif data.get("status") == "reviewed":
         query = query.where(Response.reviewed.is_(True))
+    if data.get("theme"):
+        query = query.where(Response.id.in_(responses_citing(data["theme"])))
     return query
+
+
+def responses_citing(theme_id: str) -> set[str]:
+    """Responses that selected the theme as a reason, or have a comment given it (not rejected)."""
+    ids = set(db.session.execute(
+        db.select(Comment.response_id).join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
+        .where(ThemeAssignment.theme_id == theme_id, ThemeAssignment.source != "rejected",
+               Comment.response_id.is_not(None))
+    ).scalars())
+    # Structured reasons live in the answers JSON under whichever key has the leaving_reasons role.
+    rows = db.session.execute(db.select(Response.id, Response.answers, Instrument.definition)
+                              .join(Instrument, Instrument.id == Response.instrument_id))
+    for response_id, answers, definition in rows:
+        keys = [k for k, role in question_roles(definition).items() if role == "leaving_reasons"]
+        if any(theme_id in (answers.get(k) or []) for k in keys):
+            ids.add(response_id)
+    return ids
 
 
 def _filter_form() -> QueueFilterForm:
@@ -58,6 +80,7 @@ def _filter_form() -> QueueFilterForm:
     form.role.choices = [("", "All")] + choices_for_role("role")
     form.service_area.choices = [("", "All")] + choices_for_role("service_area")
     form.length_of_service.choices = [("", "All")] + choices_for_role("length_of_service")
+    form.theme.choices = [("", "All")] + sorted(theme_labels(default_organisation().id).items(), key=lambda t: t[1])
     return form
 
 
@@ -141,12 +164,25 @@ def response(response_id: str):
     return _detail(row, definition, ActionNoteForm())
 
 
+def _question_text(definition: Definition, key: str) -> str:
+    try:
+        return definition.question(key).text
+    except KeyError:  # a question dropped from a later version of the questionnaire
+        return key
+
+
 def _detail(row: Response, definition: Definition, note_form: ActionNoteForm, status: int = 200):
     notes = db.session.execute(
         db.select(ActionNote).filter_by(response_id=row.id).order_by(ActionNote.written_at)
     ).scalars().all()
+    from .themes import comment_themes, taxonomy_choices
+
+    commented = [c for c in row.comments if c.text]
     return render_template("hr/response.html", response=row, definition=definition,
                            sections=answer_sections(row, definition), notes=notes, note_form=note_form,
+                           comments=commented, comment_themes=comment_themes(commented),
+                           comment_titles={c.id: _question_text(definition, c.question_key) for c in commented},
+                           taxonomy=taxonomy_choices(),
                            channel=CHANNEL_NAMES.get(row.channel, row.channel), note_limit=NOTE_LIMIT), status
 
 

@@ -1,0 +1,141 @@
+"""Report pages. HR drafts, reviews, picks quotes and publishes; the Employer Standards group reads
+published reports and downloads them. Nobody here sees an individual answer: every figure has been
+through disclosure control, and quotes are scrubbed and approved by HR."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from analysis.periods import FinancialYear, Quarter
+
+from .. import audit
+from ..access import roles_required
+from ..extensions import db
+from ..models import Report, default_organisation
+from .service import (
+    FORMATS,
+    MEDIA_TYPES,
+    ReportError,
+    chart_svg_of,
+    create_draft,
+    embeddable_html,
+    file_name,
+    publish,
+    render,
+    set_approved_quotes,
+)
+
+bp = Blueprint("reports", __name__)
+readers = roles_required("hr", "standards")
+hr_only = roles_required("hr")
+
+KIND_NAMES = {"quarterly": "Quarterly theme report", "length_of_service": "Length-of-service report",
+              "annual": "Annual report"}
+FORMAT_NAMES = {"html": "Web page (HTML)", "pdf": "PDF", "csv": "Tables as CSV (zip)",
+                "xlsx": "Tables as Excel (XLSX)", "json": "Data (JSON)"}
+
+
+def _visible(report_id: str) -> Report:
+    """The report, if this user may see it: HR any, the standards group only published ones."""
+    report = db.session.get(Report, report_id)
+    if report is None or report.organisation_id != default_organisation().id:
+        abort(404)
+    if current_user.role != "hr" and report.status != "published":
+        abort(404)  # a draft does not exist for readers
+    return report
+
+
+def _period_choices(today: date) -> dict[str, list[str]]:
+    quarters = [q.label for q in reversed(Quarter.of(today).last_n(9))][1:]  # completed quarters first
+    this_year = Quarter.of(today).financial_year
+    years = [FinancialYear(this_year.start_year - i).label for i in range(1, 4)]
+    return {"quarterly": quarters, "length_of_service": quarters, "annual": years}
+
+
+@bp.route("/")
+@readers
+def index():
+    query = sa.select(Report).where(Report.organisation_id == default_organisation().id)
+    if current_user.role != "hr":
+        query = query.where(Report.status == "published")
+    reports = db.session.execute(query.order_by(Report.created_at.desc())).scalars().all()
+    return render_template("reports/index.html", reports=reports, kinds=KIND_NAMES,
+                           periods=_period_choices(date.today()), error=request.args.get("error"))
+
+
+@bp.route("/new", methods=["POST"])
+@hr_only
+def new():
+    kind = request.form.get("kind", "")
+    period = request.form.get(f"period_{kind}", "")
+    try:
+        report = create_draft(kind, period, created_by=current_user.email)
+    except ReportError as exc:
+        return redirect(url_for("reports.index", error=str(exc)))
+    audit.record("drafted", "report", report.id, detail=f"{kind} {report.period}")
+    db.session.commit()
+    return redirect(url_for("reports.show", report_id=report.id))
+
+
+@bp.route("/<report_id>")
+@readers
+def show(report_id: str):
+    report = _visible(report_id)
+    body = embeddable_html(report, lambda chart_id: url_for("reports.chart", report_id=report.id, chart_id=chart_id))
+    return render_template("reports/show.html", report=report, body=body, kinds=KIND_NAMES, formats=FORMAT_NAMES,
+                           error=request.args.get("error"))
+
+
+@bp.route("/<report_id>/charts/<chart_id>.svg")
+@readers
+def chart(report_id: str, chart_id: str):
+    svg = chart_svg_of(_visible(report_id), chart_id)
+    if svg is None:
+        abort(404)
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.route("/<report_id>/download/<fmt>")
+@readers
+def download(report_id: str, fmt: str):
+    report = _visible(report_id)
+    if fmt not in FORMATS:
+        abort(404)
+    content = render(report, fmt)
+    audit.record("downloaded", "report", report.id, detail=fmt)
+    db.session.commit()
+    return Response(content, mimetype=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{file_name(report, fmt)}"'})
+
+
+@bp.route("/<report_id>/quotes", methods=["POST"])
+@hr_only
+def quotes(report_id: str):
+    report = _visible(report_id)
+    chosen = {int(v) for v in request.form.getlist("quotes") if v.isdigit()}
+    try:
+        set_approved_quotes(report, chosen)
+    except ReportError as exc:
+        return redirect(url_for("reports.show", report_id=report.id, error=str(exc)))
+    audit.record("approved_quotes", "report", report.id, detail=f"{len(chosen)} quotes")
+    db.session.commit()
+    flash(f"{len(chosen)} quotes approved. The draft now shows them.")
+    return redirect(url_for("reports.show", report_id=report.id, _anchor="quotes"))
+
+
+@bp.route("/<report_id>/publish", methods=["POST"])
+@hr_only
+def publish_report(report_id: str):
+    report = _visible(report_id)
+    try:
+        publish(report, published_by=current_user.email, without_quotes=request.form.get("without_quotes") == "yes")
+    except ReportError as exc:
+        return redirect(url_for("reports.show", report_id=report.id, error=str(exc), _anchor="publish"))
+    audit.record("published", "report", report.id, detail=f"{report.kind} {report.period}")
+    db.session.commit()
+    flash("Published. The Employer Standards group can now read and download it.")
+    return redirect(url_for("reports.show", report_id=report.id))
