@@ -162,6 +162,7 @@ def parse_taxonomy(text: str, *, source: str = "<string>", require_core: bool = 
         raise TaxonomyError([f"{source}:1: the file must be a mapping with 'version' and 'themes'"])
 
     top = {k.value: v for k, v in root.value}
+    key_lines = {k.value: k.start_mark.line + 1 for k, _ in root.value}
     version = 1
     if "version" in top:
         node = top["version"]
@@ -194,7 +195,7 @@ def parse_taxonomy(text: str, *, source: str = "<string>", require_core: bool = 
         missing = [t for t in CORE_THEME_IDS if t not in seen]
         if missing:
             problems.append(
-                f"{source}:{themes_node.start_mark.line + 1}: missing required theme id(s): "
+                f"{source}:{key_lines['themes']}: missing required theme id(s): "
                 + ", ".join(missing)
             )
     if problems:

@@ -150,7 +150,9 @@ class Scrubber:
         self.rules = rules or ScrubRules()
         self._staff_number = re.compile(self.rules.staff_number_pattern)
         self._domain = set(_DOMAIN_WORDS) | {w.casefold() for w in self.rules.domain_words}
-        self._domain |= set(ENGLISH_STOP_WORDS)
+        # Function words capitalised mid-sentence ("Then", "The") are not names; "Will" and
+        # "Bill" are on scikit-learn's stop list but are also first names.
+        self._domain |= set(ENGLISH_STOP_WORDS) - {"will", "bill"}
         self._listed = self._compile_lists()
 
     def _compile_lists(self) -> list[tuple[re.Pattern[str], str]]:
