@@ -129,7 +129,9 @@ _CAPITALISED_RUN = re.compile(
     r"(?<![\w\[])[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*(?:\s+[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*)*"
 )
 _CAPITALISED_WORD = re.compile(r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\r\"'(\[•*-]|\d[.)])\s*$")
+_DIGIT = re.compile(r"\d")
+# What may come just before a sentence start (after any spaces): nothing, or one of these.
+_SENTENCE_OPENERS = frozenset(".!?:;\n\r\"'([•*-)")
 
 
 class Scrubber:
@@ -182,11 +184,15 @@ class Scrubber:
         value = normalise(text)
         if not value:
             return value
-        value = _EMAIL.sub(PLACEHOLDERS["email"], value)
-        value = _URL.sub(PLACEHOLDERS["url"], value)
-        value = _NI_NUMBER.sub(PLACEHOLDERS["ni_number"], value)
-        value = _POSTCODE.sub(PLACEHOLDERS["postcode"], value)
-        value = _PHONE.sub(self._phone, value)
+        # Cheap guards first: most comments hold no "@", link or digit at all.
+        if "@" in value:
+            value = _EMAIL.sub(PLACEHOLDERS["email"], value)
+        if "http" in value or "www" in value or "WWW" in value:
+            value = _URL.sub(PLACEHOLDERS["url"], value)
+        if _DIGIT.search(value):
+            value = _NI_NUMBER.sub(PLACEHOLDERS["ni_number"], value)
+            value = _POSTCODE.sub(PLACEHOLDERS["postcode"], value)
+            value = _PHONE.sub(self._phone, value)
         value = self._staff_number.sub(PLACEHOLDERS["staff_number"], value)
         for pattern, placeholder in self._listed:
             value = pattern.sub(placeholder, value)
@@ -206,7 +212,8 @@ class Scrubber:
     def _names(self, match: re.Match[str], whole: str) -> str:
         """Decide which words of a run of capitalised words are names."""
         words = list(_CAPITALISED_WORD.finditer(match.group(0)))
-        at_start = _SENTENCE_END.search(whole[: match.start()]) is not None
+        before = whole[max(0, match.start() - 20) : match.start()].rstrip()
+        at_start = match.start() == 0 or not before or before[-1] in _SENTENCE_OPENERS
         out: list[str] = []
         gaps = [match.group(0)[a.end() : b.start()] for a, b in zip(words, words[1:])]
         flags = []
@@ -362,13 +369,24 @@ class TextPreparer:
         self._stop = STOP_WORDS | {w.casefold() for w in self.extra_stop_words}
         self._stemmer = SnowballStemmer(language)
         self._tokenizer = RegexpTokenizer(_TOKEN_PATTERN)
-        # Per-instance memo: a corpus has far fewer distinct words than tokens.
+        # Per-instance memos: a corpus has far fewer distinct words than tokens.
         self._stems: dict[str, str] = {}
+        self._kinds: dict[str, str] = {}
 
     def __getstate__(self) -> dict:
+        # nltk's tokenizer wraps its pattern in a timeout guard that does not survive pickling,
+        # so it is rebuilt on load; the memos are rebuilt as text is seen.
         state = self.__dict__.copy()
-        state["_stems"] = {}
+        for key in ("_stems", "_kinds", "_tokenizer", "_stemmer"):
+            state.pop(key, None)
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._stemmer = SnowballStemmer(self.language)
+        self._tokenizer = RegexpTokenizer(_TOKEN_PATTERN)
+        self._stems = {}
+        self._kinds = {}
 
     def fit(self, texts: Iterable[object] | None = None, y: object = None) -> TextPreparer:
         """Nothing to learn; present so the step fits the pipeline shape."""
@@ -385,29 +403,37 @@ class TextPreparer:
 
     def tokens(self, text: str) -> list[str]:
         """Stems of ``text`` with stop words removed and negation scopes marked."""
-        words = self._tokenizer.tokenize(text.casefold())
         out: list[str] = []
         scope = 0
-        stop = self._stop
-        for word in words:
-            if word in _PUNCT or word in _SCOPE_BREAKS:
+        kinds = self._kinds
+        for word in self._tokenizer.tokenize(text.casefold()):
+            kind = kinds.get(word)
+            if kind is None:
+                kind = kinds[word] = self._kind(word)
+            if kind is _BREAK:
                 scope = 0
-                continue
-            if word.startswith("["):
-                continue  # placeholders carry no theme
-            word = word.replace("'", "")
-            if word in _NEGATIONS or word in _NT_WORDS:
+            elif kind is _NEGATE:
                 scope = _NEGATION_WINDOW
-                continue
-            if word in stop or len(word) < 2:
-                continue
-            stem = self.stem(word)
-            if scope:
-                out.append(NEGATION_PREFIX + stem)
-                scope -= 1
-            else:
-                out.append(stem)
+            elif kind is not _SKIP:
+                if scope:
+                    out.append(NEGATION_PREFIX + kind)
+                    scope -= 1
+                else:
+                    out.append(kind)
         return out
+
+    def _kind(self, word: str) -> str:
+        """What a folded token does: ends a negation scope, opens one, is skipped, or its stem."""
+        if word in _PUNCT or word in _SCOPE_BREAKS:
+            return _BREAK
+        if word.startswith("["):
+            return _SKIP  # placeholders carry no theme
+        word = word.replace("'", "")
+        if word in _NEGATIONS or word in _NT_WORDS:
+            return _NEGATE
+        if word in self._stop or len(word) < 2:
+            return _SKIP
+        return self.stem(word)
 
     def stem(self, word: str) -> str:
         """Snowball stem of a folded word, after British spelling and domain exceptions."""
@@ -426,6 +452,11 @@ class TextPreparer:
         """Tokens of a seed phrase, prepared exactly as comments are (without scrubbing)."""
         return self.tokens(normalise(phrase))
 
+
+# Token kinds other than a stem (compared by identity; a stem is never one of these objects).
+_BREAK = "<break>"
+_NEGATE = "<negate>"
+_SKIP = "<skip>"
 
 # Contractions that negate, as they look after the apostrophe is dropped.
 _NT_WORDS = frozenset(

@@ -4,8 +4,9 @@ Comments are represented by TF-IDF over stems and two-word phrases, normalised t
 and grouped with k-means (on unit vectors this approximates grouping by cosine similarity).
 
 Number of clusters: every k from 2 to ``max_clusters`` (and at most one cluster per
-``min_cluster_size`` comments) is tried and scored by its mean silhouette (cosine distance,
-on a fixed sample of at most ``silhouette_sample`` comments). On short texts the silhouette
+``min_cluster_size`` comments) is tried on a seeded sample of at most ``choice_sample``
+comments and scored by its mean silhouette (cosine distance, on at most ``silhouette_sample``
+of them). On short texts the silhouette
 tends to creep up with k, so the criterion is parsimonious: the smallest k whose silhouette is
 within ``silhouette_tolerance`` of the best. Fewer than ``min_comments`` comments give no
 emerging themes.
@@ -101,7 +102,8 @@ class EmergingThemeFinder:
         min_similarity: float = 0.2,
         silhouette_sample: int = 2000,
         silhouette_tolerance: float = 0.01,
-        fit_sample: int = 20_000,
+        choice_sample: int = 3000,
+        fit_sample: int = 10_000,
         n_terms: int = 6,
         n_examples: int = 3,
         seed: int = 0,
@@ -112,6 +114,7 @@ class EmergingThemeFinder:
         self.min_similarity = min_similarity
         self.silhouette_sample = silhouette_sample
         self.silhouette_tolerance = silhouette_tolerance
+        self.choice_sample = choice_sample
         self.fit_sample = fit_sample
         self.n_terms = n_terms
         self.n_examples = n_examples
@@ -161,21 +164,22 @@ class EmergingThemeFinder:
         return self
 
     def _choose_k(self, X: sp.csr_matrix, k_max: int, rng: np.random.Generator):
+        """Pick k on a sample of at most ``choice_sample`` comments, then fit k-means on all of ``X``."""
         n = X.shape[0]
-        check = np.sort(rng.choice(n, self.silhouette_sample, replace=False)) if n > self.silhouette_sample else np.arange(n)
-        fits = {}
+        choice = np.sort(rng.choice(n, self.choice_sample, replace=False)) if n > self.choice_sample else np.arange(n)
+        Xc = X[choice]
+        check = np.sort(rng.choice(len(choice), self.silhouette_sample, replace=False)) if len(choice) > self.silhouette_sample else np.arange(len(choice))
         for k in range(2, k_max + 1):
-            model = KMeans(n_clusters=k, n_init=3, random_state=self.seed).fit(X)
-            if len(set(model.labels_[check])) < 2:
+            labels = KMeans(n_clusters=k, n_init=2, random_state=self.seed).fit(Xc).labels_
+            if len(set(labels[check])) < 2:
                 continue
-            self.silhouettes_[k] = float(silhouette_score(X[check], model.labels_[check], metric="cosine"))
-            fits[k] = model
-        if not fits:
-            model = KMeans(n_clusters=2, n_init=3, random_state=self.seed).fit(X)
-            return 2, model.labels_, model.cluster_centers_
-        best = max(self.silhouettes_.values())
-        k = min(k for k, score in self.silhouettes_.items() if score >= best - self.silhouette_tolerance)
-        return k, fits[k].labels_, fits[k].cluster_centers_
+            self.silhouettes_[k] = float(silhouette_score(Xc[check], labels[check], metric="cosine"))
+        k = 2
+        if self.silhouettes_:
+            best = max(self.silhouettes_.values())
+            k = min(k for k, score in self.silhouettes_.items() if score >= best - self.silhouette_tolerance)
+        model = KMeans(n_clusters=k, n_init=2, random_state=self.seed).fit(X)
+        return k, model.labels_, model.cluster_centers_
 
     def _describe(self, X, labels, sample, docs, ids) -> EmergingThemes:
         names = self.vectoriser_.get_feature_names_out()

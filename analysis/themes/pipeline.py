@@ -394,6 +394,12 @@ class ThemePipeline:
         return tqdm(chunks, desc=desc, unit="chunk", disable=not self._show_progress(), file=sys.stderr)
 
     def _prepare(self, texts: list[object]) -> list[PreparedText]:
+        """Prepared texts, each distinct text prepared once (surveys repeat "None", "Pay" ...)."""
+        distinct, back = _distinct(texts)
+        prepared = self._prepare_distinct(distinct)
+        return [prepared[i] for i in back]
+
+    def _prepare_distinct(self, texts: list[object]) -> list[PreparedText]:
         if len(texts) <= self.parallel_threshold or self.n_jobs == 1:
             if len(texts) <= self.parallel_threshold:
                 return self.preparer.transform(texts)
@@ -412,6 +418,11 @@ class ThemePipeline:
         return out
 
     def _sentiment(self, texts: list[str]) -> np.ndarray:
+        """Sentiment of each text, each distinct text scored once."""
+        distinct, back = _distinct(texts)
+        return self._sentiment_distinct(distinct)[np.asarray(back, dtype=int)] if texts else np.zeros(0)
+
+    def _sentiment_distinct(self, texts: list[str]) -> np.ndarray:
         if len(texts) <= self.parallel_threshold or self.n_jobs == 1:
             if len(texts) <= self.parallel_threshold:
                 return self.sentiment_step.transform(texts)
@@ -457,6 +468,23 @@ def _texts_and_ids(texts: Iterable[object], ids: Iterable[object] | None) -> tup
         dup = pd.Series(ids_list)[pd.Series(ids_list).duplicated()].iloc[0]
         raise ValueError(f"comment ids must be unique; '{dup}' appears more than once")
     return texts, ids_list
+
+
+def _distinct(texts: list) -> tuple[list, list[int]]:
+    """Distinct values in first-seen order, and for each input the position of its value."""
+    position: dict = {}
+    back = []
+    for text in texts:
+        key = text if isinstance(text, str) else repr(text)
+        index = position.get(key)
+        if index is None:
+            index = position[key] = len(position)
+        back.append(index)
+    distinct = [None] * len(position)
+    for text, index in zip(texts, back):
+        if distinct[index] is None:
+            distinct[index] = text
+    return distinct, back
 
 
 def _fingerprint_codes(coded: Mapping[str, Sequence[str]], docs, ids) -> str:
