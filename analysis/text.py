@@ -444,9 +444,16 @@ class TextPreparer:
             self._stems[word] = cached
         return cached
 
-    def words_for_stem(self, stem: str) -> list[str]:
-        """Words this preparer has seen that reduce to ``stem`` (to show stems as words)."""
-        return [word for word, s in self._stems.items() if s == stem]
+    def words(self, text: str) -> list[str]:
+        """The folded words of ``text`` that would become stems (no negation marks)."""
+        out = []
+        for word in self._tokenizer.tokenize(text.casefold()):
+            kind = self._kinds.get(word)
+            if kind is None:
+                kind = self._kinds[word] = self._kind(word)
+            if kind not in (_BREAK, _NEGATE, _SKIP):
+                out.append(word.replace("'", ""))
+        return out
 
     def phrase_tokens(self, phrase: str) -> list[str]:
         """Tokens of a seed phrase, prepared exactly as comments are (without scrubbing)."""

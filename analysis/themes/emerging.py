@@ -8,7 +8,8 @@ Number of clusters: every k from 2 to ``max_clusters`` (and at most one cluster 
 comments and scored by its mean silhouette (cosine distance, on at most ``silhouette_sample``
 of them). On short texts the silhouette
 tends to creep up with k, so the criterion is parsimonious: the smallest k whose silhouette is
-within ``silhouette_tolerance`` of the best. Fewer than ``min_comments`` comments give no
+within ``silhouette_tolerance`` of the best. A k that leaves any cluster with fewer than
+``min_cluster_size`` comments (scaled to the sample) is not a candidate. Fewer than ``min_comments`` comments give no
 emerging themes.
 
 k-means puts every comment somewhere, so on varied text one cluster often collects the
@@ -123,6 +124,11 @@ class EmergingThemeFinder:
     def fit(self, docs: Sequence[PreparedText], ids: Sequence[str] | None = None) -> EmergingThemeFinder:
         """Find the clusters among ``docs`` (comments already known to have no taxonomy theme)."""
         ids = [str(i) for i in (ids if ids is not None else range(len(docs)))]
+        # Cluster in a canonical order (by text, then id) so that the same comments give the
+        # same clusters whatever order they arrive in; k-means depends on row order.
+        order = sorted(range(len(docs)), key=lambda i: (docs[i].joined, ids[i]))
+        docs = [docs[i] for i in order]
+        ids = [ids[i] for i in order]
         rng = np.random.default_rng(self.seed)
         usable = np.array([i for i, d in enumerate(docs) if len(d.tokens) >= 2], dtype=int)
         self.vectoriser_ = None
@@ -146,7 +152,8 @@ class EmergingThemeFinder:
         X = normalize(X)
         nonempty = np.asarray(X.getnnz(axis=1) > 0)
         X, sample = X[nonempty], sample[nonempty]
-        k_max = min(self.max_clusters, len(sample) // self.min_cluster_size)
+        distinct = len({docs[i].joined for i in sample})  # k-means cannot make more clusters than points
+        k_max = min(self.max_clusters, len(sample) // self.min_cluster_size, distinct)
         if k_max < 2:
             self.themes_ = EmergingThemes.empty()
             return self
@@ -170,16 +177,24 @@ class EmergingThemeFinder:
         Xc = X[choice]
         check = np.sort(rng.choice(len(choice), self.silhouette_sample, replace=False)) if len(choice) > self.silhouette_sample else np.arange(len(choice))
         for k in range(2, k_max + 1):
-            labels = KMeans(n_clusters=k, n_init=2, random_state=self.seed).fit(Xc).labels_
-            if len(set(labels[check])) < 2:
+            labels = KMeans(n_clusters=k, n_init=self._inits(Xc.shape[0]), random_state=self.seed).fit(Xc).labels_
+            # A k that leaves a cluster smaller than min_cluster_size (scaled to the sample)
+            # is not a candidate: such a cluster could not be shown as a theme.
+            smallest = max(2, round(self.min_cluster_size * len(choice) / n))
+            if len(set(labels[check])) < 2 or np.bincount(labels, minlength=k).min() < smallest:
                 continue
             self.silhouettes_[k] = float(silhouette_score(Xc[check], labels[check], metric="cosine"))
         k = 2
         if self.silhouettes_:
             best = max(self.silhouettes_.values())
             k = min(k for k, score in self.silhouettes_.items() if score >= best - self.silhouette_tolerance)
-        model = KMeans(n_clusters=k, n_init=2, random_state=self.seed).fit(X)
+        model = KMeans(n_clusters=k, n_init=self._inits(X.shape[0]), random_state=self.seed).fit(X)
         return k, model.labels_, model.cluster_centers_
+
+    @staticmethod
+    def _inits(n: int) -> int:
+        """k-means restarts: many on small data where they are cheap and runs are unstable."""
+        return 10 if n <= 5000 else 2
 
     def _describe(self, X, labels, sample, docs, ids) -> EmergingThemes:
         names = self.vectoriser_.get_feature_names_out()

@@ -175,6 +175,7 @@ class ThemePipeline:
         self.parallel_threshold = parallel_threshold
         self.progress = progress
         self.supervised_ = False
+        self.surface_: dict[str, str] = {}
         self.model_version_ = self._version(None)
         self.emerging_themes_ = EmergingThemes.empty()
 
@@ -211,6 +212,7 @@ class ThemePipeline:
         timings: dict[str, float] = {}
         clock = time.perf_counter()
         docs = self._prepare(texts)
+        self.surface_ = self._surface_forms(docs)
         timings["prepare"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -453,10 +455,27 @@ class ThemePipeline:
 
     def _surface_word(self, stem: str) -> str:
         negated = stem.startswith(NEGATION_PREFIX)
-        bare = stem[len(NEGATION_PREFIX):] if negated else stem
-        words = self.preparer.words_for_stem(bare)
-        word = min(words, key=lambda w: (len(w), w)) if words else bare
+        bare = stem.removeprefix(NEGATION_PREFIX)
+        word = self.surface_.get(bare, bare)
         return f"not {word}" if negated else word
+
+    def _surface_forms(self, docs: Sequence[PreparedText], limit: int = 5000) -> dict[str, str]:
+        """Stem -> the shortest word (then alphabetical) that gives it, from up to ``limit``
+        comments; the same whichever process prepared them."""
+        words: dict[str, str] = {}
+        seen: set[str] = set()
+        for doc in docs:
+            if len(seen) >= limit:
+                break
+            if doc.text in seen:
+                continue
+            seen.add(doc.text)
+            for word in self.preparer.words(doc.text):
+                stem = self.preparer.stem(word)
+                best = words.get(stem)
+                if best is None or (len(word), word) < (len(best), best):
+                    words[stem] = word
+        return words
 
 
 def _texts_and_ids(texts: Iterable[object], ids: Iterable[object] | None) -> tuple[list[object], list[str]]:

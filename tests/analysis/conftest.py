@@ -21,6 +21,12 @@ THEMED_COMMENTS = {
 }
 
 
+@pytest.fixture()
+def themed() -> dict[str, tuple[str, set[str]]]:
+    """Comment id -> (text, the taxonomy themes a reader would give it)."""
+    return dict(THEMED_COMMENTS)
+
+
 @pytest.fixture(scope="session")
 def taxonomy():
     return load_taxonomy()
@@ -47,10 +53,11 @@ def unthemed() -> list[str]:
     """24 comments about topics the taxonomy does not know, in three clear groups of 8."""
     repeats = 8
     canteen = ["canteen food cold", "canteen menu poor", "canteen closed early", "canteen queue long"]
-    dogs = ["office dog barking", "office dog loud", "office dog everywhere", "office dog bites"]
+    dogs = ["the dog barking", "the dog loud", "the dog everywhere", "the dog bites"]
     fleet = ["pool car broken", "pool car dirty", "pool car booked", "pool car unavailable"]
     out = []
     for i in range(repeats):
         for group in (canteen, dogs, fleet):
-            out.append(f"{group[i % len(group)]} again {['today', 'monday', 'lately', 'often'][i % 4]}")
+            # The second round repeats the first with a stop word added: distinct text, same topic.
+            out.append(group[i % len(group)] + (" still" if i >= len(group) else ""))
     return out
