@@ -138,10 +138,18 @@ class EmergingThemeFinder:
         if len(usable) < self.min_comments:
             self.themes_ = EmergingThemes.empty()
             return self
-        sample = np.sort(rng.choice(usable, self.fit_sample, replace=False)) if len(usable) > self.fit_sample else usable
+        sample = (
+            np.sort(rng.choice(usable, self.fit_sample, replace=False)) if len(usable) > self.fit_sample else usable
+        )
         self.vectoriser_ = TfidfVectorizer(
-            token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), min_df=2, max_df=0.5,
-            max_features=20_000, sublinear_tf=True, dtype=np.float64,
+            token_pattern=r"\S+",  # noqa: S106 - a regular expression, not a password
+            lowercase=False,
+            ngram_range=(1, 2),
+            min_df=2,
+            max_df=0.5,
+            max_features=20_000,
+            sublinear_tf=True,
+            dtype=np.float64,
         )
         try:
             X = self.vectoriser_.fit_transform([docs[i].joined for i in sample])
@@ -164,7 +172,9 @@ class EmergingThemeFinder:
             return self
         # Members: every usable comment, not only the fitting sample.
         assignment = self.transform([docs[i] for i in usable])
-        members = {ids[u]: self.themes_.themes["theme_id"].iat[c] for u, c in zip(usable, assignment) if c >= 0}
+        members = {
+            ids[u]: self.themes_.themes["theme_id"].iat[c] for u, c in zip(usable, assignment, strict=True) if c >= 0
+        }
         sizes = pd.Series(members).value_counts()
         self.themes_.themes["size"] = self.themes_.themes["theme_id"].map(sizes).fillna(0).astype(int)
         self.themes_.members = pd.Series(members, dtype=object, name="theme_id")
@@ -175,7 +185,11 @@ class EmergingThemeFinder:
         n = X.shape[0]
         choice = np.sort(rng.choice(n, self.choice_sample, replace=False)) if n > self.choice_sample else np.arange(n)
         Xc = X[choice]
-        check = np.sort(rng.choice(len(choice), self.silhouette_sample, replace=False)) if len(choice) > self.silhouette_sample else np.arange(len(choice))
+        check = (
+            np.sort(rng.choice(len(choice), self.silhouette_sample, replace=False))
+            if len(choice) > self.silhouette_sample
+            else np.arange(len(choice))
+        )
         for k in range(2, k_max + 1):
             labels = KMeans(n_clusters=k, n_init=self._inits(Xc.shape[0]), random_state=self.seed).fit(Xc).labels_
             # A k that leaves a cluster smaller than min_cluster_size (scaled to the sample)
@@ -204,7 +218,10 @@ class EmergingThemeFinder:
             inside = labels == c
             centroid = np.asarray(X[inside].mean(axis=0)).ravel()
             closeness = np.asarray(X[inside] @ normalize(centroid[None, :]).T).ravel()
-            if np.median(closeness) < self.min_similarity or (closeness >= self.min_similarity).sum() < self.min_cluster_size:
+            if (
+                np.median(closeness) < self.min_similarity
+                or (closeness >= self.min_similarity).sum() < self.min_cluster_size
+            ):
                 continue  # a catch-all of comments that fit nowhere, or too small to show
             # Distinctive: weight in the cluster minus weight across all unexplained comments.
             lift = centroid - overall
@@ -238,11 +255,11 @@ class EmergingThemeFinder:
         out = np.empty(len(docs), dtype=int)
         chunk = 50_000  # bounded memory on large runs
         for start in range(0, len(docs), chunk):
-            X = normalize(self.vectoriser_.transform([d.joined for d in docs[start:start + chunk]]))
+            X = normalize(self.vectoriser_.transform([d.joined for d in docs[start : start + chunk]]))
             sims = np.asarray(X @ self.centroids_.T)
             best = sims.argmax(axis=1) if sims.shape[1] else np.zeros(X.shape[0], dtype=int)
             ok = sims[np.arange(X.shape[0]), best] >= self.min_similarity
-            out[start:start + chunk] = np.where(ok, best, -1)
+            out[start : start + chunk] = np.where(ok, best, -1)
         return out
 
     def theme_ids(self, docs: Sequence[PreparedText]) -> list[str | None]:
@@ -287,7 +304,7 @@ def map_emerging_themes(
             b = normalize(previous.centroids[:, [pos_old[t] for t in common]])
             sim = a @ b.T
     rows, cols = linear_sum_assignment(-sim)
-    return {new_ids[r]: old_ids[c] for r, c in zip(rows, cols) if sim[r, c] >= min_overlap}
+    return {new_ids[r]: old_ids[c] for r, c in zip(rows, cols, strict=True) if sim[r, c] >= min_overlap}
 
 
 def carry_over_ids(previous: EmergingThemes, current: EmergingThemes, **kwargs) -> EmergingThemes:

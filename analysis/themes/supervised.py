@@ -73,15 +73,23 @@ class SupervisedThemeModel:
         n = len(docs)
         min_df = self.min_df if n >= 10 * self.min_df else 1
         self.words_ = TfidfVectorizer(
-            token_pattern=r"\S+", lowercase=False, ngram_range=self.word_ngrams,
-            min_df=min_df, sublinear_tf=True, dtype=np.float64,
+            token_pattern=r"\S+",  # noqa: S106 - a regular expression, not a password
+            lowercase=False,
+            ngram_range=self.word_ngrams,
+            min_df=min_df,
+            sublinear_tf=True,
+            dtype=np.float64,
         )
         blocks = [self.words_.fit_transform([d.joined for d in docs])]
         self.chars_ = None
         if self.char_ngrams:
             self.chars_ = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=self.char_ngrams, min_df=min_df,
-                sublinear_tf=True, max_features=self.max_char_features, dtype=np.float64,
+                analyzer="char_wb",
+                ngram_range=self.char_ngrams,
+                min_df=min_df,
+                sublinear_tf=True,
+                max_features=self.max_char_features,
+                dtype=np.float64,
             )
             blocks.append(self.chars_.fit_transform([d.text.casefold() for d in docs]))
         if self.embedder is not None:
@@ -123,9 +131,9 @@ class SupervisedThemeModel:
         positives = labels.sum(axis=0)
         negatives = len(docs) - positives
         trainable = (positives >= self.min_positives) & (negatives >= self.min_positives)
-        self.theme_ids_ = [t for t, ok in zip(theme_ids, trainable) if ok]
-        self.untrained_ = [t for t, ok in zip(theme_ids, trainable) if not ok]
-        self.positives_ = {t: int(p) for t, p in zip(theme_ids, positives)}
+        self.theme_ids_ = [t for t, ok in zip(theme_ids, trainable, strict=True) if ok]
+        self.untrained_ = [t for t, ok in zip(theme_ids, trainable, strict=True) if not ok]
+        self.positives_ = {t: int(p) for t, p in zip(theme_ids, positives, strict=True)}
         y = labels[:, trainable]
         X = self._fit_features(docs, extra)
         self.models_ = [self._classifier().fit(X, y[:, j]) for j in range(y.shape[1])]
@@ -181,7 +189,7 @@ class SupervisedThemeModel:
         coefs = [m.coef_[0, :width] for m in self.models_]
         terms: list[dict[int, list[str]]] = [{} for _ in range(X.shape[0])]
         words = X[:, :width].tocsr()
-        for i, j in zip(*np.nonzero(assigned)):
+        for i, j in zip(*np.nonzero(assigned), strict=True):
             row = words.getrow(i)
             contrib = row.data * coefs[j][row.indices]
             order = np.argsort(-contrib)[: self.n_terms]

@@ -30,11 +30,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    status = cli_main([
-        "evaluate", "--input", args.path, "--text-column", "FFT answer",
-        "--label-columns-after", "Comment sentiment", "--drop-text", "Did not answer",
-        "--test-size", "0.2", "--seed", str(args.seed), "--min-test-positives", "10",
-    ])
+    status = cli_main(
+        [
+            "evaluate",
+            "--input",
+            args.path,
+            "--text-column",
+            "FFT answer",
+            "--label-columns-after",
+            "Comment sentiment",
+            "--drop-text",
+            "Did not answer",
+            "--test-size",
+            "0.2",
+            "--seed",
+            str(args.seed),
+            "--min-test-positives",
+            "10",
+        ]
+    )
     print(f"\n{time.perf_counter() - started:.1f} s")
     return status
 

@@ -41,7 +41,7 @@ def build_comments(path: str, n: int, seed: int = 7) -> list[str]:
     first = pool[rng.integers(0, len(pool), n)]
     second = cons[rng.integers(0, len(cons), n)]
     both = rng.random(n) < 0.5
-    return [f"{a} {b}" if two else a for a, b, two in zip(first, second, both)]
+    return [f"{a} {b}" if two else a for a, b, two in zip(first, second, both, strict=True)]
 
 
 def one_size(path: str, n: int, jobs: int) -> dict:
@@ -95,19 +95,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         print(json.dumps(one_size(args.path, args.one, args.jobs)))
         return 0
-    print("comments  distinct  prepare  fit(s)  assign  sentiment  total(s)  main cpu(s)  assign1000(s)  peak MB  workers MB  themed  emerging")
+    print(
+        "comments  distinct  prepare  fit(s)  assign  sentiment  total(s)  main cpu(s)  assign1000(s)  "
+        "peak MB  workers MB  themed  emerging"
+    )
     for n in args.sizes:
         out = subprocess.run(
             [sys.executable, __file__, args.path, "--one", str(n), "--jobs", str(args.jobs)],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if out.returncode:
             print(f"{n}: failed\n{out.stderr[-2000:]}")
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{n:>8}  {r['distinct_share']:>8}  {r['prepare_s']:>7}  {r['fit_s']:>6}  {r['assign_s']:>6}  {r['sentiment_s']:>9}  "
-              f"{r['end_to_end_s']:>8}  {r['cpu_main_process_s']:>11}  {r['assign_1000_new_s']:>13}  {r['peak_rss_mb']:>7}  "
-              f"{r['peak_rss_workers_mb']:>10}  {r['share_themed']:>6}  {r['emerging_themes']:>8}", flush=True)
+        print(
+            f"{n:>8}  {r['distinct_share']:>8}  {r['prepare_s']:>7}  {r['fit_s']:>6}  {r['assign_s']:>6}  "
+            f"{r['sentiment_s']:>9}  {r['end_to_end_s']:>8}  {r['cpu_main_process_s']:>11}  "
+            f"{r['assign_1000_new_s']:>13}  {r['peak_rss_mb']:>7}  "
+            f"{r['peak_rss_workers_mb']:>10}  {r['share_themed']:>6}  {r['emerging_themes']:>8}",
+            flush=True,
+        )
         print("   ", json.dumps(r), flush=True)
     return 0
 

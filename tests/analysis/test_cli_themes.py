@@ -27,8 +27,9 @@ def comments_csv(tmp_path, themed, unthemed):
 
 def test_themes_writes_one_row_per_comment_with_themes_scores_emerging_and_sentiment(comments_csv, tmp_path, themed):
     out = tmp_path / "themes.csv"
-    status = main(["themes", "--input", str(comments_csv), "--text-column", "answer", "--id-column", "ref",
-                   "--output", str(out)])
+    status = main(
+        ["themes", "--input", str(comments_csv), "--text-column", "answer", "--id-column", "ref", "--output", str(out)]
+    )
     assert status == 0
     table = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(table.columns[:5]) == ["id", "theme_ids", "scores", "sources", "emerging_theme"]
@@ -43,12 +44,32 @@ def test_themes_writes_one_row_per_comment_with_themes_scores_emerging_and_senti
 
 def test_themes_learns_from_codes_and_writes_json(comments_csv, tmp_path):
     codes = tmp_path / "coded.csv"
-    pd.DataFrame({"id": [f"u{i}" for i in range(0, 24, 3)] + [f"u{i}" for i in range(1, 24, 3)],
-                  "theme_ids": ["environment"] * 8 + [""] * 8}).to_csv(codes, index=False)
+    pd.DataFrame(
+        {
+            "id": [f"u{i}" for i in range(0, 24, 3)] + [f"u{i}" for i in range(1, 24, 3)],
+            "theme_ids": ["environment"] * 8 + [""] * 8,
+        }
+    ).to_csv(codes, index=False)
     out = tmp_path / "themes.json"
-    status = main(["themes", "--input", str(comments_csv), "--text-column", "answer", "--id-column", "ref",
-                   "--output", str(out), "--format", "json", "--codes", str(codes),
-                   "--save-model", str(tmp_path / "m.joblib")])
+    status = main(
+        [
+            "themes",
+            "--input",
+            str(comments_csv),
+            "--text-column",
+            "answer",
+            "--id-column",
+            "ref",
+            "--output",
+            str(out),
+            "--format",
+            "json",
+            "--codes",
+            str(codes),
+            "--save-model",
+            str(tmp_path / "m.joblib"),
+        ]
+    )
     assert status == 0
     data = json.loads(out.read_text())
     assert "+model." in data["model_version"]
@@ -61,7 +82,9 @@ def test_themes_learns_from_codes_and_writes_json(comments_csv, tmp_path):
 
 
 def test_a_missing_column_is_a_clear_error_without_a_traceback(comments_csv, tmp_path, capsys):
-    status = main(["themes", "--input", str(comments_csv), "--text-column", "text", "--output", str(tmp_path / "o.csv")])
+    status = main(
+        ["themes", "--input", str(comments_csv), "--text-column", "text", "--output", str(tmp_path / "o.csv")]
+    )
     assert status == 2
     err = capsys.readouterr().err
     assert "no column 'text'" in err and "'answer'" in err and "Traceback" not in err
@@ -70,8 +93,21 @@ def test_a_missing_column_is_a_clear_error_without_a_traceback(comments_csv, tmp
 def test_unknown_theme_ids_in_codes_name_the_row_and_column(comments_csv, tmp_path, capsys):
     codes = tmp_path / "coded.csv"
     pd.DataFrame({"id": ["c1", "c2"], "theme_ids": ["caseload", "casload"]}).to_csv(codes, index=False)
-    status = main(["themes", "--input", str(comments_csv), "--text-column", "answer", "--id-column", "ref",
-                   "--output", str(tmp_path / "o.csv"), "--codes", str(codes)])
+    status = main(
+        [
+            "themes",
+            "--input",
+            str(comments_csv),
+            "--text-column",
+            "answer",
+            "--id-column",
+            "ref",
+            "--output",
+            str(tmp_path / "o.csv"),
+            "--codes",
+            str(codes),
+        ]
+    )
     assert status == 2
     assert "row 3, column theme_ids: unknown theme id(s) casload" in capsys.readouterr().err
 
@@ -89,8 +125,20 @@ def labelled_csv(tmp_path: Path) -> Path:
 
 
 def test_evaluate_prints_per_theme_scores_and_micro_macro_f1(tmp_path, capsys):
-    status = main(["evaluate", "--input", str(labelled_csv(tmp_path)), "--text-column", "T",
-                   "--label-columns", "workload", "money", "--cv", "3"])
+    status = main(
+        [
+            "evaluate",
+            "--input",
+            str(labelled_csv(tmp_path)),
+            "--text-column",
+            "T",
+            "--label-columns",
+            "workload",
+            "money",
+            "--cv",
+            "3",
+        ]
+    )
     assert status == 0
     out = capsys.readouterr().out
     assert "precision" in out and "recall" in out and "workload" in out and "money" in out
@@ -99,9 +147,24 @@ def test_evaluate_prints_per_theme_scores_and_micro_macro_f1(tmp_path, capsys):
 
 
 def test_evaluate_held_out_split_as_json(tmp_path, capsys):
-    status = main(["evaluate", "--input", str(labelled_csv(tmp_path)), "--text-column", "T",
-                   "--label-columns-after", "T", "--test-size", "0.25", "--seed", "42",
-                   "--min-test-positives", "3", "--json"])
+    status = main(
+        [
+            "evaluate",
+            "--input",
+            str(labelled_csv(tmp_path)),
+            "--text-column",
+            "T",
+            "--label-columns-after",
+            "T",
+            "--test-size",
+            "0.25",
+            "--seed",
+            "42",
+            "--min-test-positives",
+            "3",
+            "--json",
+        ]
+    )
     assert status == 0
     result = json.loads(capsys.readouterr().out)
     assert {r["label"] for r in result["per_label"]} == {"workload", "money"}
@@ -119,9 +182,22 @@ def test_progress_bars_stay_off_when_stderr_is_not_a_terminal(comments_csv, tmp_
     # Run as a real process with stderr captured (a pipe, not a terminal).
     out = tmp_path / "o.csv"
     done = subprocess.run(
-        [sys.executable, "-m", "analysis", "themes", "--input", str(comments_csv), "--text-column", "answer",
-         "--output", str(out)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "themes",
+            "--input",
+            str(comments_csv),
+            "--text-column",
+            "answer",
+            "--output",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "%|" not in done.stderr and "it/s" not in done.stderr

@@ -40,8 +40,16 @@ def test_every_shipped_seed_can_match_something(taxonomy):
 
 def test_social_work_seeds_are_present(taxonomy):
     phrases = {s.phrase for t in taxonomy.themes for s in t.seeds}
-    for phrase in ("caseload", "asye", "supervision", "market supplement", "court work", "hot desking",
-                   "agency", "signs of safety"):
+    for phrase in (
+        "caseload",
+        "asye",
+        "supervision",
+        "market supplement",
+        "court work",
+        "hot desking",
+        "agency",
+        "signs of safety",
+    ):
         assert phrase in phrases
 
 
@@ -53,19 +61,21 @@ def test_a_valid_file_loads_with_a_fingerprint(tmp_path):
 
 
 def test_errors_name_file_line_theme_and_reason():
-    found = problems(taxonomy_text(
-        "  - id: pay\n    label: Pay again\n    description: x\n    lga_standard: 2\n    seeds: [pay]\n"
-    ))
+    found = problems(
+        taxonomy_text("  - id: pay\n    label: Pay again\n    description: x\n    lga_standard: 2\n    seeds: [pay]\n")
+    )
     line = 3 + 5 * len(CORE_THEME_IDS)
     assert found == [f"councils.yaml:{line}: theme 'pay': duplicate id (first on line {3 + 5 * 3})"]
 
 
 def test_missing_fields_bad_standard_and_bad_seeds_are_all_reported():
-    found = problems(taxonomy_text(
-        "  - id: Bad-Id\n    label: ''\n",
-        "  - id: commute\n    label: Commute\n    description: x\n    lga_standard: 9\n"
-        "    seeds:\n      - travel\n      - Travel\n      - {phrase: far, weight: 2}\n    colour: red\n",
-    ))
+    found = problems(
+        taxonomy_text(
+            "  - id: Bad-Id\n    label: ''\n",
+            "  - id: commute\n    label: Commute\n    description: x\n    lga_standard: 9\n"
+            "    seeds:\n      - travel\n      - Travel\n      - {phrase: far, weight: 2}\n    colour: red\n",
+        )
+    )
     text = "\n".join(found)
     assert "theme 'Bad-Id': id must be lower case" in text
     assert "theme 'Bad-Id': 'label' must be non-empty text" in text

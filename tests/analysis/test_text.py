@@ -112,8 +112,17 @@ def test_british_and_american_spellings_fold_together(preparer):
     assert us.tokens == uk.tokens
 
 
-@pytest.mark.parametrize(("us", "uk"), [("organize", "organise"), ("analyzed", "analysed"), ("color", "colour"),
-                                        ("center", "centre"), ("size", "size"), ("citizen", "citizen")])
+@pytest.mark.parametrize(
+    ("us", "uk"),
+    [
+        ("organize", "organise"),
+        ("analyzed", "analysed"),
+        ("color", "colour"),
+        ("center", "centre"),
+        ("size", "size"),
+        ("citizen", "citizen"),
+    ],
+)
 def test_fold_spelling(us, uk):
     assert fold_spelling(us) == uk
 

@@ -105,12 +105,15 @@ def test_codings_with_unknown_theme_ids_are_rejected_naming_the_row(taxonomy):
 
 
 def test_codes_come_from_the_app_theme_assignments_frame():
-    frame = pd.DataFrame({
-        "comment_id": ["a", "a", "b", "c", "c"],
-        "theme_id": ["pay", "caseload", "pay", "team", "emerging:2"],
-        "source": ["hr", "rejected", "seed", "hr", "hr"],
-        "score": 1.0, "model_version": "v",
-    })
+    frame = pd.DataFrame(
+        {
+            "comment_id": ["a", "a", "b", "c", "c"],
+            "theme_id": ["pay", "caseload", "pay", "team", "emerging:2"],
+            "source": ["hr", "rejected", "seed", "hr", "hr"],
+            "score": 1.0,
+            "model_version": "v",
+        }
+    )
     assert codes_from_assignments(frame) == {"a": ["pay"], "c": ["team"]}
 
 
@@ -175,9 +178,14 @@ def test_a_rerun_on_more_data_keeps_old_ids_for_overlapping_clusters(taxonomy, u
     finder = EmergingThemeFinder(seed=0)
     pipeline = ThemePipeline(taxonomy, emerging=finder)
     before = pipeline.run(unthemed, ids=[f"c{i}" for i in range(len(unthemed))]).emerging
-    more = unthemed + [f"printer {w} again" for w in ["jammed", "broken", "empty", "offline"] * 4] + \
-        [f"canteen {w} again" for w in ["cold", "shut", "slow", "dear"]]
-    after = ThemePipeline(taxonomy).run(more, ids=[f"c{i}" for i in range(len(more))], previous_emerging=before).emerging
+    more = (
+        unthemed
+        + [f"printer {w} again" for w in ["jammed", "broken", "empty", "offline"] * 4]
+        + [f"canteen {w} again" for w in ["cold", "shut", "slow", "dear"]]
+    )
+    after = (
+        ThemePipeline(taxonomy).run(more, ids=[f"c{i}" for i in range(len(more))], previous_emerging=before).emerging
+    )
     old_label = dict(zip(before.themes["theme_id"], before.themes["label"]))
     for row in after.themes.itertuples():
         if row.theme_id in old_label:
