@@ -208,7 +208,7 @@ class EmergingThemeFinder:
     @staticmethod
     def _inits(n: int) -> int:
         """k-means restarts: many on small data where they are cheap and runs are unstable."""
-        return 10 if n <= 5000 else 2
+        return 10 if n <= 1000 else 2
 
     def _describe(self, X, labels, sample, docs, ids) -> EmergingThemes:
         names = self.vectoriser_.get_feature_names_out()
