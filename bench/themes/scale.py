@@ -80,6 +80,11 @@ def one_size(path: str, n: int, jobs: int) -> dict:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "rss_before_run_mb": round(baseline, 1),
         "peak_rss_workers_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "cpu_workers_s": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime,
+            1,
+        ),
         "share_themed": round(float((run.comments["theme_ids"].str.len() > 0).mean()), 3),
         "emerging_themes": int(len(run.emerging.themes)),
     }
