@@ -202,3 +202,14 @@ def test_progress_bars_stay_off_when_stderr_is_not_a_terminal(comments_csv, tmp_
     assert done.returncode == 0, done.stderr
     assert "%|" not in done.stderr and "it/s" not in done.stderr
     assert "comments," in done.stderr and out.exists()
+
+
+def test_a_rerun_with_the_previous_model_keeps_emerging_theme_ids(comments_csv, tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    common = ["themes", "--input", str(comments_csv), "--text-column", "answer", "--id-column", "ref"]
+    assert main([*common, "--output", str(first), "--save-model", str(tmp_path / "m.joblib")]) == 0
+    assert main([*common, "--output", str(second), "--previous-model", str(tmp_path / "m.joblib")]) == 0
+    a = pd.read_csv(first, dtype=str, keep_default_na=False)
+    b = pd.read_csv(second, dtype=str, keep_default_na=False)
+    assert (a["emerging_theme"] != "").sum() > 10
+    assert a["emerging_theme"].tolist() == b["emerging_theme"].tolist()

@@ -229,3 +229,15 @@ def test_parallel_workers_give_the_same_result_as_one_process(taxonomy, unthemed
     two = ThemePipeline(taxonomy, n_jobs=2, parallel_threshold=10).run(texts)
     pd.testing.assert_frame_equal(one.assignments, two.assignments)
     np.testing.assert_allclose(one.comments["sentiment"], two.comments["sentiment"])
+
+
+def test_the_embedding_step_is_optional_and_imported_only_when_used(monkeypatch):
+    import sys
+
+    from analysis.themes.embeddings import SentenceEmbedder
+
+    embedder = SentenceEmbedder()
+    assert "sentence_transformers" not in sys.modules
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed
+    with pytest.raises(ImportError, match="requirements-embeddings.txt"):
+        embedder.transform(["a comment"])
