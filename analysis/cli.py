@@ -97,7 +97,9 @@ def _run_themes(args: argparse.Namespace) -> int:
     duplicated = pd.Series(ids)[pd.Series(ids).duplicated()]
     if len(duplicated):
         row = int(duplicated.index[0]) + 2
-        raise CommandError(f"{args.input}: row {row}, column {args.id_column!r}: id {duplicated.iloc[0]!r} is not unique")
+        raise CommandError(
+            f"{args.input}: row {row}, column {args.id_column!r}: id {duplicated.iloc[0]!r} is not unique"
+        )
 
     codes = None
     if args.codes:
@@ -105,7 +107,10 @@ def _run_themes(args: argparse.Namespace) -> int:
         _need_columns(codes, ["id", "theme_ids"], args.codes, "--codes")
         unknown = sorted(set(codes["id"]) - set(ids))
         if unknown:
-            print(f"note: {len(unknown)} coded id(s) not in {args.input} are ignored (e.g. {unknown[0]!r})", file=sys.stderr)
+            print(
+                f"note: {len(unknown)} coded id(s) not in {args.input} are ignored (e.g. {unknown[0]!r})",
+                file=sys.stderr,
+            )
 
     previous = None
     if args.previous_model:
@@ -164,16 +169,26 @@ def _add_evaluate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", required=True, help="CSV of labelled comments")
     parser.add_argument("--text-column", required=True)
     labels = parser.add_mutually_exclusive_group(required=True)
-    labels.add_argument("--label-columns", nargs="+", metavar="COLUMN",
-                        help="one-hot 0/1 columns, or one column of ';'-separated labels")
-    labels.add_argument("--label-columns-after", metavar="COLUMN",
-                        help="every column after this one is a one-hot label column")
+    labels.add_argument(
+        "--label-columns",
+        nargs="+",
+        metavar="COLUMN",
+        help="one-hot 0/1 columns, or one column of ';'-separated labels",
+    )
+    labels.add_argument(
+        "--label-columns-after", metavar="COLUMN", help="every column after this one is a one-hot label column"
+    )
     parser.add_argument("--cv", type=int, help="k-fold cross-validation (default 5 unless --test-size)")
     parser.add_argument("--test-size", type=float, help="held-out share, e.g. 0.2")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--min-test-positives", type=int, default=1)
-    parser.add_argument("--drop-text", action="append", default=[], metavar="TEXT",
-                        help="drop rows whose text is exactly this (repeatable), e.g. 'Did not answer'")
+    parser.add_argument(
+        "--drop-text",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="drop rows whose text is exactly this (repeatable), e.g. 'Did not answer'",
+    )
     parser.add_argument("--taxonomy", help="taxonomy YAML: when labels are its ids, seed scores become features")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
@@ -191,7 +206,9 @@ def _label_matrix(frame: pd.DataFrame, columns: list[str], file: str) -> tuple[n
         bad = ~values.isin(["", "0", "1", "0.0", "1.0"])
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-            raise CommandError(f"{file}: row {row}, column {column!r}: expected 0, 1 or empty, got {values[bad].iloc[0]!r}")
+            raise CommandError(
+                f"{file}: row {row}, column {column!r}: expected 0, 1 or empty, got {values[bad].iloc[0]!r}"
+            )
         matrix[:, j] = values.isin(["1", "1.0"]).to_numpy()
     return matrix, list(columns)
 
@@ -203,7 +220,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     _need_columns(frame, [args.text_column], args.input, "--text-column")
     if args.label_columns_after:
         _need_columns(frame, [args.label_columns_after], args.input, "--label-columns-after")
-        columns = list(frame.columns[frame.columns.get_loc(args.label_columns_after) + 1:])
+        columns = list(frame.columns[frame.columns.get_loc(args.label_columns_after) + 1 :])
     else:
         columns = args.label_columns
         _need_columns(frame, columns, args.input, "--label-columns")
@@ -218,14 +235,31 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     if args.test_size is not None:
         if args.cv:
             raise CommandError("choose either --cv or --test-size")
-        result = evaluate_split(texts, labels, names, test_size=args.test_size, seed=args.seed,
-                                min_test_positives=args.min_test_positives, taxonomy=taxonomy)
+        result = evaluate_split(
+            texts,
+            labels,
+            names,
+            test_size=args.test_size,
+            seed=args.seed,
+            min_test_positives=args.min_test_positives,
+            taxonomy=taxonomy,
+        )
     else:
-        result = evaluate_cv(texts, labels, names, cv=args.cv or 5, seed=args.seed, taxonomy=taxonomy,
-                             progress=sys.stderr.isatty())
+        result = evaluate_cv(
+            texts, labels, names, cv=args.cv or 5, seed=args.seed, taxonomy=taxonomy, progress=sys.stderr.isatty()
+        )
     if args.json:
-        print(json.dumps({"method": result.method, "micro_f1": result.micro_f1, "macro_f1": result.macro_f1,
-                          "per_label": json.loads(result.per_label.to_json(orient="records"))}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "method": result.method,
+                    "micro_f1": result.micro_f1,
+                    "macro_f1": result.macro_f1,
+                    "per_label": json.loads(result.per_label.to_json(orient="records")),
+                },
+                indent=2,
+            )
+        )
     else:
         print(result.summary())
     return 0

@@ -30,9 +30,24 @@ DEFAULT_TAXONOMY_PATH = Path(__file__).with_name("taxonomy.yaml")
 
 #: Theme ids every taxonomy must keep: reports, imports and structured reasons refer to them.
 CORE_THEME_IDS = (
-    "caseload", "supervision", "management", "pay", "career", "training", "restructure",
-    "valued", "admin", "environment", "flexibility", "wellbeing", "team", "job_security",
-    "location", "personal", "retirement", "practice",
+    "caseload",
+    "supervision",
+    "management",
+    "pay",
+    "career",
+    "training",
+    "restructure",
+    "valued",
+    "admin",
+    "environment",
+    "flexibility",
+    "wellbeing",
+    "team",
+    "job_security",
+    "location",
+    "personal",
+    "retirement",
+    "practice",
 )
 
 #: The LGA Standards for Employers of Social Workers in England, by number.
@@ -162,6 +177,7 @@ def parse_taxonomy(text: str, *, source: str = "<string>", require_core: bool = 
         raise TaxonomyError([f"{source}:1: the file must be a mapping with 'version' and 'themes'"])
 
     top = {k.value: v for k, v in root.value}
+    key_lines = {k.value: k.start_mark.line + 1 for k, _ in root.value}
     version = 1
     if "version" in top:
         node = top["version"]
@@ -183,9 +199,7 @@ def parse_taxonomy(text: str, *, source: str = "<string>", require_core: bool = 
         if theme is None:
             continue
         if theme.id in seen:
-            problems.append(
-                f"{source}:{line}: theme '{theme.id}': duplicate id (first on line {seen[theme.id]})"
-            )
+            problems.append(f"{source}:{line}: theme '{theme.id}': duplicate id (first on line {seen[theme.id]})")
             continue
         seen[theme.id] = line
         themes.append(theme)
@@ -193,19 +207,14 @@ def parse_taxonomy(text: str, *, source: str = "<string>", require_core: bool = 
     if require_core:
         missing = [t for t in CORE_THEME_IDS if t not in seen]
         if missing:
-            problems.append(
-                f"{source}:{themes_node.start_mark.line + 1}: missing required theme id(s): "
-                + ", ".join(missing)
-            )
+            problems.append(f"{source}:{key_lines['themes']}: missing required theme id(s): " + ", ".join(missing))
     if problems:
         raise TaxonomyError(problems)
     fingerprint = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     return Taxonomy(version=version, themes=tuple(themes), fingerprint=fingerprint, source=source)
 
 
-def _parse_theme(
-    node: yaml.Node, index: int, source: str, line: int
-) -> tuple[Theme | None, list[str]]:
+def _parse_theme(node: yaml.Node, index: int, source: str, line: int) -> tuple[Theme | None, list[str]]:
     if not isinstance(node, yaml.MappingNode):
         return None, [f"{source}:{line}: theme #{index}: must be a mapping of id, label, ..."]
     fields = {k.value: v for k, v in node.value}
@@ -252,7 +261,9 @@ def _parse_theme(
     if seeds_node is None:
         problems.append(f"{where}: missing 'seeds'")
     elif not isinstance(seeds_node, yaml.SequenceNode) or not seeds_node.value:
-        problems.append(f"{source}:{seeds_node.start_mark.line + 1}: theme '{theme_id}': 'seeds' must be a non-empty list")
+        problems.append(
+            f"{source}:{seeds_node.start_mark.line + 1}: theme '{theme_id}': 'seeds' must be a non-empty list"
+        )
     else:
         phrases: set[str] = set()
         for seed_node in seeds_node.value:

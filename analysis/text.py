@@ -112,8 +112,7 @@ class ScrubRules:
         if unknown:
             raise ValueError(f"unknown scrub setting(s): {', '.join(unknown)}")
         values = {
-            key: tuple(str(v) for v in value) if isinstance(value, list) else value
-            for key, value in data.items()
+            key: tuple(str(v) for v in value) if isinstance(value, list) else value for key, value in data.items()
         }
         return cls(**values)
 
@@ -125,11 +124,11 @@ _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.IGNORECASE)
 # A phone number: optional +44 / 0 prefix then digit groups; checked for 10-13 digits below.
 _PHONE = re.compile(r"(?<![\w£$€])(?:\+\d{1,3}[ -]?(?:\(0\))?[ -]?|\(?0)\d[\d ()-]{7,16}\d(?!\w)")
 # Titlecase words, joined when they follow one another ("Sarah Jones", "Mary-Anne O'Neil").
-_CAPITALISED_RUN = re.compile(
-    r"(?<![\w\[])[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*(?:\s+[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*)*"
-)
+_CAPITALISED_RUN = re.compile(r"(?<![\w\[])[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*(?:\s+[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*)*")
 _CAPITALISED_WORD = re.compile(r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\r\"'(\[•*-]|\d[.)])\s*$")
+_DIGIT = re.compile(r"\d")
+# What may come just before a sentence start (after any spaces): nothing, or one of these.
+_SENTENCE_OPENERS = frozenset(".!?:;\n\r\"'([•*-)")
 
 
 class Scrubber:
@@ -150,7 +149,9 @@ class Scrubber:
         self.rules = rules or ScrubRules()
         self._staff_number = re.compile(self.rules.staff_number_pattern)
         self._domain = set(_DOMAIN_WORDS) | {w.casefold() for w in self.rules.domain_words}
-        self._domain |= set(ENGLISH_STOP_WORDS)
+        # Function words capitalised mid-sentence ("Then", "The") are not names; "Will" and
+        # "Bill" are on scikit-learn's stop list but are also first names.
+        self._domain |= set(ENGLISH_STOP_WORDS) - {"will", "bill"}
         self._listed = self._compile_lists()
 
     def _compile_lists(self) -> list[tuple[re.Pattern[str], str]]:
@@ -180,11 +181,15 @@ class Scrubber:
         value = normalise(text)
         if not value:
             return value
-        value = _EMAIL.sub(PLACEHOLDERS["email"], value)
-        value = _URL.sub(PLACEHOLDERS["url"], value)
-        value = _NI_NUMBER.sub(PLACEHOLDERS["ni_number"], value)
-        value = _POSTCODE.sub(PLACEHOLDERS["postcode"], value)
-        value = _PHONE.sub(self._phone, value)
+        # Cheap guards first: most comments hold no "@", link or digit at all.
+        if "@" in value:
+            value = _EMAIL.sub(PLACEHOLDERS["email"], value)
+        if "http" in value or "www" in value or "WWW" in value:
+            value = _URL.sub(PLACEHOLDERS["url"], value)
+        if _DIGIT.search(value):
+            value = _NI_NUMBER.sub(PLACEHOLDERS["ni_number"], value)
+            value = _POSTCODE.sub(PLACEHOLDERS["postcode"], value)
+            value = _PHONE.sub(self._phone, value)
         value = self._staff_number.sub(PLACEHOLDERS["staff_number"], value)
         for pattern, placeholder in self._listed:
             value = pattern.sub(placeholder, value)
@@ -204,9 +209,10 @@ class Scrubber:
     def _names(self, match: re.Match[str], whole: str) -> str:
         """Decide which words of a run of capitalised words are names."""
         words = list(_CAPITALISED_WORD.finditer(match.group(0)))
-        at_start = _SENTENCE_END.search(whole[: match.start()]) is not None
+        before = whole[max(0, match.start() - 20) : match.start()].rstrip()
+        at_start = match.start() == 0 or not before or before[-1] in _SENTENCE_OPENERS
         out: list[str] = []
-        gaps = [match.group(0)[a.end() : b.start()] for a, b in zip(words, words[1:])]
+        gaps = [match.group(0)[a.end() : b.start()] for a, b in zip(words, words[1:], strict=False)]
         flags = []
         for i, word in enumerate(words):
             text = word.group(0)
@@ -237,25 +243,83 @@ class Scrubber:
 
 # American -> British for words the ize/yze/or rules below cannot reach safely.
 _US_TO_UK = {
-    "color": "colour", "colors": "colours", "behavior": "behaviour", "behaviors": "behaviours",
-    "behavioral": "behavioural", "labor": "labour", "favor": "favour", "favorite": "favourite",
-    "honor": "honour", "humor": "humour", "neighbor": "neighbour", "neighborhood": "neighbourhood",
-    "rumor": "rumour", "valor": "valour", "endeavor": "endeavour", "center": "centre",
-    "centers": "centres", "theater": "theatre", "meter": "metre", "fiber": "fibre",
-    "program": "programme", "programs": "programmes", "defense": "defence", "offense": "offence",
-    "license": "licence", "counseling": "counselling", "counselor": "counsellor",
-    "counselors": "counsellors", "traveled": "travelled", "traveling": "travelling",
-    "traveler": "traveller", "canceled": "cancelled", "canceling": "cancelling",
-    "labeled": "labelled", "labeling": "labelling", "modeling": "modelling", "modeled": "modelled",
-    "fulfill": "fulfil", "fulfillment": "fulfilment", "enroll": "enrol", "enrollment": "enrolment",
-    "skillful": "skilful", "judgment": "judgement", "acknowledgment": "acknowledgement",
-    "aging": "ageing", "pediatric": "paediatric", "pediatrician": "paediatrician",
-    "gray": "grey", "mom": "mum", "moms": "mums", "catalog": "catalogue", "dialog": "dialogue",
-    "analog": "analogue", "jewelry": "jewellery", "pajamas": "pyjamas", "tire": "tyre",
-    "paycheck": "payslip", "vacation": "holiday", "vacations": "holidays", "cellphone": "mobile",
+    "color": "colour",
+    "colors": "colours",
+    "behavior": "behaviour",
+    "behaviors": "behaviours",
+    "behavioral": "behavioural",
+    "labor": "labour",
+    "favor": "favour",
+    "favorite": "favourite",
+    "honor": "honour",
+    "humor": "humour",
+    "neighbor": "neighbour",
+    "neighborhood": "neighbourhood",
+    "rumor": "rumour",
+    "valor": "valour",
+    "endeavor": "endeavour",
+    "center": "centre",
+    "centers": "centres",
+    "theater": "theatre",
+    "meter": "metre",
+    "fiber": "fibre",
+    "program": "programme",
+    "programs": "programmes",
+    "defense": "defence",
+    "offense": "offence",
+    "license": "licence",
+    "counseling": "counselling",
+    "counselor": "counsellor",
+    "counselors": "counsellors",
+    "traveled": "travelled",
+    "traveling": "travelling",
+    "traveler": "traveller",
+    "canceled": "cancelled",
+    "canceling": "cancelling",
+    "labeled": "labelled",
+    "labeling": "labelling",
+    "modeling": "modelling",
+    "modeled": "modelled",
+    "fulfill": "fulfil",
+    "fulfillment": "fulfilment",
+    "enroll": "enrol",
+    "enrollment": "enrolment",
+    "skillful": "skilful",
+    "judgment": "judgement",
+    "acknowledgment": "acknowledgement",
+    "aging": "ageing",
+    "pediatric": "paediatric",
+    "pediatrician": "paediatrician",
+    "gray": "grey",
+    "mom": "mum",
+    "moms": "mums",
+    "catalog": "catalogue",
+    "dialog": "dialogue",
+    "analog": "analogue",
+    "jewelry": "jewellery",
+    "pajamas": "pyjamas",
+    "tire": "tyre",
+    "paycheck": "payslip",
+    "vacation": "holiday",
+    "vacations": "holidays",
+    "cellphone": "mobile",
 }
-_IZE_EXCEPTIONS = {"size", "sizes", "sized", "prize", "prizes", "seize", "seized", "seizes",
-                   "capsize", "citizen", "citizens", "maize", "baize", "wizened"}
+_IZE_EXCEPTIONS = {
+    "size",
+    "sizes",
+    "sized",
+    "prize",
+    "prizes",
+    "seize",
+    "seized",
+    "seizes",
+    "capsize",
+    "citizen",
+    "citizens",
+    "maize",
+    "baize",
+    "wizened",
+}
 _IZE = re.compile(r"^(\w{3,}?)(iz|yz)(e|es|ed|ing|er|ers|ation|ations)$")
 
 
@@ -283,9 +347,10 @@ _NEGATION_WINDOW = 3
 _SCOPE_BREAKS = frozenset("but however although though except".split())
 
 # Words from scikit-learn's list that carry meaning in exit comments.
-_KEEP_WORDS = frozenset(
-    "back call front full part system move less enough fire bill serious interest top off out up".split()
-) | _NEGATIONS
+_KEEP_WORDS = (
+    frozenset("back call front full part system move less enough fire bill serious interest top off out up".split())
+    | _NEGATIONS
+)
 #: Words so common in exit comments about social work that they say nothing about a theme.
 DOMAIN_STOP_WORDS = frozenset(
     """council authority local la really just lot lots thing things felt feel feeling im ive
@@ -317,7 +382,7 @@ _STEM_EXCEPTIONS = {
     "pays": "pay",
 }
 
-_TOKEN_PATTERN = r"\[[a-z_]+\]|[a-z]+(?:'[a-z]+)*|[0-9]+(?:\.[0-9]+)?|[.!?,;:]"
+_TOKEN_PATTERN = r"\[[a-z_]+\]|[a-z]+(?:'[a-z]+)*|[0-9]+(?:\.[0-9]+)?|[.!?,;:]"  # noqa: S105 - a regular expression
 _PUNCT = frozenset(".!?,;:")
 
 
@@ -360,13 +425,24 @@ class TextPreparer:
         self._stop = STOP_WORDS | {w.casefold() for w in self.extra_stop_words}
         self._stemmer = SnowballStemmer(language)
         self._tokenizer = RegexpTokenizer(_TOKEN_PATTERN)
-        # Per-instance memo: a corpus has far fewer distinct words than tokens.
+        # Per-instance memos: a corpus has far fewer distinct words than tokens.
         self._stems: dict[str, str] = {}
+        self._kinds: dict[str, str] = {}
 
     def __getstate__(self) -> dict:
+        # nltk's tokenizer wraps its pattern in a timeout guard that does not survive pickling,
+        # so it is rebuilt on load; the memos are rebuilt as text is seen.
         state = self.__dict__.copy()
-        state["_stems"] = {}
+        for key in ("_stems", "_kinds", "_tokenizer", "_stemmer"):
+            state.pop(key, None)
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._stemmer = SnowballStemmer(self.language)
+        self._tokenizer = RegexpTokenizer(_TOKEN_PATTERN)
+        self._stems = {}
+        self._kinds = {}
 
     def fit(self, texts: Iterable[object] | None = None, y: object = None) -> TextPreparer:
         """Nothing to learn; present so the step fits the pipeline shape."""
@@ -383,29 +459,37 @@ class TextPreparer:
 
     def tokens(self, text: str) -> list[str]:
         """Stems of ``text`` with stop words removed and negation scopes marked."""
-        words = self._tokenizer.tokenize(text.casefold())
         out: list[str] = []
         scope = 0
-        stop = self._stop
-        for word in words:
-            if word in _PUNCT or word in _SCOPE_BREAKS:
+        kinds = self._kinds
+        for word in self._tokenizer.tokenize(text.casefold()):
+            kind = kinds.get(word)
+            if kind is None:
+                kind = kinds[word] = self._kind(word)
+            if kind is _BREAK:
                 scope = 0
-                continue
-            if word.startswith("["):
-                continue  # placeholders carry no theme
-            word = word.replace("'", "")
-            if word in _NEGATIONS or word in _NT_WORDS:
+            elif kind is _NEGATE:
                 scope = _NEGATION_WINDOW
-                continue
-            if word in stop or len(word) < 2:
-                continue
-            stem = self.stem(word)
-            if scope:
-                out.append(NEGATION_PREFIX + stem)
-                scope -= 1
-            else:
-                out.append(stem)
+            elif kind is not _SKIP:
+                if scope:
+                    out.append(NEGATION_PREFIX + kind)
+                    scope -= 1
+                else:
+                    out.append(kind)
         return out
+
+    def _kind(self, word: str) -> str:
+        """What a folded token does: ends a negation scope, opens one, is skipped, or its stem."""
+        if word in _PUNCT or word in _SCOPE_BREAKS:
+            return _BREAK
+        if word.startswith("["):
+            return _SKIP  # placeholders carry no theme
+        word = word.replace("'", "")
+        if word in _NEGATIONS or word in _NT_WORDS:
+            return _NEGATE
+        if word in self._stop or len(word) < 2:
+            return _SKIP
+        return self.stem(word)
 
     def stem(self, word: str) -> str:
         """Snowball stem of a folded word, after British spelling and domain exceptions."""
@@ -416,14 +500,26 @@ class TextPreparer:
             self._stems[word] = cached
         return cached
 
-    def words_for_stem(self, stem: str) -> list[str]:
-        """Words this preparer has seen that reduce to ``stem`` (to show stems as words)."""
-        return [word for word, s in self._stems.items() if s == stem]
+    def words(self, text: str) -> list[str]:
+        """The folded words of ``text`` that would become stems (no negation marks)."""
+        out = []
+        for word in self._tokenizer.tokenize(text.casefold()):
+            kind = self._kinds.get(word)
+            if kind is None:
+                kind = self._kinds[word] = self._kind(word)
+            if kind not in (_BREAK, _NEGATE, _SKIP):
+                out.append(word.replace("'", ""))
+        return out
 
     def phrase_tokens(self, phrase: str) -> list[str]:
         """Tokens of a seed phrase, prepared exactly as comments are (without scrubbing)."""
         return self.tokens(normalise(phrase))
 
+
+# Token kinds other than a stem (compared by identity; a stem is never one of these objects).
+_BREAK = "<break>"
+_NEGATE = "<negate>"
+_SKIP = "<skip>"
 
 # Contractions that negate, as they look after the apostrophe is dropped.
 _NT_WORDS = frozenset(

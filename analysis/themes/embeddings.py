@@ -60,8 +60,7 @@ class SentenceEmbedder:
         """Unit-length embeddings, one row per text."""
         encoder = self._load()
         return np.asarray(
-            encoder.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                           show_progress_bar=False),
+            encoder.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False),
             dtype=np.float32,
         )
 

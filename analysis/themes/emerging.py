@@ -4,10 +4,12 @@ Comments are represented by TF-IDF over stems and two-word phrases, normalised t
 and grouped with k-means (on unit vectors this approximates grouping by cosine similarity).
 
 Number of clusters: every k from 2 to ``max_clusters`` (and at most one cluster per
-``min_cluster_size`` comments) is tried and scored by its mean silhouette (cosine distance,
-on a fixed sample of at most ``silhouette_sample`` comments). On short texts the silhouette
+``min_cluster_size`` comments) is tried on a seeded sample of at most ``choice_sample``
+comments and scored by its mean silhouette (cosine distance, on at most ``silhouette_sample``
+of them). On short texts the silhouette
 tends to creep up with k, so the criterion is parsimonious: the smallest k whose silhouette is
-within ``silhouette_tolerance`` of the best. Fewer than ``min_comments`` comments give no
+within ``silhouette_tolerance`` of the best. A k that leaves any cluster with fewer than
+``min_cluster_size`` comments (scaled to the sample) is not a candidate. Fewer than ``min_comments`` comments give no
 emerging themes.
 
 k-means puts every comment somewhere, so on varied text one cluster often collects the
@@ -101,7 +103,8 @@ class EmergingThemeFinder:
         min_similarity: float = 0.2,
         silhouette_sample: int = 2000,
         silhouette_tolerance: float = 0.01,
-        fit_sample: int = 20_000,
+        choice_sample: int = 3000,
+        fit_sample: int = 10_000,
         n_terms: int = 6,
         n_examples: int = 3,
         seed: int = 0,
@@ -112,6 +115,7 @@ class EmergingThemeFinder:
         self.min_similarity = min_similarity
         self.silhouette_sample = silhouette_sample
         self.silhouette_tolerance = silhouette_tolerance
+        self.choice_sample = choice_sample
         self.fit_sample = fit_sample
         self.n_terms = n_terms
         self.n_examples = n_examples
@@ -120,6 +124,11 @@ class EmergingThemeFinder:
     def fit(self, docs: Sequence[PreparedText], ids: Sequence[str] | None = None) -> EmergingThemeFinder:
         """Find the clusters among ``docs`` (comments already known to have no taxonomy theme)."""
         ids = [str(i) for i in (ids if ids is not None else range(len(docs)))]
+        # Cluster in a canonical order (by text, then id) so that the same comments give the
+        # same clusters whatever order they arrive in; k-means depends on row order.
+        order = sorted(range(len(docs)), key=lambda i: (docs[i].joined, ids[i]))
+        docs = [docs[i] for i in order]
+        ids = [ids[i] for i in order]
         rng = np.random.default_rng(self.seed)
         usable = np.array([i for i, d in enumerate(docs) if len(d.tokens) >= 2], dtype=int)
         self.vectoriser_ = None
@@ -129,10 +138,18 @@ class EmergingThemeFinder:
         if len(usable) < self.min_comments:
             self.themes_ = EmergingThemes.empty()
             return self
-        sample = np.sort(rng.choice(usable, self.fit_sample, replace=False)) if len(usable) > self.fit_sample else usable
+        sample = (
+            np.sort(rng.choice(usable, self.fit_sample, replace=False)) if len(usable) > self.fit_sample else usable
+        )
         self.vectoriser_ = TfidfVectorizer(
-            token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), min_df=2, max_df=0.5,
-            max_features=20_000, sublinear_tf=True, dtype=np.float64,
+            token_pattern=r"\S+",  # noqa: S106 - a regular expression, not a password
+            lowercase=False,
+            ngram_range=(1, 2),
+            min_df=2,
+            max_df=0.5,
+            max_features=20_000,
+            sublinear_tf=True,
+            dtype=np.float64,
         )
         try:
             X = self.vectoriser_.fit_transform([docs[i].joined for i in sample])
@@ -143,7 +160,8 @@ class EmergingThemeFinder:
         X = normalize(X)
         nonempty = np.asarray(X.getnnz(axis=1) > 0)
         X, sample = X[nonempty], sample[nonempty]
-        k_max = min(self.max_clusters, len(sample) // self.min_cluster_size)
+        distinct = len({docs[i].joined for i in sample})  # k-means cannot make more clusters than points
+        k_max = min(self.max_clusters, len(sample) // self.min_cluster_size, distinct)
         if k_max < 2:
             self.themes_ = EmergingThemes.empty()
             return self
@@ -154,28 +172,43 @@ class EmergingThemeFinder:
             return self
         # Members: every usable comment, not only the fitting sample.
         assignment = self.transform([docs[i] for i in usable])
-        members = {ids[u]: self.themes_.themes["theme_id"].iat[c] for u, c in zip(usable, assignment) if c >= 0}
+        members = {
+            ids[u]: self.themes_.themes["theme_id"].iat[c] for u, c in zip(usable, assignment, strict=True) if c >= 0
+        }
         sizes = pd.Series(members).value_counts()
         self.themes_.themes["size"] = self.themes_.themes["theme_id"].map(sizes).fillna(0).astype(int)
         self.themes_.members = pd.Series(members, dtype=object, name="theme_id")
         return self
 
     def _choose_k(self, X: sp.csr_matrix, k_max: int, rng: np.random.Generator):
+        """Pick k on a sample of at most ``choice_sample`` comments, then fit k-means on all of ``X``."""
         n = X.shape[0]
-        check = np.sort(rng.choice(n, self.silhouette_sample, replace=False)) if n > self.silhouette_sample else np.arange(n)
-        fits = {}
+        choice = np.sort(rng.choice(n, self.choice_sample, replace=False)) if n > self.choice_sample else np.arange(n)
+        Xc = X[choice]
+        check = (
+            np.sort(rng.choice(len(choice), self.silhouette_sample, replace=False))
+            if len(choice) > self.silhouette_sample
+            else np.arange(len(choice))
+        )
         for k in range(2, k_max + 1):
-            model = KMeans(n_clusters=k, n_init=3, random_state=self.seed).fit(X)
-            if len(set(model.labels_[check])) < 2:
+            labels = KMeans(n_clusters=k, n_init=self._inits(Xc.shape[0]), random_state=self.seed).fit(Xc).labels_
+            # A k that leaves a cluster smaller than min_cluster_size (scaled to the sample)
+            # is not a candidate: such a cluster could not be shown as a theme.
+            smallest = max(2, round(self.min_cluster_size * len(choice) / n))
+            if len(set(labels[check])) < 2 or np.bincount(labels, minlength=k).min() < smallest:
                 continue
-            self.silhouettes_[k] = float(silhouette_score(X[check], model.labels_[check], metric="cosine"))
-            fits[k] = model
-        if not fits:
-            model = KMeans(n_clusters=2, n_init=3, random_state=self.seed).fit(X)
-            return 2, model.labels_, model.cluster_centers_
-        best = max(self.silhouettes_.values())
-        k = min(k for k, score in self.silhouettes_.items() if score >= best - self.silhouette_tolerance)
-        return k, fits[k].labels_, fits[k].cluster_centers_
+            self.silhouettes_[k] = float(silhouette_score(Xc[check], labels[check], metric="cosine"))
+        k = 2
+        if self.silhouettes_:
+            best = max(self.silhouettes_.values())
+            k = min(k for k, score in self.silhouettes_.items() if score >= best - self.silhouette_tolerance)
+        model = KMeans(n_clusters=k, n_init=self._inits(X.shape[0]), random_state=self.seed).fit(X)
+        return k, model.labels_, model.cluster_centers_
+
+    @staticmethod
+    def _inits(n: int) -> int:
+        """k-means restarts: many on small data where they are cheap and runs are unstable."""
+        return 10 if n <= 1000 else 2
 
     def _describe(self, X, labels, sample, docs, ids) -> EmergingThemes:
         names = self.vectoriser_.get_feature_names_out()
@@ -185,7 +218,10 @@ class EmergingThemeFinder:
             inside = labels == c
             centroid = np.asarray(X[inside].mean(axis=0)).ravel()
             closeness = np.asarray(X[inside] @ normalize(centroid[None, :]).T).ravel()
-            if np.median(closeness) < self.min_similarity or (closeness >= self.min_similarity).sum() < self.min_cluster_size:
+            if (
+                np.median(closeness) < self.min_similarity
+                or (closeness >= self.min_similarity).sum() < self.min_cluster_size
+            ):
                 continue  # a catch-all of comments that fit nowhere, or too small to show
             # Distinctive: weight in the cluster minus weight across all unexplained comments.
             lift = centroid - overall
@@ -219,11 +255,11 @@ class EmergingThemeFinder:
         out = np.empty(len(docs), dtype=int)
         chunk = 50_000  # bounded memory on large runs
         for start in range(0, len(docs), chunk):
-            X = normalize(self.vectoriser_.transform([d.joined for d in docs[start:start + chunk]]))
+            X = normalize(self.vectoriser_.transform([d.joined for d in docs[start : start + chunk]]))
             sims = np.asarray(X @ self.centroids_.T)
             best = sims.argmax(axis=1) if sims.shape[1] else np.zeros(X.shape[0], dtype=int)
             ok = sims[np.arange(X.shape[0]), best] >= self.min_similarity
-            out[start:start + chunk] = np.where(ok, best, -1)
+            out[start : start + chunk] = np.where(ok, best, -1)
         return out
 
     def theme_ids(self, docs: Sequence[PreparedText]) -> list[str | None]:
@@ -268,7 +304,7 @@ def map_emerging_themes(
             b = normalize(previous.centroids[:, [pos_old[t] for t in common]])
             sim = a @ b.T
     rows, cols = linear_sum_assignment(-sim)
-    return {new_ids[r]: old_ids[c] for r, c in zip(rows, cols) if sim[r, c] >= min_overlap}
+    return {new_ids[r]: old_ids[c] for r, c in zip(rows, cols, strict=True) if sim[r, c] >= min_overlap}
 
 
 def carry_over_ids(previous: EmergingThemes, current: EmergingThemes, **kwargs) -> EmergingThemes:

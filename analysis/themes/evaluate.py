@@ -87,7 +87,9 @@ def evaluate_split(
         f"held-out split: test_size={test_size}, seed={seed}, {len(train)} train / {len(test)} test comments, "
         f"{int(keep.sum())} of {len(label_names)} labels with >= {min_test_positives} test positives"
     )
-    return _scores(labels[test][:, keep], predicted[:, keep], [n for n, k in zip(label_names, keep) if k], method)
+    return _scores(
+        labels[test][:, keep], predicted[:, keep], [n for n, k in zip(label_names, keep, strict=True) if k], method
+    )
 
 
 def evaluate_cv(

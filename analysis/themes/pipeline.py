@@ -107,7 +107,9 @@ def codes_from_assignments(assignments: pd.DataFrame) -> dict[str, list[str]]:
     """
     reviewed = assignments[assignments["source"].isin(["hr", "rejected"])]
     out: dict[str, list[str]] = {str(c): [] for c in reviewed["comment_id"].unique()}
-    for comment_id, theme_id in reviewed.loc[reviewed["source"] == "hr", ["comment_id", "theme_id"]].itertuples(index=False):
+    for comment_id, theme_id in reviewed.loc[reviewed["source"] == "hr", ["comment_id", "theme_id"]].itertuples(
+        index=False
+    ):
         if not str(theme_id).startswith("emerging:") and theme_id not in out[str(comment_id)]:
             out[str(comment_id)].append(str(theme_id))
     return out
@@ -175,6 +177,7 @@ class ThemePipeline:
         self.parallel_threshold = parallel_threshold
         self.progress = progress
         self.supervised_ = False
+        self.surface_: dict[str, str] = {}
         self.model_version_ = self._version(None)
         self.emerging_themes_ = EmergingThemes.empty()
 
@@ -211,6 +214,7 @@ class ThemePipeline:
         timings: dict[str, float] = {}
         clock = time.perf_counter()
         docs = self._prepare(texts)
+        self.surface_ = self._surface_forms(docs)
         timings["prepare"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -272,9 +276,7 @@ class ThemePipeline:
         docs = self._prepare(texts)
         scores, sources = self._combine(docs, self.seed_matcher.transform(docs))
         nearest = self.emerging.theme_ids(docs)
-        emerging_ids = [
-            None if scores.assigned[i].any() or coded.get(ids[i]) else nearest[i] for i in range(len(docs))
-        ]
+        emerging_ids = [None if scores.assigned[i].any() or coded.get(ids[i]) else nearest[i] for i in range(len(docs))]
         assignments, comments = self._frames(docs, ids, scores, sources, emerging_ids, coded)
         if sentiment:
             comments["sentiment"] = self._sentiment([d.text for d in docs])
@@ -344,7 +346,9 @@ class ThemePipeline:
                     doc_terms[c] = [self._readable(t) for t in model.terms[i][j]]
         return scores, sources
 
-    def _frames(self, docs, ids, scores: ThemeScores, sources, emerging_ids, coded) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _frames(
+        self, docs, ids, scores: ThemeScores, sources, emerging_ids, coded
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         theme_ids = scores.theme_ids
         labels = {row.theme_id: row.terms for row in self.emerging_themes_.themes.itertuples()}
         rows: list[tuple] = []
@@ -357,7 +361,12 @@ class ThemePipeline:
                 cols = np.flatnonzero(scores.assigned[i])
                 cols = cols[np.argsort(-scores.scores[i, cols], kind="stable")]
                 chosen = [
-                    (theme_ids[c], round(float(scores.scores[i, c]), 4), sources[c], "; ".join(scores.terms[i].get(c, [])))
+                    (
+                        theme_ids[c],
+                        round(float(scores.scores[i, c]), 4),
+                        sources[c],
+                        "; ".join(scores.terms[i].get(c, [])),
+                    )
                     for c in cols
                 ]
             for theme_id, score, source, terms in chosen:
@@ -384,16 +393,23 @@ class ThemePipeline:
     # -- helpers --------------------------------------------------------------------------
     def _version(self, codes_fingerprint: str | None) -> str:
         trained = f"model.{codes_fingerprint}" if codes_fingerprint else "seeds"
-        return f"themes-{PIPELINE_FORMAT}+tax{self.taxonomy.version}.{self.taxonomy.fingerprint[:8]}+{trained}+s{self.seed}"
+        taxonomy = f"tax{self.taxonomy.version}.{self.taxonomy.fingerprint[:8]}"
+        return f"themes-{PIPELINE_FORMAT}+{taxonomy}+{trained}+s{self.seed}"
 
     def _show_progress(self) -> bool:
         return sys.stderr.isatty() if self.progress is None else bool(self.progress)
 
     def _chunks(self, items: list, size: int, desc: str):
-        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
         return tqdm(chunks, desc=desc, unit="chunk", disable=not self._show_progress(), file=sys.stderr)
 
     def _prepare(self, texts: list[object]) -> list[PreparedText]:
+        """Prepared texts, each distinct text prepared once (surveys repeat "None", "Pay" ...)."""
+        distinct, back = _distinct(texts)
+        prepared = self._prepare_distinct(distinct)
+        return [prepared[i] for i in back]
+
+    def _prepare_distinct(self, texts: list[object]) -> list[PreparedText]:
         if len(texts) <= self.parallel_threshold or self.n_jobs == 1:
             if len(texts) <= self.parallel_threshold:
                 return self.preparer.transform(texts)
@@ -403,28 +419,45 @@ class ThemePipeline:
             return out
         parts = joblib.Parallel(n_jobs=self.n_jobs, return_as="generator")(
             joblib.delayed(self.preparer.transform)(chunk)
-            for chunk in [texts[i:i + 20_000] for i in range(0, len(texts), 20_000)]
+            for chunk in [texts[i : i + 20_000] for i in range(0, len(texts), 20_000)]
         )
         out = []
-        for part in tqdm(parts, total=-(-len(texts) // 20_000), desc="preparing text", unit="chunk",
-                         disable=not self._show_progress(), file=sys.stderr):
+        for part in tqdm(
+            parts,
+            total=-(-len(texts) // 20_000),
+            desc="preparing text",
+            unit="chunk",
+            disable=not self._show_progress(),
+            file=sys.stderr,
+        ):
             out.extend(part)
         return out
 
     def _sentiment(self, texts: list[str]) -> np.ndarray:
+        """Sentiment of each text, each distinct text scored once."""
+        distinct, back = _distinct(texts)
+        return self._sentiment_distinct(distinct)[np.asarray(back, dtype=int)] if texts else np.zeros(0)
+
+    def _sentiment_distinct(self, texts: list[str]) -> np.ndarray:
         if len(texts) <= self.parallel_threshold or self.n_jobs == 1:
             if len(texts) <= self.parallel_threshold:
                 return self.sentiment_step.transform(texts)
-            return np.concatenate(
-                [self.sentiment_step.transform(c) for c in self._chunks(texts, 10_000, "sentiment")]
-            )
+            return np.concatenate([self.sentiment_step.transform(c) for c in self._chunks(texts, 10_000, "sentiment")])
         size = 20_000
         parts = joblib.Parallel(n_jobs=self.n_jobs, return_as="generator")(
-            joblib.delayed(self.sentiment_step.transform)(texts[i:i + size]) for i in range(0, len(texts), size)
+            joblib.delayed(self.sentiment_step.transform)(texts[i : i + size]) for i in range(0, len(texts), size)
         )
         return np.concatenate(
-            list(tqdm(parts, total=-(-len(texts) // size), desc="sentiment", unit="chunk",
-                      disable=not self._show_progress(), file=sys.stderr))
+            list(
+                tqdm(
+                    parts,
+                    total=-(-len(texts) // size),
+                    desc="sentiment",
+                    unit="chunk",
+                    disable=not self._show_progress(),
+                    file=sys.stderr,
+                )
+            )
         )
 
     def _readable_emerging(self, found: EmergingThemes) -> EmergingThemes:
@@ -442,10 +475,27 @@ class ThemePipeline:
 
     def _surface_word(self, stem: str) -> str:
         negated = stem.startswith(NEGATION_PREFIX)
-        bare = stem[len(NEGATION_PREFIX):] if negated else stem
-        words = self.preparer.words_for_stem(bare)
-        word = min(words, key=lambda w: (len(w), w)) if words else bare
+        bare = stem.removeprefix(NEGATION_PREFIX)
+        word = self.surface_.get(bare, bare)
         return f"not {word}" if negated else word
+
+    def _surface_forms(self, docs: Sequence[PreparedText], limit: int = 5000) -> dict[str, str]:
+        """Stem -> the shortest word (then alphabetical) that gives it, from up to ``limit``
+        comments; the same whichever process prepared them."""
+        words: dict[str, str] = {}
+        seen: set[str] = set()
+        for doc in docs:
+            if len(seen) >= limit:
+                break
+            if doc.text in seen:
+                continue
+            seen.add(doc.text)
+            for word in self.preparer.words(doc.text):
+                stem = self.preparer.stem(word)
+                best = words.get(stem)
+                if best is None or (len(word), word) < (len(best), best):
+                    words[stem] = word
+        return words
 
 
 def _texts_and_ids(texts: Iterable[object], ids: Iterable[object] | None) -> tuple[list[object], list[str]]:
@@ -457,6 +507,23 @@ def _texts_and_ids(texts: Iterable[object], ids: Iterable[object] | None) -> tup
         dup = pd.Series(ids_list)[pd.Series(ids_list).duplicated()].iloc[0]
         raise ValueError(f"comment ids must be unique; '{dup}' appears more than once")
     return texts, ids_list
+
+
+def _distinct(texts: list) -> tuple[list, list[int]]:
+    """Distinct values in first-seen order, and for each input the position of its value."""
+    position: dict = {}
+    back = []
+    for text in texts:
+        key = text if isinstance(text, str) else repr(text)
+        index = position.get(key)
+        if index is None:
+            index = position[key] = len(position)
+        back.append(index)
+    distinct = [None] * len(position)
+    for text, index in zip(texts, back, strict=True):
+        if distinct[index] is None:
+            distinct[index] = text
+    return distinct, back
 
 
 def _fingerprint_codes(coded: Mapping[str, Sequence[str]], docs, ids) -> str:

@@ -49,8 +49,9 @@ class SeedMatcher:
                 by_theme[col] = (phrase, max(best, weight))
                 self._max_len = max(self._max_len, len(key))
 
-    def fit(self, docs: Sequence[PreparedText] | None = None, labels: object = None,
-            theme_ids: object = None) -> SeedMatcher:
+    def fit(
+        self, docs: Sequence[PreparedText] | None = None, labels: object = None, theme_ids: object = None
+    ) -> SeedMatcher:
         """Nothing to learn: seeds come from the taxonomy."""
         return self
 
@@ -86,9 +87,9 @@ class SeedMatcher:
         while start < n:
             step = 1
             for length in range(min(self._max_len, n - start), 0, -1):
-                hits = index.get(tuple(tokens[start:start + length]))
+                hits = index.get(tuple(tokens[start : start + length]))
                 if hits is None:
-                    hits = index.get(tuple(plain[start:start + length]))
+                    hits = index.get(tuple(plain[start : start + length]))
                 if hits is not None:
                     for col, (phrase, weight) in hits.items():
                         found[(col, phrase)] = weight

@@ -73,36 +73,44 @@ class SupervisedThemeModel:
         n = len(docs)
         min_df = self.min_df if n >= 10 * self.min_df else 1
         self.words_ = TfidfVectorizer(
-            token_pattern=r"\S+", lowercase=False, ngram_range=self.word_ngrams,
-            min_df=min_df, sublinear_tf=True, dtype=np.float32,
+            token_pattern=r"\S+",  # noqa: S106 - a regular expression, not a password
+            lowercase=False,
+            ngram_range=self.word_ngrams,
+            min_df=min_df,
+            sublinear_tf=True,
+            dtype=np.float64,
         )
         blocks = [self.words_.fit_transform([d.joined for d in docs])]
         self.chars_ = None
         if self.char_ngrams:
             self.chars_ = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=self.char_ngrams, min_df=min_df,
-                sublinear_tf=True, max_features=self.max_char_features, dtype=np.float32,
+                analyzer="char_wb",
+                ngram_range=self.char_ngrams,
+                min_df=min_df,
+                sublinear_tf=True,
+                max_features=self.max_char_features,
+                dtype=np.float64,
             )
             blocks.append(self.chars_.fit_transform([d.text.casefold() for d in docs]))
         if self.embedder is not None:
             self.embedder.fit([d.text for d in docs])
         blocks.extend(self._dense(docs, extra))
         self.n_word_features_ = blocks[0].shape[1]
-        return sp.hstack(blocks, format="csr", dtype=np.float32)
+        return sp.hstack(blocks, format="csr", dtype=np.float64)
 
     def _features(self, docs: Sequence[PreparedText], extra: np.ndarray | None) -> sp.csr_matrix:
         blocks = [self.words_.transform([d.joined for d in docs])]
         if self.chars_ is not None:
             blocks.append(self.chars_.transform([d.text.casefold() for d in docs]))
         blocks.extend(self._dense(docs, extra))
-        return sp.hstack(blocks, format="csr", dtype=np.float32)
+        return sp.hstack(blocks, format="csr", dtype=np.float64)
 
     def _dense(self, docs: Sequence[PreparedText], extra: np.ndarray | None) -> list[sp.csr_matrix]:
         out = []
         if self.embedder is not None:
-            out.append(sp.csr_matrix(np.asarray(self.embedder.transform([d.text for d in docs]), dtype=np.float32)))
+            out.append(sp.csr_matrix(np.asarray(self.embedder.transform([d.text for d in docs]), dtype=np.float64)))
         if extra is not None:
-            out.append(sp.csr_matrix(np.asarray(extra, dtype=np.float32)))
+            out.append(sp.csr_matrix(np.asarray(extra, dtype=np.float64)))
         return out
 
     # -- fitting ----------------------------------------------------------------------
@@ -123,9 +131,9 @@ class SupervisedThemeModel:
         positives = labels.sum(axis=0)
         negatives = len(docs) - positives
         trainable = (positives >= self.min_positives) & (negatives >= self.min_positives)
-        self.theme_ids_ = [t for t, ok in zip(theme_ids, trainable) if ok]
-        self.untrained_ = [t for t, ok in zip(theme_ids, trainable) if not ok]
-        self.positives_ = {t: int(p) for t, p in zip(theme_ids, positives)}
+        self.theme_ids_ = [t for t, ok in zip(theme_ids, trainable, strict=True) if ok]
+        self.untrained_ = [t for t, ok in zip(theme_ids, trainable, strict=True) if not ok]
+        self.positives_ = {t: int(p) for t, p in zip(theme_ids, positives, strict=True)}
         y = labels[:, trainable]
         X = self._fit_features(docs, extra)
         self.models_ = [self._classifier().fit(X, y[:, j]) for j in range(y.shape[1])]
@@ -181,7 +189,7 @@ class SupervisedThemeModel:
         coefs = [m.coef_[0, :width] for m in self.models_]
         terms: list[dict[int, list[str]]] = [{} for _ in range(X.shape[0])]
         words = X[:, :width].tocsr()
-        for i, j in zip(*np.nonzero(assigned)):
+        for i, j in zip(*np.nonzero(assigned), strict=True):
             row = words.getrow(i)
             contrib = row.data * coefs[j][row.indices]
             order = np.argsort(-contrib)[: self.n_terms]

@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     themed = float((themes.str.len() > 0).mean())
     print(f"{len(reviews)} comments ({args.text_column}), {themed:.1%} given at least one theme (seeds only)")
     print(f"model {run.model_version}\n")
-    print(f"{'theme':<12} {'rating':<30} {'n all':>6} {'mean all':>9} {'n theme':>8} {'mean theme':>11} {'drop':>6}  ok")
+    print(
+        f"{'theme':<12} {'rating':<30} {'n all':>6} {'mean all':>9} {'n theme':>8} {'mean theme':>11} {'drop':>6}  ok"
+    )
     ok_all = True
     for theme, rating in CHECKS.items():
         rated = (reviews[rating] > 0) & (reviews["overall_rating"] > 0)
@@ -52,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         drop = gap.mean() - gap[has].mean()
         ok = drop >= REQUIRED_DROP
         ok_all &= ok
-        print(f"{theme:<12} {rating:<30} {len(gap):>6} {gap.mean():>9.3f} {int(has.sum()):>8} {gap[has].mean():>11.3f} {drop:>6.3f}  {'yes' if ok else 'NO'}")
+        print(
+            f"{theme:<12} {rating:<30} {len(gap):>6} {gap.mean():>9.3f} {int(has.sum()):>8} "
+            f"{gap[has].mean():>11.3f} {drop:>6.3f}  {'yes' if ok else 'NO'}"
+        )
     share = themes.explode().dropna().value_counts() / len(themes)
     print("\nshare of comments per theme:")
     print(share.round(3).to_string())

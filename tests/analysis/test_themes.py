@@ -1,0 +1,243 @@
+"""Theme assignment, learning from HR codings, emerging themes, sentiment and the pipeline API."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.sentiment import VaderSentiment
+from analysis.themes import (
+    ASSIGNMENT_COLUMNS,
+    CodesError,
+    EmergingThemeFinder,
+    SeedMatcher,
+    ThemePipeline,
+    carry_over_ids,
+    codes_from_assignments,
+    map_emerging_themes,
+)
+
+
+def themes_of(frame: pd.DataFrame, comment_id: str) -> list[str]:
+    return frame.loc[frame["comment_id"] == comment_id, "theme_id"].tolist()
+
+
+# -- zero-shot (seeds only) ---------------------------------------------------------------
+def test_seeds_alone_give_each_comment_the_themes_it_talks_about(taxonomy, themed):
+    texts = {cid: text for cid, (text, _) in themed.items()}
+    assignments = ThemePipeline(taxonomy).run(list(texts.values()), ids=list(texts)).assignments
+    for cid, (_, expected) in themed.items():
+        found = {t for t in themes_of(assignments, cid) if not t.startswith("emerging:")}
+        assert found == expected, cid
+
+
+def test_an_assignment_says_why_which_source_and_which_model(taxonomy):
+    run = ThemePipeline(taxonomy).run(["The market supplement was withdrawn."], ids=["x"])
+    row = run.assignments.iloc[0]
+    assert list(run.assignments.columns) == ASSIGNMENT_COLUMNS
+    assert (row.theme_id, row.source, row.terms) == ("pay", "seed", "market supplement")
+    assert 0.5 <= row.score <= 1
+    assert row.model_version == run.model_version and "seeds" in run.model_version
+
+
+def test_a_negated_mention_still_names_the_theme(taxonomy, preparer):
+    scores = SeedMatcher(taxonomy, preparer).transform(preparer.transform(["I never had supervision."]))
+    assert scores.assigned[0, taxonomy.ids.index("supervision")]
+
+
+def test_a_comment_about_nothing_in_the_taxonomy_gets_no_theme(taxonomy):
+    run = ThemePipeline(taxonomy).run(["The weather was lovely."], ids=["w"])
+    assert run.assignments.empty
+    assert run.comments.loc[0, "theme_ids"] == []
+
+
+def test_signs_of_safety_is_practice_not_wellbeing(taxonomy):
+    run = ThemePipeline(taxonomy).run(["Signs of Safety was never embedded."], ids=["s"])
+    assert themes_of(run.assignments, "s") == ["practice"]
+
+
+def test_themes_are_listed_in_score_order(taxonomy):
+    run = ThemePipeline(taxonomy).run(["Caseload and workload unmanageable; pay poor."], ids=["a"])
+    scores = run.comments.loc[0, "scores"]
+    assert run.comments.loc[0, "theme_ids"][0] == "caseload" and scores == sorted(scores, reverse=True)
+
+
+# -- learning from HR codings ------------------------------------------------------------
+def coded_comments():
+    """Comments on a topic the seeds do not know (the canteen), which HR codes as environment."""
+    texts, codes = {}, {}
+    for i in range(12):
+        texts[f"k{i}"] = f"The canteen was awful, {['cold', 'closed', 'dirty', 'tiny'][i % 4]} food every day"
+        codes[f"k{i}"] = ["environment"]
+        texts[f"p{i}"] = f"My caseload was far too high, {i + 20} families"
+        codes[f"p{i}"] = ["caseload"]
+        texts[f"n{i}"] = f"Nothing to add really, thanks {['all', 'team', 'everyone', 'folks'][i % 4]}"
+        codes[f"n{i}"] = []
+    return texts, codes
+
+
+def test_hr_codings_train_a_model_that_decides_the_themes_it_learnt(taxonomy):
+    texts, codes = coded_comments()
+    pipeline = ThemePipeline(taxonomy, seed=0).fit(list(texts.values()), ids=list(texts), codes=codes)
+    assert "model." in pipeline.model_version_
+    new = pipeline.assign(["The canteen food was cold again"], ids=["new"])
+    row = new[new["theme_id"] == "environment"].iloc[0]
+    assert row.source == "model" and "canteen" in row.terms
+    # Themes without enough codings stay with the seeds.
+    other = pipeline.assign(["I am retiring"], ids=["r"])
+    assert ["retirement", "seed"] in other[["theme_id", "source"]].values.tolist()
+
+
+def test_hr_codings_outrank_the_model_for_the_comments_they_cover(taxonomy):
+    texts, codes = coded_comments()
+    texts["x"] = "My caseload was far too high"
+    codes["x"] = ["wellbeing"]
+    run = ThemePipeline(taxonomy).run(list(texts.values()), ids=list(texts), codes=codes)
+    rows = run.assignments[run.assignments["comment_id"] == "x"]
+    assert rows[["theme_id", "source", "score"]].values.tolist() == [["wellbeing", "hr", 1.0]]
+
+
+def test_codings_with_unknown_theme_ids_are_rejected_naming_the_row(taxonomy):
+    codes = pd.DataFrame({"id": ["a", "b"], "theme_ids": ["pay", "pay;wages"]})
+    with pytest.raises(CodesError, match="row 3, column theme_ids: unknown theme id"):
+        ThemePipeline(taxonomy).fit(["x", "y"], ids=["a", "b"], codes=codes)
+
+
+def test_codes_come_from_the_app_theme_assignments_frame():
+    frame = pd.DataFrame(
+        {
+            "comment_id": ["a", "a", "b", "c", "c"],
+            "theme_id": ["pay", "caseload", "pay", "team", "emerging:2"],
+            "source": ["hr", "rejected", "seed", "hr", "hr"],
+            "score": 1.0,
+            "model_version": "v",
+        }
+    )
+    assert codes_from_assignments(frame) == {"a": ["pay"], "c": ["team"]}
+
+
+# -- determinism, save and load ------------------------------------------------------------
+def test_runs_are_deterministic_with_a_seed(taxonomy, unthemed, themed):
+    texts = unthemed + [t for t, _ in themed.values()]
+    first = ThemePipeline(taxonomy, seed=3).run(texts)
+    second = ThemePipeline(taxonomy, seed=3).run(texts)
+    pd.testing.assert_frame_equal(first.assignments, second.assignments)
+    pd.testing.assert_frame_equal(first.emerging.themes, second.emerging.themes)
+
+
+def test_a_saved_pipeline_assigns_exactly_as_before(taxonomy, tmp_path, unthemed):
+    texts, codes = coded_comments()
+    pipeline = ThemePipeline(taxonomy).fit(list(texts.values()) + unthemed, codes=None)
+    pipeline.fit(list(texts.values()), ids=list(texts), codes=codes)
+    new = ["canteen food cold", "pool car broken again", "caseload too high", "no supervision"]
+    before = pipeline.assign(new)
+    loaded = ThemePipeline.load(pipeline.save(tmp_path / "model" / "themes.joblib"))
+    pd.testing.assert_frame_equal(loaded.assign(new), before)
+    assert loaded.model_version_ == pipeline.model_version_
+
+
+def test_loading_something_else_fails_clearly(tmp_path):
+    import joblib
+
+    joblib.dump({"not": "a pipeline"}, tmp_path / "x.joblib")
+    with pytest.raises(ValueError, match="not a saved theme pipeline"):
+        ThemePipeline.load(tmp_path / "x.joblib")
+
+
+# -- emerging themes -------------------------------------------------------------------------
+def test_unexplained_comments_form_emerging_themes_with_labels_and_examples(taxonomy, unthemed):
+    run = ThemePipeline(taxonomy).run(unthemed)
+    themes = run.emerging.themes
+    assert themes["theme_id"].tolist() == ["emerging:1", "emerging:2", "emerging:3"]
+    labels = " ".join(themes["label"])
+    for word in ("canteen", "dog", "pool"):
+        assert word in labels
+    assert all(len(examples) == 3 for examples in themes["examples"])
+    # Comments that join a cluster join the one of their topic; most of each topic joins.
+    by_topic: dict[str, list] = {}
+    for text, theme in zip(unthemed, run.comments["emerging_theme"]):
+        by_topic.setdefault(text.split()[0], []).append(theme)
+    for themes_of_topic in by_topic.values():
+        joined = [t for t in themes_of_topic if isinstance(t, str)]
+        assert len(set(joined)) == 1 and len(joined) >= 5
+    assert len({t for ts in by_topic.values() for t in ts if isinstance(t, str)}) == 3
+
+
+def test_cluster_ids_are_stable_when_the_same_data_is_run_again_in_another_order(taxonomy, unthemed):
+    ids = [f"c{i}" for i in range(len(unthemed))]
+    first = ThemePipeline(taxonomy).run(unthemed, ids=ids)
+    order = np.random.default_rng(5).permutation(len(unthemed))
+    second = ThemePipeline(taxonomy).run([unthemed[i] for i in order], ids=[ids[i] for i in order])
+    a = first.emerging.members.sort_index()
+    b = second.emerging.members.sort_index()
+    pd.testing.assert_series_equal(a, b)
+
+
+def test_a_rerun_on_more_data_keeps_old_ids_for_overlapping_clusters(taxonomy, unthemed):
+    finder = EmergingThemeFinder(seed=0)
+    pipeline = ThemePipeline(taxonomy, emerging=finder)
+    before = pipeline.run(unthemed, ids=[f"c{i}" for i in range(len(unthemed))]).emerging
+    more = (
+        unthemed
+        + [f"printer {w} again" for w in ["jammed", "broken", "empty", "offline"] * 4]
+        + [f"canteen {w} again" for w in ["cold", "shut", "slow", "dear"]]
+    )
+    after = (
+        ThemePipeline(taxonomy).run(more, ids=[f"c{i}" for i in range(len(more))], previous_emerging=before).emerging
+    )
+    old_label = dict(zip(before.themes["theme_id"], before.themes["label"]))
+    for row in after.themes.itertuples():
+        if row.theme_id in old_label:
+            assert row.label.split(" / ")[0] == old_label[row.theme_id].split(" / ")[0]
+    # The new topic gets a new id after the old ones; no old id is reused for it.
+    printer = after.themes[after.themes["label"].str.contains("printer")]
+    assert len(printer) == 1 and printer["theme_id"].iat[0] == "emerging:4"
+    assert set(old_label) <= set(after.themes["theme_id"])
+
+
+def test_mapping_uses_term_similarity_when_runs_share_no_comments(taxonomy, unthemed):
+    first = ThemePipeline(taxonomy).run(unthemed, ids=[f"a{i}" for i in range(len(unthemed))]).emerging
+    second = ThemePipeline(taxonomy).run(list(reversed(unthemed)), ids=[f"b{i}" for i in range(len(unthemed))]).emerging
+    mapping = map_emerging_themes(first, second)
+    labels_1 = dict(zip(first.themes["theme_id"], first.themes["label"]))
+    labels_2 = dict(zip(second.themes["theme_id"], second.themes["label"]))
+    assert len(mapping) == 3
+    assert all(labels_2[new] == labels_1[old] for new, old in mapping.items())
+    assert carry_over_ids(first, second).themes["label"].tolist() == second.themes["label"].tolist()
+
+
+def test_too_few_unexplained_comments_give_no_emerging_themes(taxonomy):
+    run = ThemePipeline(taxonomy).run(["canteen cold", "dog loud", "car broken"])
+    assert run.emerging.themes.empty and run.comments["emerging_theme"].isna().all()
+
+
+# -- sentiment --------------------------------------------------------------------------------
+def test_sentiment_uses_vader_from_the_installed_lexicon():
+    scores = VaderSentiment().transform(["I was supported and happy", "I was miserable and exhausted", ""])
+    assert scores[0] > 0.3 and scores[1] < -0.3 and scores[2] == 0.0
+
+
+def test_run_gives_sentiment_per_comment(taxonomy):
+    run = ThemePipeline(taxonomy).run(["Great team, loved it", "Awful, hated the chaos"])
+    assert run.comments["sentiment"].iloc[0] > 0 > run.comments["sentiment"].iloc[1]
+
+
+def test_parallel_workers_give_the_same_result_as_one_process(taxonomy, unthemed, themed):
+    texts = unthemed * 3 + [t for t, _ in themed.values()]
+    one = ThemePipeline(taxonomy).run(texts)
+    two = ThemePipeline(taxonomy, n_jobs=2, parallel_threshold=10).run(texts)
+    pd.testing.assert_frame_equal(one.assignments, two.assignments)
+    np.testing.assert_allclose(one.comments["sentiment"], two.comments["sentiment"])
+
+
+def test_the_embedding_step_is_optional_and_imported_only_when_used(monkeypatch):
+    import sys
+
+    from analysis.themes.embeddings import SentenceEmbedder
+
+    embedder = SentenceEmbedder()
+    assert "sentence_transformers" not in sys.modules
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed
+    with pytest.raises(ImportError, match="requirements-embeddings.txt"):
+        embedder.transform(["a comment"])
