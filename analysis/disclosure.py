@@ -557,7 +557,7 @@ def _one_equation_ranges(terms: Mapping[str, int], rhs: float,
     return out
 
 
-def audit_reports(reports: Sequence[Mapping]) -> AuditResult:
+def audit_reports(reports: Sequence[Mapping], exact: bool = True) -> AuditResult:
     """Audit several published reports together, as a reader holding all of them would.
 
     Each report is the JSON of a built report (its ``disclosure.audit`` part is used). A
@@ -579,4 +579,4 @@ def audit_reports(reports: Sequence[Mapping]) -> AuditResult:
             else:
                 cells.setdefault(key, value)
         relations.extend(data["relations"])
-    return audit(cells, relations, k or DEFAULT_K)
+    return audit(cells, relations, k or DEFAULT_K, exact=exact)
