@@ -120,12 +120,20 @@ def prepare(
     comments: pd.DataFrame,
     theme_assignments: pd.DataFrame,
     headcounts: pd.DataFrame | None,
+    quarters: Sequence[Quarter] | None = None,
 ) -> Prepared:
     """Label rows with quarters and join themes to people.
 
     A person cites a theme when they ticked it in ``leaving_reasons`` or when it is assigned
     (not rejected by HR) to one of their comments. Each person counts once per theme.
+    ``quarters``, when given, limits the work to rows in those quarters (a report needs eight
+    quarters however long the history is).
     """
+    if quarters is not None:
+        months = [m for q in quarters for m in q.months()]
+        responses = responses[responses["period"].isin(months)]
+        comments = comments[comments["period"].isin(months)]
+        theme_assignments = theme_assignments[theme_assignments["comment_id"].isin(comments["comment_id"])]
     responses = responses.copy()
     responses["quarter"] = quarter_of_series(responses["period"])
     exit_ = responses[responses["instrument_kind"] == "exit"].copy()

@@ -53,7 +53,7 @@ def build_length_of_service_report(
 ) -> dict:
     """Build the length-of-service report for the eight quarters ending with ``quarter``."""
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q)
     cache = PeriodCache(inputs)
     quarters = q.last_n(8)
     per_q = [cache.quarter(x) for x in quarters]

@@ -95,9 +95,14 @@ def prepare_inputs(
     headcounts: pd.DataFrame | None,
     theme_labels: Mapping[str, str],
     k: int,
+    last_quarter: Quarter | None = None,
 ) -> ReportInputs:
+    """Check parameters and prepare the frames; with ``last_quarter``, only the eight quarters
+    ending with it are read (every table of every report lies within them)."""
     check_threshold(k)
-    return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts), dict(theme_labels), k)
+    window = last_quarter.last_n(8) if last_quarter is not None else None
+    return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts, window),
+                        dict(theme_labels), k)
 
 
 def _theme_label(inputs: ReportInputs, theme_id: str) -> str:
@@ -137,7 +142,7 @@ def build_quarterly_report(
     a JSON-able dict (see ``docs/reports.md``).
     """
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q)
     cache = PeriodCache(inputs)
     current = cache.quarter(q)
     view = _PeriodView(
@@ -174,7 +179,8 @@ def build_annual_report(
     year's quarters, published only where every quarter's figure was (see
     ``docs/disclosure.md``)."""
     fy = year if isinstance(year, FinancialYear) else FinancialYear.parse(year)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k,
+                            fy.quarters()[-1])
     cache = PeriodCache(inputs)
     quarters = fy.quarters()
     current = cache.span(quarters)
