@@ -17,9 +17,9 @@ import time
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 
-from analysis.render import render_html_page, render_pdf  # noqa: E402
-from analysis.reports import build_quarterly_report  # noqa: E402
-from analysis.reports.synthetic import THEME_LABELS, synthetic_frames  # noqa: E402
+from analysis.render import render_html_page, render_pdf
+from analysis.reports import build_quarterly_report
+from analysis.reports.synthetic import THEME_LABELS, synthetic_frames
 
 TARGETS = {"json": 2.0, "html": 3.0, "pdf": 10.0}
 
