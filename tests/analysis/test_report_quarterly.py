@@ -4,10 +4,8 @@ import json
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from analysis.disclosure import DisclosureError, audit_reports, is_shown
+from analysis.disclosure import DisclosureError
 from analysis.reports import (
     build_annual_report,
     build_length_of_service_report,
@@ -151,37 +149,7 @@ def test_a_bad_quarter_label_is_refused(small_council):
         build_quarterly_report(*small_council, quarter="2025 Q1", theme_labels=LABELS)
 
 
-def _published_counts(report):
-    for section in report["sections"]:
-        for table in section["tables"]:
-            units = [c["unit"] for c in table["columns"]]
-            for row in table["rows"]:
-                for value, unit in zip(row["values"], units, strict=True):
-                    if (row.get("unit") or unit) == "count":
-                        yield table["id"], row["id"], value
-
-
-def _assert_safe(reports, k):
-    for report in reports:
-        for table_id, row_id, value in _published_counts(report):
-            if is_shown(value) and table_id != "turnover":
-                assert not (0 < value < k), (table_id, row_id, value)
-    # exact=False stops searching a count's range once two solutions differ; "pinned" stays exact.
-    result = audit_reports(reports, exact=False)
-    assert result.pinned == []
-
-
 FEW_THEMES = {t: THEME_LABELS[t] for t in ("caseload", "pay", "supervision", "wellbeing")}
-
-
-@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(min_value=0, max_value=10_000), per_year=st.integers(min_value=12, max_value=30))
-def test_random_small_councils_publish_no_small_counts_and_nothing_can_be_worked_out(seed, per_year):
-    frames = synthetic_frames("2025/26 Q1", years=2, leavers_per_year=per_year, seed=seed)
-    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
-    quarterly = build_quarterly_report(*args, quarter="2025/26 Q1", theme_labels=FEW_THEMES)
-    annual = build_annual_report(*args, year="2024/25", theme_labels=FEW_THEMES)
-    _assert_safe([quarterly, annual], 5)
 
 
 def test_length_of_service_answers_by_rates_when_band_headcounts_exist():
@@ -200,7 +168,7 @@ def test_length_of_service_answers_by_rates_when_band_headcounts_exist():
 
 
 def test_annual_figures_are_sums_of_published_quarters():
-    frames = synthetic_frames("2025/26 Q4", years=2, leavers_per_year=300, seed=11)
+    frames = synthetic_frames("2025/26 Q4", years=2, leavers_per_year=120, seed=11)
     args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
     annual = build_annual_report(*args, year="2025/26", theme_labels=FEW_THEMES)
     cells = annual["disclosure"]["audit"]["cells"]
