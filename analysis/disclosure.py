@@ -249,25 +249,27 @@ class Ledger:
             return sorted(found, key=lambda t: (values[t], t))
 
         equalities = [r for r in self.relations if r.sense == "="]
-        # 1. The classic rule: no equation may have exactly one unknown.
+        # 1. The classic rule: no equation may have exactly one unknown. Only equations with
+        # a count decided here can change.
+        equalities = [r for r in equalities if any(self._free(t) for t in r.terms)]
+        seen = reader(out)
         for _ in range(len(self.counts) + 1):
             changed = False
             for rel in equalities:
-                seen = reader(out)
                 hidden = [t for t in rel.terms if t in seen and not is_shown(seen[t])
                           and seen[t] != NOT_SHOWN]
                 if len(hidden) != 1:
                     continue
                 unknown_free = [t for t in rel.terms if t in seen and seen[t] == NOT_SHOWN]
                 if unknown_free:
-                    continue  # a "not shown" figure already leaves the equation open
+                    continue  # a "not shown" figure leaves it open; the audit below checks
                 pick = candidates(rel.terms)
                 if pick:
                     out[pick[0]] = WITHHELD
-                    changed = True
                 else:
                     self._drop_group(out, self.counts[hidden[0]].group)
-                    changed = True
+                seen = reader(out)
+                changed = True
             if not changed:
                 break
         # 2. The full audit: bounds can pin a count even when every equation has two unknowns.
@@ -279,6 +281,7 @@ class Ledger:
             for t in rel.terms:
                 by_key[t].append(rel)
         check: list[str] = own
+        strikes: dict[str, int] = {}
         for _ in range(200):
             result = audit(reader(out), self.relations, k, check=check, exact=False)
             if not result.pinned:
@@ -290,7 +293,10 @@ class Ledger:
                     continue  # an earlier fix in this round may already protect it
                 terms = {t for rel in by_key[key] for t in rel.terms}
                 touched |= terms
-                pick = candidates(terms)
+                strikes[key] = strikes.get(key, 0) + 1
+                # A count still pinned after a partner was withheld is held by bounds elsewhere;
+                # stop chasing it cell by cell and withdraw its row.
+                pick = candidates(terms) if strikes[key] < 2 else []
                 if pick:
                     out[pick[0]] = WITHHELD
                     changed.add(pick[0])
@@ -428,6 +434,13 @@ def audit(
         if not tightened:
             break
     bounds = {t: (b[0], b[1]) for t, b in bnd.items()}
+    # Cheap and sound first: propagate bounds through the relations. Whatever it pins is
+    # pinned; the tighter bounds also speed up the integer programs below.
+    bounds = _propagate(bounds, reduced)
+    if not exact:
+        fast = [t for t in targets if bounds[t][0] == bounds[t][1]]
+        if fast:
+            return AuditResult({t: bounds[t] for t in targets}, sorted(fast))
     # Union-find over unknowns sharing a relation, so each group is solved on its own.
     parent: dict[str, str] = {t: t for t in unknown | set(targets)}
 
@@ -533,6 +546,46 @@ def audit(
     return AuditResult(ranges, sorted(pinned))
 
 
+def _propagate(bounds: dict[str, tuple[float, float]],
+               reduced: Sequence[tuple[dict[str, int], str, float]],
+               passes: int = 50) -> dict[str, tuple[float, float]]:
+    """Tighten integer bounds through each relation in turn until nothing changes."""
+    bounds = dict(bounds)
+    unit = [r for r in reduced if all(abs(c) == 1 for c in r[0].values())]
+    for _ in range(passes):
+        changed = False
+        for terms, sense, rhs in unit:
+            if sense == "=":
+                new = _one_equation_ranges(terms, rhs, bounds)
+            else:
+                # sum(a x) <= rhs: each term is at most rhs minus the least the others can be.
+                mins = {t: (c * bounds[t][0] if c > 0 else c * bounds[t][1]) for t, c in terms.items()}
+                total = sum(mins.values())
+                new = {}
+                for t, c in terms.items():
+                    rest = total - mins[t] if math.isfinite(mins[t]) else sum(
+                        v for u, v in mins.items() if u != t)
+                    limit = rhs - rest
+                    lo, hi = bounds[t]
+                    if c > 0:
+                        hi = min(hi, math.floor(limit + 1e-9) if math.isfinite(limit) else limit)
+                    else:
+                        lo = max(lo, math.ceil(-limit - 1e-9) if math.isfinite(limit) else -limit)
+                    if lo > hi:
+                        raise ValueError(f"published figures are inconsistent around {t}")
+                    new[t] = (lo, hi)
+            for t, (lo, hi) in new.items():
+                lo, hi = math.ceil(lo - 1e-9), (math.floor(hi + 1e-9) if math.isfinite(hi) else hi)
+                old_lo, old_hi = bounds[t]
+                lo, hi = max(lo, old_lo), min(hi, old_hi)
+                if (lo, hi) != (old_lo, old_hi):
+                    bounds[t] = (lo, hi)
+                    changed = True
+        if not changed:
+            break
+    return bounds
+
+
 def _one_equation_ranges(terms: Mapping[str, int], rhs: float,
                          bounds: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
     """Exact ranges for ``sum(+-x) = rhs`` over integer intervals (sums of integer intervals
@@ -557,7 +610,7 @@ def _one_equation_ranges(terms: Mapping[str, int], rhs: float,
     return out
 
 
-def audit_reports(reports: Sequence[Mapping]) -> AuditResult:
+def audit_reports(reports: Sequence[Mapping], exact: bool = True) -> AuditResult:
     """Audit several published reports together, as a reader holding all of them would.
 
     Each report is the JSON of a built report (its ``disclosure.audit`` part is used). A
@@ -579,4 +632,4 @@ def audit_reports(reports: Sequence[Mapping]) -> AuditResult:
             else:
                 cells.setdefault(key, value)
         relations.extend(data["relations"])
-    return audit(cells, relations, k or DEFAULT_K)
+    return audit(cells, relations, k or DEFAULT_K, exact=exact)

@@ -8,7 +8,7 @@ from analysis.disclosure import WITHHELD, Published, is_shown, share
 from analysis.reports.counts import PeriodCounts
 
 
-class Published_Figures:
+class PublishedFigures:
     """Looks up the published form of any count and remembers which ones a report used.
 
     The report's JSON carries exactly the figures it shows and the relations between them,
@@ -97,7 +97,7 @@ def change_sentence(subject: str, now: float | str, before: float | str, before_
     return f"{base}, {direction} from {fmt_pct(float(before))} {before_words}."
 
 
-def share_of(figures: Published_Figures, numerator_key: str, denominator_key: str) -> float | str:
+def share_of(figures: PublishedFigures, numerator_key: str, denominator_key: str) -> float | str:
     return share(figures.get(numerator_key), figures.get(denominator_key), figures.k)
 
 

@@ -120,12 +120,20 @@ def prepare(
     comments: pd.DataFrame,
     theme_assignments: pd.DataFrame,
     headcounts: pd.DataFrame | None,
+    quarters: Sequence[Quarter] | None = None,
 ) -> Prepared:
     """Label rows with quarters and join themes to people.
 
     A person cites a theme when they ticked it in ``leaving_reasons`` or when it is assigned
     (not rejected by HR) to one of their comments. Each person counts once per theme.
+    ``quarters``, when given, limits the work to rows in those quarters (a report needs eight
+    quarters however long the history is).
     """
+    if quarters is not None:
+        months = [m for q in quarters for m in q.months()]
+        responses = responses[responses["period"].isin(months)]
+        comments = comments[comments["period"].isin(months)]
+        theme_assignments = theme_assignments[theme_assignments["comment_id"].isin(comments["comment_id"])]
     responses = responses.copy()
     responses["quarter"] = quarter_of_series(responses["period"])
     exit_ = responses[responses["instrument_kind"] == "exit"].copy()
@@ -186,8 +194,14 @@ def _category_counts(series: pd.Series, known: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def _level(value: object) -> str:
-    return "not_answered" if pd.isna(value) else str(int(value))  # type: ignore[arg-type]
+def _levels(series: pd.Series) -> dict[str, int]:
+    """People per rating level ("1".."5") and "not_answered"."""
+    counts = series.value_counts(dropna=False)
+    out: dict[str, int] = {}
+    for value, n in counts.items():
+        key = "not_answered" if pd.isna(value) else str(int(value))
+        out[key] = out.get(key, 0) + int(n)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -232,9 +246,9 @@ def count_quarter(prep: Prepared, quarter: Quarter, theme_ids: Sequence[str], k:
     pc.categories["channel"] = list(channels)
 
     themes_q = prep.exit_themes[prep.exit_themes["quarter"] == p]
-    theme_counts = themes_q["theme_id"].value_counts()
-    emerging = sorted(t for t in theme_counts.index if str(t).startswith(EMERGING_PREFIX))
-    others = sorted(t for t in theme_counts.index
+    theme_counts = themes_q["theme_id"].value_counts().to_dict()
+    emerging = sorted(t for t in theme_counts if str(t).startswith(EMERGING_PREFIX))
+    others = sorted(t for t in theme_counts
                     if t not in theme_ids and not str(t).startswith(EMERGING_PREFIX))
     pc.themes = [*theme_ids, *others]
     pc.emerging = emerging
@@ -266,7 +280,7 @@ def count_quarter(prep: Prepared, quarter: Quarter, theme_ids: Sequence[str], k:
         person_col = series.astype(object).where(series.notna(), NOT_STATED).map(mapping)
         lookup = pd.Series(person_col.to_numpy(), index=df["response_id"].to_numpy())
         crossed = themes_q.assign(col=themes_q["response_id"].map(lookup))
-        table = crossed.groupby(["theme_id", "col"]).size()
+        table = crossed.groupby(["theme_id", "col"]).size().to_dict()
         for t in [*pc.themes, *emerging]:
             parts = []
             for col in columns:
@@ -277,7 +291,7 @@ def count_quarter(prep: Prepared, quarter: Quarter, theme_ids: Sequence[str], k:
             ledger.total_of(k_theme(p, t), parts)
 
     for area in prep.rating_areas:
-        levels = df[f"rating.{area}"].map(_level).value_counts() if len(df) else pd.Series(dtype=int)
+        levels = _levels(df[f"rating.{area}"])
         parts = [ledger.count(k_rating(p, area, lv), int(levels.get(lv, 0)), f"{p}|rating|{area}")
                  for lv in RATING_LEVELS]
         ledger.total_of(n_key, parts)
@@ -287,7 +301,7 @@ def count_quarter(prep: Prepared, quarter: Quarter, theme_ids: Sequence[str], k:
         s_key = ledger.count(k_survey_respondents(p), len(survey), f"{p}|staff_survey")
         pc.survey_areas = list(prep.survey_rating_areas)
         for area in pc.survey_areas:
-            levels = survey[f"rating.{area}"].map(_level).value_counts()
+            levels = _levels(survey[f"rating.{area}"])
             parts = [ledger.count(k_rating(p, area, lv, "staff_survey"), int(levels.get(lv, 0)),
                                   f"{p}|staff_survey_rating|{area}") for lv in RATING_LEVELS]
             ledger.total_of(s_key, parts)
@@ -296,12 +310,12 @@ def count_quarter(prep: Prepared, quarter: Quarter, theme_ids: Sequence[str], k:
     if len(remarks):
         per_purpose = remarks["purpose"].value_counts()
         remark_themes = prep.remark_themes[prep.remark_themes["quarter"] == p]
-        by_theme = remark_themes.groupby(["purpose", "theme_id"]).size()
+        by_theme = remark_themes.groupby(["purpose", "theme_id"]).size().to_dict()
         pc.purposes = [x for x in FOCUS_PURPOSES if x in per_purpose.index] + sorted(
             str(x) for x in per_purpose.index if x not in FOCUS_PURPOSES)
         for purpose in pc.purposes:
             r_key = ledger.count(k_remarks(p, purpose), int(per_purpose[purpose]), f"{p}|focus|{purpose}")
-            present = sorted({t for (pp, t) in by_theme.index if pp == purpose})
+            present = sorted({t for (pp, t) in by_theme if pp == purpose})
             for t in [x for x in pc.themes if x in present] + [x for x in present if x not in pc.themes]:
                 key = ledger.count(k_focus_theme(p, purpose, t), int(by_theme[(purpose, t)]),
                                    f"{p}|focus|{purpose}")
@@ -369,7 +383,7 @@ def count_span(
         lookup = pd.Series(filled.to_numpy(), index=span_df["response_id"].to_numpy())
         span_themes = prep.exit_themes[prep.exit_themes["quarter"].isin([q.label for q in quarters])]
         by_cat = span_themes.assign(cat=span_themes["response_id"].map(lookup)).groupby(
-            ["theme_id", "cat"]).size()
+            ["theme_id", "cat"]).size().to_dict()
         for col, col_cats in columns.items():
             # The quarter's column matching this one, if its merging grouped the same people.
             matches = [_matching_column(q, dim, col_cats) for q in qs]

@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.disclosure import DEFAULT_K, WITHHELD, is_shown, share
 from analysis.periods import Quarter
 from analysis.reports import counts as c
-from analysis.reports.common import Published_Figures, fmt_pct, ranked, table
+from analysis.reports.common import PublishedFigures, fmt_pct, ranked, table
 from analysis.reports.labels import LENGTH_OF_SERVICE, MERGED_OTHER, category_label
 from analysis.reports.quarterly import (
     REPORT_SCHEMA_VERSION,
@@ -53,12 +53,12 @@ def build_length_of_service_report(
 ) -> dict:
     """Build the length-of-service report for the eight quarters ending with ``quarter``."""
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q)
     cache = PeriodCache(inputs)
     quarters = q.last_n(8)
     per_q = [cache.quarter(x) for x in quarters]
     rolling = cache.span(q.last_n(4))
-    f = Published_Figures(cache.all_periods(), k)
+    f = PublishedFigures(cache.all_periods(), k)
     bands = list(LENGTH_OF_SERVICE) + [c.NOT_STATED]
 
     # Leavers by band, eight quarters.

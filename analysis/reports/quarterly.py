@@ -26,7 +26,7 @@ from analysis.disclosure import (
 from analysis.periods import FinancialYear, Quarter, latest_30_september
 from analysis.reports import counts as c
 from analysis.reports.common import (
-    Published_Figures,
+    PublishedFigures,
     change_sentence,
     fmt_pct,
     pp_change,
@@ -95,9 +95,14 @@ def prepare_inputs(
     headcounts: pd.DataFrame | None,
     theme_labels: Mapping[str, str],
     k: int,
+    last_quarter: Quarter | None = None,
 ) -> ReportInputs:
+    """Check parameters and prepare the frames; with ``last_quarter``, only the eight quarters
+    ending with it are read (every table of every report lies within them)."""
     check_threshold(k)
-    return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts), dict(theme_labels), k)
+    window = last_quarter.last_n(8) if last_quarter is not None else None
+    return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts, window),
+                        dict(theme_labels), k)
 
 
 def _theme_label(inputs: ReportInputs, theme_id: str) -> str:
@@ -137,7 +142,7 @@ def build_quarterly_report(
     a JSON-able dict (see ``docs/reports.md``).
     """
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q)
     cache = PeriodCache(inputs)
     current = cache.quarter(q)
     view = _PeriodView(
@@ -174,7 +179,8 @@ def build_annual_report(
     year's quarters, published only where every quarter's figure was (see
     ``docs/disclosure.md``)."""
     fy = year if isinstance(year, FinancialYear) else FinancialYear.parse(year)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k,
+                            fy.quarters()[-1])
     cache = PeriodCache(inputs)
     quarters = fy.quarters()
     current = cache.span(quarters)
@@ -214,7 +220,7 @@ class _PeriodView:
 
 def _build(inputs: ReportInputs, cache: PeriodCache, view: _PeriodView,
            quotes: Sequence[Mapping[str, str]], generated_at, model_version) -> dict:
-    figures = Published_Figures(cache.all_periods(), inputs.k)
+    figures = PublishedFigures(cache.all_periods(), inputs.k)
     sections = [
         _responses_section(inputs, figures, view),
         _themes_section(inputs, figures, view),
@@ -262,7 +268,7 @@ def _section(section_id: str, title: str, summary: str | None, tables: Sequence[
 _NO_SUMMARY = "The figures needed for a comparison are withheld to protect individuals."
 
 
-def _responses_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) -> dict:
+def _responses_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:
     p = v.current.label
     n = f.get(c.k_respondents(p))
     rows = [(ch, CHANNELS.get(ch, humanise(ch)), [f.get(c.k_channel(p, ch))])
@@ -290,7 +296,7 @@ def _theme_ids(inputs: ReportInputs, period: c.PeriodCounts) -> list[str]:
     return [t for t in period.themes]
 
 
-def _themes_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) -> dict:
+def _themes_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:
     p, prev = v.current.label, v.previous.label
     n = c.k_respondents(p)
     order = {t: i for i, t in enumerate(inputs.theme_labels)}
@@ -334,7 +340,7 @@ def _themes_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) 
     )
 
 
-def _trend_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) -> dict:
+def _trend_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:
     quarters = [x.label for x in v.trend]
     order = {t: i for i, t in enumerate(inputs.theme_labels)}
     p = v.trend[-1].label
@@ -365,7 +371,7 @@ def _trend_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) -
     return _section("trend", "Trend over eight quarters", summary, [tab], charts=[chart])
 
 
-def _breakdown_sections(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) -> list[dict]:
+def _breakdown_sections(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> list[dict]:
     p = v.current.label
     sections = []
     order = {t: i for i, t in enumerate(inputs.theme_labels)}
@@ -422,7 +428,7 @@ def _breakdown_summary(inputs: ReportInputs, rows, col_defs, title: str) -> str 
             f"{best[2]} ({fmt_pct(float(best[3]))}).")
 
 
-def _one_way(f: Published_Figures, p: str, dim: str, cats: Sequence[str], k: int):
+def _one_way(f: PublishedFigures, p: str, dim: str, cats: Sequence[str], k: int):
     n = f.get(c.k_respondents(p))
     rows = []
     for cat in cats:
@@ -431,7 +437,7 @@ def _one_way(f: Published_Figures, p: str, dim: str, cats: Sequence[str], k: int
     return rows
 
 
-def _destinations_section(f: Published_Figures, v: _PeriodView) -> dict:
+def _destinations_section(f: PublishedFigures, v: _PeriodView) -> dict:
     p = v.current.label
     cats = v.current.categories.get("destination", [])
     rows = _one_way(f, p, "destination", cats, f.k)
@@ -445,7 +451,7 @@ def _destinations_section(f: Published_Figures, v: _PeriodView) -> dict:
                            [("count", "Leavers", "count"), ("share", "Share", "percent")], rows)])
 
 
-def _rating_rows(f: Published_Figures, p: str, areas: Sequence[str], population: str, k: int):
+def _rating_rows(f: PublishedFigures, p: str, areas: Sequence[str], population: str, k: int):
     rows, nets = [], {}
     for area in areas:
         cells = [f.get(c.k_rating(p, area, lv, population)) for lv in RATING_LEVELS]
@@ -467,7 +473,7 @@ def _rating_columns():
         ("net", "Net agreement", "points")]
 
 
-def _ratings_section(f: Published_Figures, v: _PeriodView, inputs: ReportInputs) -> dict:
+def _ratings_section(f: PublishedFigures, v: _PeriodView, inputs: ReportInputs) -> dict:
     p = v.current.label
     rows, nets = _rating_rows(f, p, inputs.prepared.rating_areas, "exit", inputs.k)
     shown = {a: x for a, x in nets.items() if is_shown(x)}
@@ -484,7 +490,7 @@ def _ratings_section(f: Published_Figures, v: _PeriodView, inputs: ReportInputs)
                                 "the percentage rating poor or very poor, among those who answered.")])
 
 
-def _emerging_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) -> dict:
+def _emerging_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:
     p = v.current.label
     n = f.get(c.k_respondents(p))
     rows = [(t, _theme_label(inputs, t), [f.get(c.k_theme(p, t)), share(f.get(c.k_theme(p, t)), n, inputs.k)])
@@ -502,7 +508,7 @@ def _emerging_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView
                            [("count", "People", "count"), ("share", "Share of leavers", "percent")], rows)])
 
 
-def _quotes_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView,
+def _quotes_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView,
                     quotes: Sequence[Mapping[str, str]]) -> dict:
     p = v.current.label
     shown = []
@@ -517,7 +523,7 @@ def _quotes_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView,
     return _section("quotes", "In their own words", summary, [], quotes=shown)
 
 
-def _focus_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) -> dict:
+def _focus_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:
     p = v.current.label
     tables, total_shown = [], []
     for purpose in v.current.purposes:
@@ -541,7 +547,7 @@ def _focus_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView) -
     return _section("focus_groups", "Focus groups: themes by prompt", summary, tables)
 
 
-def _survey_section(f: Published_Figures, v: _PeriodView, cache: PeriodCache) -> dict | None:
+def _survey_section(f: PublishedFigures, v: _PeriodView, cache: PeriodCache) -> dict | None:
     periods = v.trend[-4:] if v.kind == "annual" else [v.current]
     tables = []
     for period in periods:
@@ -557,7 +563,7 @@ def _survey_section(f: Published_Figures, v: _PeriodView, cache: PeriodCache) ->
     return _section("staff_survey", "Staff survey", f"{len(tables)} staff survey(s) closed in the period.", tables)
 
 
-def _equality_section(f: Published_Figures, v: _PeriodView, inputs: ReportInputs) -> dict:
+def _equality_section(f: PublishedFigures, v: _PeriodView, inputs: ReportInputs) -> dict:
     span = v.rolling
     p = span.label
     tables = []
@@ -613,7 +619,7 @@ def _rate(leavers: Published, denominator: float | None) -> float | str:
     return round(100.0 * int(leavers) / denominator, 1)
 
 
-def _turnover_section(inputs: ReportInputs, f: Published_Figures, v: _PeriodView, cache: PeriodCache) -> dict:
+def _turnover_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView, cache: PeriodCache) -> dict:
     hc = inputs.prepared.headcounts
     q = v.last_quarter
     period_quarters = [q] if v.kind == "quarterly" else q.financial_year.quarters()

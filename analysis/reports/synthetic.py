@@ -76,9 +76,11 @@ def synthetic_frames(
     comments_per_leaver: int = 1,
     seed: int = 1,
     staff_in_post: int | None = None,
+    missing_rate: float = 0.04,
 ) -> dict[str, pd.DataFrame]:
     """Frames for ``years`` of history ending with ``end_quarter``.
 
+    ``missing_rate`` is the share of leavers who leave each category question unanswered.
     Returns ``{"responses", "comments", "theme_assignments", "headcounts"}``.
     """
     rng = np.random.default_rng(seed)
@@ -109,7 +111,7 @@ def synthetic_frames(
     }
     for dim, (_, labels) in DIMENSIONS.items():
         values = _pick(rng, list(labels), n, weights[dim])
-        missing = rng.random(n) < 0.04
+        missing = rng.random(n) < missing_rate
         frame[dim] = [None if m else v for v, m in zip(values, missing, strict=True)]
     theme_ids = list(THEME_LABELS)
     theme_weights = np.array([30, 14, 16, 15, 9, 7, 6, 13, 11, 5, 9, 14, 6, 4, 5, 7, 3, 6], dtype=float)

@@ -1,0 +1,189 @@
+"""Report builders: the figures a standards reader sees, worked out by hand."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.disclosure import DisclosureError
+from analysis.reports import (
+    build_annual_report,
+    build_length_of_service_report,
+    build_quarterly_report,
+)
+from analysis.reports.synthetic import THEME_LABELS, synthetic_frames
+
+LABELS = {"caseload": "Caseload and workload", "pay": "Pay and reward", "supervision": "Supervision"}
+
+
+def _response(rid, month, channel="online", reasons=(), band=None, rating=None, kind="exit"):
+    return {"response_id": rid, "instrument_slug": "exit", "instrument_kind": kind, "instrument_version": 1,
+            "channel": channel, "period": pd.Period(month, "M"), "period_estimated": False,
+            "length_of_service": band, "post_qualifying_experience": None, "role": None, "service_area": None,
+            "employment_type": None, "destination": None, "leaving_reasons": list(reasons),
+            "rating.caseload": rating}
+
+
+def _comment(cid, rid, month):
+    return {"comment_id": cid, "response_id": rid, "focus_group_id": None, "instrument_kind": "exit",
+            "question_key": "comment.reasons", "purpose": "reasons", "period": pd.Period(month, "M"),
+            "text": "..."}
+
+
+@pytest.fixture
+def small_council():
+    """Ten leavers in 2025/26 Q1 (April to June 2025) and six in 2024/25 Q4."""
+    rows = []
+    for i in range(1, 11):
+        reasons = []
+        if i <= 6:
+            reasons.append("caseload")  # r1..r6 tick caseload
+        if i <= 2:
+            reasons.append("pay")  # r1, r2 tick pay
+        rows.append(_response(f"r{i}", "2025-05", channel="online" if i <= 7 else "paper", reasons=reasons,
+                              band="under_1" if i <= 5 else "2_to_5", rating=1 if i <= 5 else 4))
+    for i in range(1, 7):
+        rows.append(_response(f"p{i}", "2025-02", reasons=["caseload"] if i <= 3 else ["pay"], band="under_1"))
+    responses = pd.DataFrame(rows)
+    responses["rating.caseload"] = responses["rating.caseload"].astype("Int64")
+    comments = pd.DataFrame([_comment("c3", "r3", "2025-05"), _comment("c7", "r7", "2025-05"),
+                             _comment("c8", "r8", "2025-05"), _comment("c9", "r9", "2025-05")])
+    assignments = pd.DataFrame([
+        ("c3", "caseload", 0.9, "model", "m1"),  # r3 ticked caseload already: still one person
+        ("c7", "pay", 0.8, "model", "m1"),  # r7 raises pay in their own words
+        ("c8", "pay", 0.7, "rejected", "m1"),  # HR rejected this one: does not count
+        ("c9", "supervision", 0.6, "hr", "m1"),  # r9: supervision, confirmed by HR
+    ], columns=["comment_id", "theme_id", "score", "source", "model_version"])
+    headcounts = pd.DataFrame([
+        {"quarter": "2024/25 Q4", "role": None, "service_area": None, "length_of_service": None,
+         "headcount": 100, "fte": 95.0, "vacancies": 10, "agency_workers": 20},
+        {"quarter": "2025/26 Q1", "role": None, "service_area": None, "length_of_service": None,
+         "headcount": 100, "fte": 95.0, "vacancies": 25, "agency_workers": 25},
+    ])
+    return responses, comments, assignments, headcounts
+
+
+def _section(report, section_id):
+    return next(s for s in report["sections"] if s["id"] == section_id)
+
+
+def _row(table, row_id):
+    return next(r for r in table["rows"] if r["id"] == row_id)
+
+
+def test_golden_quarter_matches_figures_worked_out_by_hand(small_council):
+    quotes = [{"theme_id": "caseload", "text": "Too many cases to do the work well."},
+              {"theme_id": "supervision", "text": "Supervision never happened."}]
+    report = build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS, k=3,
+                                    quotes=quotes, generated_at="2025-07-01T09:00:00", model_version="m1")
+    json.dumps(report)  # plain JSON all the way down
+    assert report["parameters"]["k"] == 3
+    assert report["parameters"]["model_version"] == "m1"
+    assert report["parameters"]["generated_at"] == "2025-07-01T09:00:00"
+
+    # Responses: 7 online + 3 paper = 10; last quarter 6.
+    responses = _section(report, "responses")
+    channels = responses["tables"][0]
+    assert _row(channels, "online")["values"] == [7]
+    assert _row(channels, "paper")["values"] == [3]
+    assert _row(channels, "total")["values"] == [10]
+    assert responses["summary"] == "There were 10 exit responses this quarter, up from 6 last quarter."
+
+    # Themes. Caseload: r1..r6 ticked it (r3's comment adds no one) = 6 of 10 = 60.0%.
+    # Last quarter p1..p3 of 6 = 50.0%, so +10.0 points.
+    # Pay: r1, r2 ticked + r7 in a comment (r8's was rejected) = 3 of 10 = 30.0%; last quarter
+    # p4..p6 = 3 of 6 = 50.0%, so -20.0 points.
+    # Supervision: r9 only = 1 person, shown as "fewer than 3", share withheld.
+    themes = _section(report, "themes")
+    ranked = themes["tables"][0]
+    caseload = _row(ranked, "caseload")["values"]
+    pay = _row(ranked, "pay")["values"]
+    supervision = _row(ranked, "supervision")["values"]
+    assert caseload[:4] == [6, 60.0, 50.0, 10.0]
+    assert pay[:4] == [3, 30.0, 50.0, -20.0]
+    assert supervision[:2] == ["fewer than 3", "withheld"]
+    assert [r["id"] for r in ranked["rows"]] == ["caseload", "pay", "supervision"]
+    assert themes["summary"] == ("Caseload and workload was cited by 60% of leavers this quarter, "
+                                 "up from 50% last quarter.")
+    # Rolling 12 months (2024/25 Q2 to 2025/26 Q1): caseload 0 + 0 + 3 + 6 = 9 of 0 + 0 + 6 + 10 = 16.
+    rolling_col = [c["id"] for c in ranked["columns"]].index("rolling")
+    assert caseload[rolling_col] == round(100 * 9 / 16, 1)
+
+    # Caseload by length of service: under 1 year r1..r5 = 5, 2 to 5 years r6 = 1.
+    # The 1 is "fewer than 3"; the row adds up to the published 6, so the 5 is withheld too.
+    by_band = _section(report, "themes_by_length_of_service")["tables"][0]
+    cols = [c["id"] for c in by_band["columns"]]
+    row = _row(by_band, "caseload")["values"]
+    assert row[cols.index("2_to_5")] == "fewer than 3"
+    assert row[cols.index("under_1")] == "withheld"
+    assert _row(by_band, "respondents")["values"][cols.index("under_1")] == 5
+
+    # Ratings of caseload: 5 very poor, 5 good: net agreement (5 - 5) / 10 = 0.
+    ratings = _section(report, "ratings")["tables"][0]
+    caseload_rating = _row(ratings, "caseload")["values"]
+    assert caseload_rating[0] == 5 and caseload_rating[3] == 5 and caseload_rating[-1] == 0.0
+
+    # Quotes: caseload has 6 people (at least 3), supervision 1: only the first is shown.
+    quotes_shown = _section(report, "quotes")["quotes"]
+    assert [q["theme_id"] for q in quotes_shown] == ["caseload"]
+
+    # Turnover: 10 leavers / average of 100 and 100 staff = 10.0%. Vacancy rate 25 / (100 + 25)
+    # = 20.0%; agency rate 25 / (100 + 25) = 20.0%.
+    turnover = _section(report, "turnover")["tables"][0]
+    assert _row(turnover, "cipd_rate")["values"] == [10.0]
+    assert _row(turnover, "vacancy_rate")["values"] == [20.0]
+    assert _row(turnover, "agency_rate")["values"] == [20.0]
+
+    # Equality monitoring is never shown for a single quarter: it covers the rolling 12 months.
+    assert "2024/25 Q2 to 2025/26 Q1" in _section(report, "equality")["summary"]
+    assert _section(report, "method")["paragraphs"][0].startswith("To protect the people")
+
+
+def test_a_threshold_below_3_is_refused(small_council):
+    with pytest.raises(DisclosureError):
+        build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS, k=2)
+
+
+def test_a_bad_quarter_label_is_refused(small_council):
+    with pytest.raises(ValueError, match="is not a quarter"):
+        build_quarterly_report(*small_council, quarter="2025 Q1", theme_labels=LABELS)
+
+
+FEW_THEMES = {t: THEME_LABELS[t] for t in ("caseload", "pay", "supervision", "wellbeing")}
+
+
+def test_length_of_service_answers_by_rates_when_band_headcounts_exist():
+    frames = synthetic_frames("2025/26 Q1", years=2, leavers_per_year=400, seed=7, missing_rate=0)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    report = build_length_of_service_report(*args, quarter="2025/26 Q1", theme_labels=FEW_THEMES)
+    answer = _section(report, "answer")["summary"]
+    assert "by leaver rates" in answer
+    bands = _section(report, "leavers_by_band")["tables"][0]
+    assert [c["id"] for c in bands["columns"]][-1] == "2025/26 Q1" and len(bands["columns"]) == 8
+    # Without band headcounts it says so and answers by shares of leavers.
+    hc = frames["headcounts"]
+    no_bands = hc[hc["length_of_service"].isna()]
+    report = build_length_of_service_report(*args[:3], no_bands, quarter="2025/26 Q1", theme_labels=FEW_THEMES)
+    assert "by share of leavers" in _section(report, "answer")["summary"]
+
+
+def test_annual_figures_are_sums_of_published_quarters():
+    frames = synthetic_frames("2025/26 Q4", years=2, leavers_per_year=120, seed=11)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    annual = build_annual_report(*args, year="2025/26", theme_labels=FEW_THEMES)
+    cells = annual["disclosure"]["audit"]["cells"]
+    quarters = ["2025/26 Q1", "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"]
+    year = cells["2025/26 Q1 to 2025/26 Q4|respondents"]
+    assert year == sum(cells[f"{q}|respondents"] for q in quarters)
+    assert _row(_section(annual, "responses")["tables"][0], "total")["values"] == [year]
+
+
+def test_a_staff_survey_closing_in_the_quarter_is_reported_and_equality_is_rolling_only():
+    frames = synthetic_frames("2025/26 Q3", years=1, leavers_per_year=200, seed=5)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    report = build_quarterly_report(*args, quarter="2025/26 Q3", theme_labels=FEW_THEMES)
+    survey = _section(report, "staff_survey")
+    assert survey["tables"] and survey["tables"][0]["id"] == "staff_survey_2025/26 Q3"
+    for key in report["disclosure"]["audit"]["cells"]:
+        if "|equality|" in key:
+            assert key.startswith("2024/25 Q4 to 2025/26 Q3|")
