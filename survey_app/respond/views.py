@@ -174,13 +174,12 @@ def page(slug: str, page_id: str):
     changing = request.args.get("change") == "1"
     if changing:
         back = url_for("respond.check", slug=slug)
-    saved = _answers(instrument)
+    if request.method == "POST" and the_page.after_check and request.form.get("action") == "skip":
+        # Sending without the optional questions needs neither their form nor the saved answers.
+        return _submit(instrument, definition, skip_after_check=True)
     form_class = page_form_class(the_page, date.today())
     if request.method == "POST":
         form = form_class()
-        skipping = the_page.after_check and request.form.get("action") == "skip"
-        if skipping:
-            return _submit(instrument, definition, skip_after_check=True)
         if form.validate():
             draft = drafts.get_draft(instrument, create=True)
             drafts.save_page(draft, _form_data(the_page, form))
@@ -189,6 +188,7 @@ def page(slug: str, page_id: str):
             return redirect(url_for("respond.check", slug=slug) if changing else forward)
         status = 400
     else:
+        saved = _answers(instrument)
         form = form_class(data={q.key: saved.get(q.key) for q in the_page.questions})
         status = 200
     steps = definition.main_pages
