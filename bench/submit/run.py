@@ -143,15 +143,22 @@ def _post(http: Http, journey: Journey, path: str, data: dict, timings: list[flo
         raise RuntimeError(f"POST {path}: {resp.status} -> {location}")
 
 
-def prepare(http: Http, journey: Journey, timings: list[float]) -> None:
-    """Walk the journey as a person would, up to (not including) the request that sends it."""
+def prepare(http: Http, journey: Journey, timings: list[float], lean: bool = False) -> None:
+    """Walk the journey as a person would, up to (not including) the request that sends it.
+
+    ``lean`` skips the GETs after the first page (the session's CSRF token stays valid), to set up
+    many drafts quickly; the submission measured afterwards is the same request either way.
+    """
     for index, (page_id, data) in enumerate(PAGES):
-        _get_form(http, journey, f"/{SLUG}/{page_id}", timings)
+        if not lean or index == 0:
+            _get_form(http, journey, f"/{SLUG}/{page_id}", timings)
         following = PAGES[index + 1][0] if index + 1 < len(PAGES) else "check"
         _post(http, journey, f"/{SLUG}/{page_id}", data, timings, expect=f"/{SLUG}/{following}")
-    _get_form(http, journey, f"/{SLUG}/check", timings)
+    if not lean:
+        _get_form(http, journey, f"/{SLUG}/check", timings)
     _post(http, journey, f"/{SLUG}/check", {}, timings, expect=f"/{SLUG}/equality")
-    _get_form(http, journey, f"/{SLUG}/equality", timings)
+    if not lean:
+        _get_form(http, journey, f"/{SLUG}/equality", timings)
     journey.ready = True
 
 
@@ -192,7 +199,7 @@ def _cpu_seconds() -> float:
     return t.user + t.system
 
 
-def client_main(index: int, port: int, markers: list[str], barrier, acks, results) -> None:
+def client_main(index: int, port: int, markers: list[str], lean: bool, barrier, acks, results) -> None:
     """One client process: prepare its journeys, wait for the others, then send them back to back."""
     http = Http(port)
     prep_timings: list[float] = []
@@ -201,7 +208,7 @@ def client_main(index: int, port: int, markers: list[str], barrier, acks, result
     prep_errors = 0
     for journey in journeys:
         try:
-            prepare(http, journey, prep_timings)
+            prepare(http, journey, prep_timings, lean)
         except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
             prep_errors += 1
             if prep_errors <= 3:
@@ -308,6 +315,7 @@ class CpuMeter:
 
     def __init__(self, server: Server):
         self.server = server
+        self.server_before_kill = 0.0
 
     def sample(self) -> dict[str, float]:
         busy, total = _system_cpu()
@@ -319,9 +327,16 @@ class CpuMeter:
     def start(self) -> None:
         self.before = self.sample()
 
+    def before_kill(self) -> None:
+        """The server's processes are about to go: bank their CPU; the new ones count from birth."""
+        self.server_before_kill += self.sample()["server"] - self.before["server"]
+        self.before["server"] = 0.0
+
     def stop(self) -> dict[str, float]:
         after = self.sample()
-        return {k: after[k] - self.before[k] for k in after}
+        out = {k: after[k] - self.before[k] for k in after}
+        out["server"] += self.server_before_kill
+        return out
 
 
 class Server:
@@ -472,7 +487,9 @@ class Result:
     lost: int = 0
     duplicates: int = 0
     in_doubt: int = 0
-    in_doubt_stored: int = 0
+    retry_acknowledged: int = 0
+    stored_unacknowledged: int = 0
+    stored_unacknowledged_found: int = 0
     failed: int = 0
     rejected: int = 0
     prep_errors: int = 0
@@ -483,6 +500,8 @@ class Result:
     prep_p95: float = 0.0
     outage: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+    background: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -515,6 +534,25 @@ def server_env(setting: Setting, port: int, database_url: str, secret: str) -> d
     return env
 
 
+def background_load(seconds: float = 2.0) -> float:
+    """Per cent of the machine busy before the run starts: other work sharing these cores."""
+    busy0, total0 = _system_cpu()
+    time.sleep(seconds)
+    busy1, total1 = _system_cpu()
+    return 100 * (busy1 - busy0) / max(total1 - total0, 1e-9)
+
+
+def cpu_per_item(cpu: dict[str, float], client_cpu: float, items: int) -> dict[str, float]:
+    """CPU milliseconds per item, and what that allows on this many dedicated cores."""
+    items = max(items, 1)
+    ms = {"server": 1000 * cpu["server"] / items, "postgres": 1000 * cpu["postgres"] / items,
+          "clients": 1000 * client_cpu / items}
+    cores = os.cpu_count() or 1
+    ms["bound_server_db"] = cores * 1000 / max(ms["server"] + ms["postgres"], 1e-9)
+    ms["bound_with_clients"] = cores * 1000 / max(ms["server"] + ms["postgres"] + ms["clients"], 1e-9)
+    return ms
+
+
 def cpu_split(cpu: dict[str, float], client_cpu: float, seconds: float) -> dict[str, float]:
     """Share of the machine's CPU capacity during the measured phase, in per cent."""
     capacity = cpu["total"] or 1.0
@@ -533,6 +571,7 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
     db = Database(kind, workdir)
     env = server_env(setting, port, db.url, secrets.token_hex(32))
     result = Result(db=kind, setting=str(setting), kill=kill, clients=args.clients)
+    result.background = background_load()
     server = Server("wsgi:app", REPO, env, port, workdir / "gunicorn.log", f"/{SLUG}/")
     try:
         db.create(env)
@@ -542,7 +581,8 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
         barrier = mp.Barrier(args.clients + 1)
         acks = mp.Value("i", 0)
         results = mp.Queue()
-        procs = [mp.Process(target=client_main, args=(i, port, shares[i], barrier, acks, results))
+        lean = args.journey == "lean"
+        procs = [mp.Process(target=client_main, args=(i, port, shares[i], lean, barrier, acks, results))
                  for i in range(args.clients)]
         for p in procs:
             p.start()
@@ -554,6 +594,7 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
             # Midway: once half the submissions are acknowledged, kill everything and restart.
             while acks.value < args.submissions // 2:
                 time.sleep(0.002)
+            meter.before_kill()
             kill_at = time.perf_counter()
             server.kill()
             down = time.perf_counter()
@@ -588,7 +629,10 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
     result.duplicates = sum(1 for m, n in stored.items() if not m.startswith("#") and n > 1)
     retried = [o for o in outcomes if o["attempts"] > 1]
     result.in_doubt = len(retried)
-    result.in_doubt_stored = sum(1 for o in retried if stored.get(o["marker"], 0) > 0)
+    result.retry_acknowledged = sum(1 for o in retried if o["outcome"] == "acknowledged")
+    unacked = [o for o in retried if o["outcome"] == "stored_before_failure"]
+    result.stored_unacknowledged = len(unacked)
+    result.stored_unacknowledged_found = sum(1 for o in unacked if stored.get(o["marker"], 0) > 0)
     result.failed = sum(1 for o in outcomes if o["outcome"] == "failed")
     result.rejected = sum(1 for o in outcomes if o["outcome"].startswith("rejected"))
     result.responses = stored["#responses"]
@@ -600,6 +644,7 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
     result.request_rate = (prep_requests + len(outcomes)) / (prep_seconds + result.seconds)
     result.prep_p95 = percentile([t for r in reports for t in r["prep_timings"]], 95) * 1000
     result.cpu = cpu_split(cpu, sum(r["cpu"] for r in reports), result.seconds)
+    result.cpu_ms = cpu_per_item(cpu, sum(r["cpu"] for r in reports), len(outcomes))
     for o in outcomes:
         if o["outcome"] not in ("acknowledged", "stored_before_failure"):
             print(f"  {o['marker']}: {o['outcome']} {o.get('error', '')}", file=sys.stderr)
@@ -610,6 +655,7 @@ def run_bare(setting: Setting, args) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="exitvoice-bench-bare-"))
     port = free_port()
     env = server_env(setting, port, "sqlite://", "unused")
+    background = background_load()
     server = Server("bare_app:app", HERE, env, port, workdir / "gunicorn.log", "/")
     try:
         server.start()
@@ -633,7 +679,8 @@ def run_bare(setting: Setting, args) -> dict:
     return {"setting": str(setting), "requests": len(latencies), "seconds": seconds,
             "rate": len(latencies) / seconds, "p50": percentile(latencies, 50) * 1000,
             "p95": percentile(latencies, 95) * 1000, "errors": sum(r["errors"] for r in reports),
-            "cpu": cpu_split(cpu, sum(r["cpu"] for r in reports), seconds)}
+            "cpu": cpu_split(cpu, sum(r["cpu"] for r in reports), seconds),
+            "cpu_ms": cpu_per_item(cpu, sum(r["cpu"] for r in reports), len(latencies)), "background": background}
 
 
 # --------------------------------------------------------------------------------------------
@@ -658,32 +705,42 @@ def print_table(results: list[Result], bare: dict[str, dict]) -> None:
     print("doubt = submissions whose first try failed on the connection (server killed); of those, stored:")
     for r in results:
         if r.kill or r.in_doubt:
-            print(f"  {r.db} {r.setting}: {r.in_doubt} in doubt, {r.in_doubt_stored} stored by the interrupted "
-                  f"try, {r.failed} never answered; responses in db {r.responses}, duplicates {r.duplicates}, "
+            print(f"  {r.db} {r.setting}: {r.in_doubt} in doubt: {r.retry_acknowledged} acknowledged on retry, "
+                  f"{r.stored_unacknowledged} committed by the interrupted try (found "
+                  f"{r.stored_unacknowledged_found}), {r.failed} never answered; responses in db {r.responses} "
+                  f"(expected {r.acknowledged + r.stored_unacknowledged}), duplicate markers {r.duplicates}, "
                   f"outage {r.outage:.2f}s")
     print()
-    print("Full journey (8 pages GET+POST, check GET+POST, equality GET, submit POST = 20 requests)")
+    print("Full journey (8 pages GET+POST, check GET+POST, equality GET, submit POST = 20 requests;"
+          " with --journey lean: first page GET, 8 page POSTs, check POST, submit POST = 11 requests)")
     print(f"{'db':<10} {'run':<6} {'workers':<12} {'journeys/s':>10} {'requests/s':>10} {'page p95 ms':>11} "
           f"{'drafts left':>11} {'prep errors':>11}")
     for r in results:
         print(f"{r.db:<10} {'kill' if r.kill else 'normal':<6} {r.setting:<12} {r.journey_rate:>10.1f} "
               f"{r.request_rate:>10.0f} {r.prep_p95:>11.1f} {r.drafts_left:>11} {r.prep_errors:>11}")
     print()
-    print("CPU during the submit phase, % of the machine (all cores)")
-    print(f"{'db':<10} {'run':<6} {'workers':<12} {'gunicorn':>8} {'postgres':>8} {'clients':>8} {'other':>6} "
-          f"{'idle':>6}")
+    print("CPU during the submit phase: % of the machine (all cores), then CPU ms per submission and the")
+    print("submissions/s that CPU cost allows on these cores if nothing else ran (bound), without and with")
+    print("the load generator; 'before' = % of the machine busy with other work just before the run")
+    print(f"{'db':<10} {'run':<6} {'workers':<12} {'before':>6} {'gunic%':>6} {'pg%':>4} {'clnt%':>5} "
+          f"{'other%':>6} {'idle%':>5} {'gunic ms':>8} {'pg ms':>6} {'clnt ms':>7} {'bound':>6} {'w/clnt':>6}")
     for r in results:
-        c = r.cpu
-        print(f"{r.db:<10} {'kill' if r.kill else 'normal':<6} {r.setting:<12} {c['server']:>8.0f} "
-              f"{c['postgres']:>8.0f} {c['clients']:>8.0f} {c['other']:>6.0f} {c['idle']:>6.0f}")
+        c, m = r.cpu, r.cpu_ms
+        print(f"{r.db:<10} {'kill' if r.kill else 'normal':<6} {r.setting:<12} {r.background:>6.0f} "
+              f"{c['server']:>6.0f} {c['postgres']:>4.0f} {c['clients']:>5.0f} {c['other']:>6.0f} {c['idle']:>5.0f} "
+              f"{m['server']:>8.2f} {m['postgres']:>6.2f} {m['clients']:>7.2f} {m['bound_server_db']:>6.0f} "
+              f"{m['bound_with_clients']:>6.0f}")
     if bare:
         print()
         print("Ceiling: bare Flask route (GET / returning 'ok') on the same gunicorn settings")
-        print(f"{'workers':<12} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6} {'gunicorn%':>9} "
-              f"{'clients%':>8} {'idle%':>6}")
+        print(f"{'workers':<12} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6} {'before':>6} {'gunic%':>6} "
+              f"{'clnt%':>5} {'other%':>6} {'gunic ms':>8} {'clnt ms':>7} {'bound':>6} {'w/clnt':>6}")
         for b in bare.values():
+            c, m = b["cpu"], b["cpu_ms"]
             print(f"{b['setting']:<12} {b['rate']:>7.0f} {b['p50']:>7.1f} {b['p95']:>7.1f} {b['errors']:>6} "
-                  f"{b['cpu']['server']:>9.0f} {b['cpu']['clients']:>8.0f} {b['cpu']['idle']:>6.0f}")
+                  f"{b['background']:>6.0f} {c['server']:>6.0f} {c['clients']:>5.0f} {c['other']:>6.0f} "
+                  f"{m['server']:>8.2f} {m['clients']:>7.2f} {m['bound_server_db']:>6.0f} "
+                  f"{m['bound_with_clients']:>6.0f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -693,6 +750,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submissions", type=int, default=2000, help="submissions per run (default 2000)")
     parser.add_argument("--workers", default="4",
                         help="gunicorn settings to try, comma-separated: N sync workers or NxT gthread")
+    parser.add_argument("--journey", choices=("full", "lean"), default="full",
+                        help="full: GET and POST every page before the submission (20 requests); lean: POST "
+                             "the pages without GETting them (11 requests), to set up drafts faster")
     parser.add_argument("--kill", action="store_true", help="also run with the server SIGKILLed midway")
     parser.add_argument("--kill-only", action="store_true", help="only the runs with the server killed")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Flask ceiling")
@@ -704,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     settings = [Setting.parse(s) for s in args.workers.split(",")]
     print(f"{os.cpu_count()} CPUs; {args.clients} clients; {args.submissions} submissions per run; "
-          f"settings: {', '.join(map(str, settings))}", flush=True)
+          f"{args.journey} journey; settings: {', '.join(map(str, settings))}", flush=True)
     results: list[Result] = []
     bare: dict[str, dict] = {}
     for setting in settings:
