@@ -288,16 +288,25 @@ def _proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _postgres_pids() -> list[int]:
+POSTGRES_SHARED = ("walwriter", "checkpointer", "background writer")
+
+
+def _postgres_pids(database: str | None) -> list[int]:
+    """This run's PostgreSQL backends (their title names the database) and the WAL/checkpoint
+    processes every database shares; other databases' backends on the same server are left out."""
+    if not database:
+        return []
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                with open(f"/proc/{entry}/comm") as f:
-                    if f.read().startswith("postgres"):
-                        pids.append(int(entry))
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    title = f.read().decode(errors="replace")
             except OSError:
-                pass
+                continue
+            if title.startswith("postgres:") and (f" {database} " in title or any(
+                    name in title for name in POSTGRES_SHARED)):
+                pids.append(int(entry))
     return pids
 
 
@@ -313,19 +322,20 @@ def _system_cpu() -> tuple[float, float]:
 class CpuMeter:
     """CPU used by the server processes, PostgreSQL and the whole machine between start and stop."""
 
-    def __init__(self, server: Server):
+    def __init__(self, server: Server, database: str | None = None):
         self.server = server
+        self.database = database
         self.server_before_kill = 0.0
 
     def sample(self) -> dict[str, float]:
         busy, total = _system_cpu()
         pids = self.server.pids()
-        pg = _postgres_pids()
-        return {"server": sum(_proc_cpu(p) for p in pids), "postgres": sum(_proc_cpu(p) for p in pg),
-                "busy": busy, "total": total}
+        self.pg = {p: _proc_cpu(p) for p in _postgres_pids(self.database)}
+        return {"server": sum(_proc_cpu(p) for p in pids), "postgres": 0.0, "busy": busy, "total": total}
 
     def start(self) -> None:
         self.before = self.sample()
+        self.pg_before = self.pg
 
     def before_kill(self) -> None:
         """The server's processes are about to go: bank their CPU; the new ones count from birth."""
@@ -336,6 +346,8 @@ class CpuMeter:
         after = self.sample()
         out = {k: after[k] - self.before[k] for k in after}
         out["server"] += self.server_before_kill
+        # Backends that exist only at the end count from their start.
+        out["postgres"] = sum(cpu - self.pg_before.get(pid, 0.0) for pid, cpu in self.pg.items())
         return out
 
 
@@ -587,7 +599,7 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
         for p in procs:
             p.start()
         barrier.wait()
-        meter = CpuMeter(server)
+        meter = CpuMeter(server, getattr(db, "name", None))
         meter.start()
         kill_at = None
         if kill:
