@@ -251,6 +251,8 @@ def check(slug: str):
 
 def _submit(instrument: Instrument, definition: Definition, skip_after_check: bool = False):
     """Store the draft as a Response in one transaction: code spent, draft deleted, or nothing."""
+    # Read before committing: the commit expires the row and reading it again costs a query.
+    slug = instrument.slug
     draft = drafts.get_draft(instrument)
     if draft is None:
         return redirect(url_for("respond.start", slug=instrument.slug))
@@ -266,16 +268,16 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
         store_response(instrument, definition, answers, channel="online")
         if draft.code_hash and not spend_code(draft.code_hash):
             db.session.rollback()
-            drafts.forget(instrument.slug)
-            return render_template("respond/code.html", slug=instrument.slug,
+            drafts.forget(slug)
+            return render_template("respond/code.html", slug=slug,
                                    error="This invitation code has already been used", value=""), 400
         db.session.delete(draft)
         db.session.commit()
     except AnswerError:
         db.session.rollback()
         return redirect(url_for("respond.check", slug=instrument.slug))
-    drafts.forget(instrument.slug)
-    return redirect(url_for("respond.done", slug=instrument.slug))
+    drafts.forget(slug)
+    return redirect(url_for("respond.done", slug=slug))
 
 
 @bp.route("/<slug>/done")
