@@ -760,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--submissions", type=int, default=2000, help="submissions per run (default 2000)")
-    parser.add_argument("--workers", default="4",
+    parser.add_argument("--workers", default="2x4",
                         help="gunicorn settings to try, comma-separated: N sync workers or NxT gthread")
     parser.add_argument("--journey", choices=("full", "lean"), default="full",
                         help="full: GET and POST every page before the submission (20 requests); lean: POST "
