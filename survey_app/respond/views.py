@@ -181,13 +181,12 @@ def page(slug: str, page_id: str):
     changing = request.args.get("change") == "1"
     if changing:
         back = url_for("respond.check", slug=slug)
-    saved = _answers(instrument)
+    if request.method == "POST" and the_page.after_check and request.form.get("action") == "skip":
+        # Sending without the optional questions needs neither their form nor the saved answers.
+        return _submit(instrument, definition, skip_after_check=True)
     form_class = page_form_class(the_page, date.today())
     if request.method == "POST":
         form = form_class()
-        skipping = the_page.after_check and request.form.get("action") == "skip"
-        if skipping:
-            return _submit(instrument, definition, skip_after_check=True)
         if form.validate():
             draft = drafts.get_draft(instrument, create=True)
             drafts.save_page(draft, _form_data(the_page, form))
@@ -196,6 +195,7 @@ def page(slug: str, page_id: str):
             return redirect(url_for("respond.check", slug=slug) if changing else forward)
         status = 400
     else:
+        saved = _answers(instrument)
         form = form_class(data={q.key: saved.get(q.key) for q in the_page.questions})
         status = 200
     steps = definition.main_pages
@@ -259,6 +259,8 @@ def check(slug: str):
 
 def _submit(instrument: Instrument, definition: Definition, skip_after_check: bool = False):
     """Store the draft as a Response in one transaction: code spent, draft deleted, or nothing."""
+    # Read before committing: the commit expires the row and reading it again costs a query.
+    slug = instrument.slug
     draft = drafts.get_draft(instrument)
     if draft is None:
         return redirect(url_for("respond.start", slug=instrument.slug))
@@ -274,16 +276,16 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
         store_response(instrument, definition, answers, channel="online")
         if draft.code_hash and not spend_code(draft.code_hash):
             db.session.rollback()
-            drafts.forget(instrument.slug)
-            return render_template("respond/code.html", slug=instrument.slug,
+            drafts.forget(slug)
+            return render_template("respond/code.html", slug=slug,
                                    error="This invitation code has already been used", value=""), 400
         db.session.delete(draft)
         db.session.commit()
     except AnswerError:
         db.session.rollback()
         return redirect(url_for("respond.check", slug=instrument.slug))
-    drafts.forget(instrument.slug)
-    return redirect(url_for("respond.done", slug=instrument.slug))
+    drafts.forget(slug)
+    return redirect(url_for("respond.done", slug=slug))
 
 
 @bp.route("/<slug>/done")
