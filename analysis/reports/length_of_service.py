@@ -162,7 +162,8 @@ def _answer(band_12: dict, n12, avg: dict, k: int, period: str) -> str:
            else "some band counts are withheld, so rates cannot be compared")
     if is_shown(new_share):
         if float(new_share) > 50:
-            lead = f"Most leavers over {period} were newer staff: {fmt_pct(float(new_share))} had under two years' service"
+            lead = (f"Most leavers over {period} were newer staff: "
+                    f"{fmt_pct(float(new_share))} had under two years' service")
         else:
             lead = (f"Most leavers over {period} were longer-serving staff: "
                     f"{fmt_pct(round(100 - float(new_share), 1))} had two years' service or more")

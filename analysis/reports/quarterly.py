@@ -355,7 +355,8 @@ def _trend_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) ->
         if any(is_shown(x) for x in values):
             series.append({"id": t, "label": _theme_label(inputs, t),
                            "values": [x if is_shown(x) else None for x in values]})
-    first_shown = [(x, val) for x, val in zip(quarters, rows[1][2], strict=True) if is_shown(val)] if len(rows) > 1 else []
+    first_shown = ([(x, val) for x, val in zip(quarters, rows[1][2], strict=True) if is_shown(val)]
+                   if len(rows) > 1 else [])
     summary = None
     if len(first_shown) >= 2:
         (q0, s0), (q1, s1) = first_shown[0], first_shown[-1]
@@ -666,7 +667,8 @@ def _turnover_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView,
         ("dfe_rate", f"Turnover rate (DfE), year to 30 September ({census_q.label})",
          [_rate(census_leavers, census_staff)], "percent"),
         ("vacancy_rate", "Vacancy rate",
-         [plain(None) if vacancies is None or headcount is None else round(100 * vacancies / (vacancies + headcount), 1)],
+         [plain(None) if vacancies is None or headcount is None
+          else round(100 * vacancies / (vacancies + headcount), 1)],
          "percent"),
         ("agency_rate", "Agency worker rate",
          [plain(None) if agency is None or headcount is None else round(100 * agency / (agency + headcount), 1)],

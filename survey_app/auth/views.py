@@ -57,11 +57,11 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
     items: list[tuple[str, str, tuple[str, ...]]] = []
     if role == "hr":
         items += [("Responses", "hr.queue", ("hr.queue", "hr.response", "hr.paper", "hr.retention")),
-                  ("Themes", "hr.emerging_themes", ("hr.emerging_theme",)),
-                  ("Reports", "reports.index", ("reports.",)),
                   ("Focus groups", "hr.focus_groups", ("hr.focus_group",)),
                   ("Follow-ups", "hr.follow_ups", ("hr.follow_up",)),
-                  ("Export", "hr.export", ("hr.export",))]
+                  ("Export", "hr.export", ("hr.export",)),
+                  ("Themes", "hr.emerging_themes", ("hr.emerging_theme",)),
+                  ("Reports", "reports.index", ("reports.",))]
     if role == "standards":
         items += [("Reports", "reports.index", ("reports.",))]
     if role == "admin":

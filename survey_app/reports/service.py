@@ -150,12 +150,27 @@ def create_draft(kind: str, period: str, created_by: str) -> Report:
     report = Report(organisation_id=org.id, kind=kind, period=period, status="draft",
                     threshold=current_app.config["DISCLOSURE_THRESHOLD"], data={}, created_at=_now(),
                     created_by=created_by)
+    report.data = build_report_data(kind, period)
+    quotable = _quotable_themes(report.data, report.threshold)
     for theme_id, text in quote_candidates(kind, period):
-        report.quotes.append(ReportQuote(theme_id=theme_id, text=text, approved=(theme_id, text) in earlier))
-    _rebuild(report)
+        if theme_id in quotable:
+            report.quotes.append(ReportQuote(theme_id=theme_id, text=text, approved=(theme_id, text) in earlier))
+    if any(q.approved for q in report.quotes):
+        _rebuild(report)
+    report.model_version = report.data.get("parameters", {}).get("model_version")
     db.session.add(report)
     db.session.commit()
     return report
+
+
+def _quotable_themes(data: dict, k: int) -> set[str]:
+    """Themes the report shows at least k people citing: the only ones a quote may come from."""
+    for section in data.get("sections", []):
+        for table in section.get("tables", []):
+            if table["id"] == "themes_ranked":
+                return {row["id"] for row in table["rows"]
+                        if isinstance(row["values"][0], int) and row["values"][0] >= k}
+    return set()
 
 
 def _rebuild(report: Report) -> None:

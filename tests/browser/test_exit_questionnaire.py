@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_axe_violations
 
@@ -17,7 +18,7 @@ def test_a_leaver_completes_the_questionnaire_in_a_browser(live_app, live_server
 
     # Page 1: submitting empty shows the error summary, which must itself be accessible.
     page.get_by_role("button", name="Continue").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Social worker", exact=True).check()
     page.get_by_label("Permanent").check()
@@ -54,12 +55,12 @@ def test_a_leaver_completes_the_questionnaire_in_a_browser(live_app, live_server
     page.get_by_role("button", name="Continue").click()
 
     # Check your answers, with a change link that comes back here.
-    assert page.get_by_role("heading", name="Check your answers").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Change What are you going on to do?").click()
     page.get_by_label("Agency social work").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="Check your answers").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     assert "Agency social work" in page.content()
     page.get_by_role("button", name="Continue").click()
 
@@ -68,7 +69,7 @@ def test_a_leaver_completes_the_questionnaire_in_a_browser(live_app, live_server
     page.get_by_role("group", name="What is your age? (optional)").get_by_label("35 to 44").check()
     page.get_by_role("button", name="Send my answers").click()
 
-    assert page.get_by_role("heading", name="Your answers have been sent").is_visible()
+    expect(page.get_by_role("heading", name="Your answers have been sent")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Ask for a follow-up conversation").click()
@@ -96,5 +97,5 @@ def test_other_respondent_pages_are_accessible(live_server, browser_page):
         assert_no_axe_violations(page)
     page.goto(live_server + "/staff-survey/code")
     page.get_by_role("button", name="Continue").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)

@@ -1,0 +1,76 @@
+"""Report and theme pages pass axe (WCAG 2.2 A and AA) as HR and the standards group see them."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from tests.browser.axe import assert_no_axe_violations
+from tests.browser.support import sign_in
+from tests.support import PASSWORD
+
+
+@pytest.fixture(scope="module")
+def report_server(tmp_path_factory):
+    """A server of its own, with demo data, themes and one published report."""
+    from flask_migrate import upgrade
+
+    from survey_app import create_app
+    from survey_app.auth import accounts
+    from survey_app.demo import seed_demo
+    from survey_app.extensions import db
+    from survey_app.reports.service import create_draft, publish
+    from survey_app.themes.service import run_themes
+
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("reports") / "exitvoice.sqlite")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        seed_demo(400, seed=2, today=date(2025, 11, 15))
+        run_themes(progress=False)
+        report = create_draft("quarterly", "2025/26 Q2", created_by="hr@council.example")
+        publish(report, published_by="hr@council.example", without_quotes=True)
+        create_draft("quarterly", "2025/26 Q1", created_by="hr@council.example")
+        accounts.create_user("reader@council.example", "standards", PASSWORD)
+        accounts.create_user("hr-reports@council.example", "hr", PASSWORD)
+        db.session.commit()
+        report_id = report.id
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", report_id
+    server.shutdown()
+
+
+def test_a_standards_reader_reads_a_published_report(report_server, browser_page):
+    base, report_id = report_server
+    page = browser_page
+    sign_in(page, base, "reader@council.example")
+    page.goto(f"{base}/reports/")
+    expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible()
+    assert_no_axe_violations(page)
+    page.goto(f"{base}/reports/{report_id}")
+    expect(page.locator("img.app-report-chart").first).to_be_visible()
+    assert page.locator("img.app-report-chart").first.evaluate("img => img.naturalWidth") > 0
+    assert_no_axe_violations(page)
+
+
+def test_hr_report_and_theme_pages(report_server, browser_page):
+    base, _ = report_server
+    page = browser_page
+    sign_in(page, base, "hr-reports@council.example")
+    page.goto(f"{base}/reports/")
+    assert_no_axe_violations(page)
+    page.locator("main a", has_text="Quarterly theme report").filter(has_text="2025/26 Q1, draft").click()
+    expect(page.get_by_role("heading", name="Publish")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.goto(f"{base}/hr/themes")
+    assert_no_axe_violations(page)
+    page.goto(f"{base}/hr/")
+    page.locator("main table a").first.click()
+    expect(page.get_by_role("heading", name="Themes in the written answers")).to_be_visible()
+    page.get_by_text("Check or correct these themes").first.click()
+    assert_no_axe_violations(page)
