@@ -28,6 +28,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _complete_config(app, env)
+    if app.config["DISCLOSURE_THRESHOLD"] < 3:
+        raise RuntimeError("EXITVOICE_DISCLOSURE_THRESHOLD must be at least 3: smaller groups can single people out.")
 
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
