@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -71,6 +72,19 @@ def _required_message(question: Question) -> str:
     if question.type == "free_text":
         return f"Enter your answer to ‘{question.text}’"
     return f"Select your answer to ‘{question.text}’"
+
+
+def answers_from_form(questions: Iterable[Question], form: FlaskForm) -> dict[str, Any]:
+    """The answers a submitted form holds, keyed by question: lists for multiple choice, else a
+    value or None."""
+    out: dict[str, Any] = {}
+    for q in questions:
+        value = form[q.key].data
+        if q.type == "multiple_choice":
+            out[q.key] = list(value or [])
+        else:
+            out[q.key] = value if value not in (None, "") else None
+    return out
 
 
 def page_form_class(page: Page, today: date | None = None) -> type[FlaskForm]:

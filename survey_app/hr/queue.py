@@ -13,7 +13,7 @@ from analysis.loaders import question_roles
 
 from .. import audit
 from ..extensions import db
-from ..forms import field_params
+from ..forms import answers_from_form, field_params
 from ..instruments import Definition
 from ..models import ActionNote, Comment, Instrument, Response, ThemeAssignment, default_organisation
 from ..periods import quarter_bounds, recent_quarters
@@ -224,16 +224,12 @@ def _params(question, form) -> dict[str, Any]:
 
 
 def _paper_data(definition: Definition, form) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    # The month of leaving comes from the entry form's own month field, not a question field.
+    questions = [q for q in definition.questions if q.role != "leaving_month"]
+    out = answers_from_form(questions, form)
     for q in definition.questions:
         if q.role == "leaving_month":
             out[q.key] = form.period_month.data
-            continue
-        value = form[q.key].data
-        if q.type == "multiple_choice":
-            out[q.key] = list(value or [])
-        else:
-            out[q.key] = value if value not in (None, "") else None
     return out
 
 

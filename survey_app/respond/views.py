@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from ..access import public
 from ..codes import check_code, spend_code
 from ..extensions import db, limiter
-from ..forms import field_params, page_form_class
+from ..forms import answers_from_form, field_params, page_form_class
 from ..instruments import Definition, Page
 from ..models import FollowUpRequest, Instrument, default_organisation
 from ..questionnaires import current_instrument, definition_of, sync_shipped_instruments
@@ -154,17 +154,6 @@ def _neighbours(definition: Definition, page: Page) -> tuple[str, str]:
     return back, forward
 
 
-def _form_data(page: Page, form: FlaskForm) -> dict[str, Any]:
-    out = {}
-    for q in page.questions:
-        value = form[q.key].data
-        if q.type == "multiple_choice":
-            out[q.key] = list(value or [])
-        else:
-            out[q.key] = value if value not in (None, "") else None
-    return out
-
-
 @bp.route("/<slug>/<page_id>", methods=["GET", "POST"])
 @public
 @limiter.limit(_form_limit, methods=["POST"])
@@ -189,7 +178,7 @@ def page(slug: str, page_id: str):
         form = form_class()
         if form.validate():
             draft = drafts.get_draft(instrument, create=True)
-            drafts.save_page(draft, _form_data(the_page, form))
+            drafts.save_page(draft, answers_from_form(the_page.questions, form))
             if the_page.after_check:
                 return _submit(instrument, definition)
             return redirect(url_for("respond.check", slug=slug) if changing else forward)
