@@ -9,4 +9,7 @@ def sign_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{base}/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the answer: signing in starts a new session, and a page fetched before that
+    # would carry the old session's CSRF token.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
