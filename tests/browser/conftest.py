@@ -8,11 +8,11 @@ Nothing is downloaded: Playwright's own driver launches /usr/bin/chromium. Fixtu
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.browser.support import migrated_app, served
 
 CHROMIUM = os.environ.get("EXITVOICE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -30,27 +30,14 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """The app on its own SQLite file, migrated from empty as in production."""
-    from flask_migrate import upgrade
-
-    from survey_app import create_app
-
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "exitvoice.sqlite")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        upgrade()
-    return app
+    return migrated_app(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[str]:
     """Base URL of the app served by a background thread for the whole session."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+    with served(live_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

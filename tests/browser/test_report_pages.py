@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.support import sign_in
+from tests.browser.support import migrated_app, served, sign_in
 from tests.support import PASSWORD
 
 
 @pytest.fixture(scope="module")
 def report_server(tmp_path_factory):
     """A server of its own, with demo data, themes and one published report."""
-    from flask_migrate import upgrade
-
-    from survey_app import create_app
     from survey_app.auth import accounts
     from survey_app.demo import seed_demo
     from survey_app.extensions import db
     from survey_app.reports.service import create_draft, publish
     from survey_app.themes.service import run_themes
 
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("reports") / "exitvoice.sqlite")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    app = migrated_app(tmp_path_factory.mktemp("reports"))
     with app.app_context():
-        upgrade()
         seed_demo(400, seed=2, today=date(2025, 11, 15))
         run_themes(progress=False)
         report = create_draft("quarterly", "2025/26 Q2", created_by="hr@council.example")
@@ -39,10 +32,8 @@ def report_server(tmp_path_factory):
         accounts.create_user("hr-reports@council.example", "hr", PASSWORD)
         db.session.commit()
         report_id = report.id
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", report_id
-    server.shutdown()
+    with served(app) as base:
+        yield base, report_id
 
 
 def test_a_standards_reader_reads_a_published_report(report_server, browser_page):
