@@ -38,6 +38,9 @@ class Config:
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "exitvoice_session"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which is short
+    # Over HTTPS a form post must come from a page of this site (its Referer); the referrer policy
+    # in security.py lets browsers send it to us and to nobody else.
+    WTF_CSRF_SSL_STRICT = True
     # Rate limits (Flask-Limiter syntax). Storage: memory per process unless a shared store is set.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = os.environ.get("EXITVOICE_RATELIMIT", "on") != "off"

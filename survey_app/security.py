@@ -23,13 +23,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+REFERRER_POLICY = "same-origin"
+
+
 def set_security_headers(response: Response) -> Response:
     """Add the headers every page carries; answers are never cached by browsers or proxies."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "no-referrer"
+    # same-origin: links to other sites carry no Referer, while our own form posts do. Over HTTPS
+    # Flask-WTF refuses a POST whose Referer is missing or foreign (strict CSRF check), and with
+    # no-referrer browsers also send "Origin: null", so every secure form would fail.
+    headers["Referrer-Policy"] = REFERRER_POLICY
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"

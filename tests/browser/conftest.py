@@ -43,6 +43,8 @@ def live_server(live_app) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
+        if os.environ.get("EXITVOICE_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is not installed and EXITVOICE_REQUIRE_BROWSER is set")
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 

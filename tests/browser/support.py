@@ -43,3 +43,68 @@ def sign_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     # would carry the old session's CSRF token.
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate and key for 127.0.0.1, made now with openssl; returns (certfile, keyfile)."""
+    import subprocess
+
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True)
+    return cert, key
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_over_tls(database_url: str, folder: Path) -> Iterator[str]:
+    """Run the app as production does: gunicorn with the repository's config, production settings,
+    serving HTTPS itself with a certificate made for the test. Yields the base URL; the access log
+    is written to ``folder / 'access.log'``."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    import ssl
+
+    cert, key = self_signed_certificate(folder)
+    port = free_port()
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "EXITVOICE_ENV": "production", "DATABASE_URL": database_url,
+           "SECRET_KEY": "tls-test-" + os.urandom(16).hex(), "EXITVOICE_WORKERS": "2", "EXITVOICE_THREADS": "2",
+           "EXITVOICE_BIND": f"127.0.0.1:{port}", "EXITVOICE_ACCESS_LOG": str(folder / "access.log")}
+    log = open(folder / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--certfile", str(cert), "--keyfile", str(key),
+         "wsgi:app"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"https://127.0.0.1:{port}"
+    trust_ours = ssl.create_default_context(cafile=str(cert))
+    try:
+        for _ in range(150):
+            if process.poll() is not None:
+                raise RuntimeError("gunicorn stopped: " + (folder / "gunicorn.log").read_text()[-2000:])
+            try:
+                urllib.request.urlopen(base + "/favicon.ico", context=trust_ours, timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not answer over HTTPS: " + (folder / "gunicorn.log").read_text()[-2000:])
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
