@@ -71,11 +71,11 @@ def gunicorn_over_tls(database_url: str, folder: Path) -> Iterator[str]:
     serving HTTPS itself with a certificate made for the test. Yields the base URL; the access log
     is written to ``folder / 'access.log'``."""
     import os
+    import ssl
     import subprocess
     import sys
     import time
     import urllib.request
-    import ssl
 
     cert, key = self_signed_certificate(folder)
     port = free_port()
