@@ -18,14 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
 
-import pandas as pd
+# pandas loads on first use: the web app imports this module at start-up for quarter labels alone.
+if TYPE_CHECKING:
+    import pandas as pd
 
 _YEAR_RE = re.compile(r"^\s*(\d{4})/(\d{2})\s*$")
 _QUARTER_RE = re.compile(r"^\s*(\d{4})/(\d{2})\s+Q([1-4])\s*$")
 _ROLLING_RE = re.compile(r"^\s*12 months to\s+(.+)$", re.IGNORECASE)
 
-MonthLike = pd.Period | dt.date | str
+MonthLike = Union["pd.Period", dt.date, str]
 
 
 def _check_year_pair(first: int, second: int, label: str) -> None:
@@ -38,6 +41,8 @@ def _check_year_pair(first: int, second: int, label: str) -> None:
 
 def _to_month(value: MonthLike) -> pd.Period:
     """Turn a month-like value (Period, date, datetime, 'YYYY-MM') into a monthly Period."""
+    import pandas as pd
+
     if isinstance(value, pd.Period):
         return value.asfreq("M") if value.freqstr != "M" else value
     if isinstance(value, (dt.date, pd.Timestamp)):
@@ -98,6 +103,8 @@ class Quarter:
     # --- extent ---------------------------------------------------------------------------
     @property
     def first_month(self) -> pd.Period:
+        import pandas as pd
+
         month_index = 4 + 3 * (self.number - 1)  # 4, 7, 10, 13
         year = self.start_year + (month_index - 1) // 12
         return pd.Period(year=year, month=(month_index - 1) % 12 + 1, freq="M")
@@ -257,12 +264,16 @@ def parse_period(label: str) -> FinancialPeriod:
 
 def month_mask(months: pd.Series, period: FinancialPeriod) -> pd.Series:
     """Boolean mask of a Series of monthly ``pandas.Period`` values falling in ``period``."""
+    import pandas as pd
+
     wanted = set(period.months())
     return months.map(lambda m: (not pd.isna(m)) and _to_month(m) in wanted).astype(bool)
 
 
 def quarter_of_series(months: pd.Series) -> pd.Series:
     """Label each month of a Series of monthly Periods with its quarter label (or None)."""
+    import pandas as pd
+
     cache: dict[pd.Period, str] = {}
 
     def label(m: object) -> str | None:

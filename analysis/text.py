@@ -19,8 +19,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import RegexpTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 __all__ = [
@@ -403,6 +401,15 @@ class PreparedText:
         return " ".join(self.tokens)
 
 
+def _nltk_parts(language: str):
+    """A Snowball stemmer and the word tokenizer; nltk is imported here, not at start-up, so
+    commands and web workers that never prepare text do not pay for loading it."""
+    from nltk.stem.snowball import SnowballStemmer
+    from nltk.tokenize import RegexpTokenizer
+
+    return SnowballStemmer(language), RegexpTokenizer(_TOKEN_PATTERN)
+
+
 class TextPreparer:
     """Turn raw comments into ``PreparedText`` (scikit-learn shaped; ``fit`` learns nothing).
 
@@ -423,8 +430,7 @@ class TextPreparer:
         self.extra_stop_words = tuple(extra_stop_words)
         self.language = language
         self._stop = STOP_WORDS | {w.casefold() for w in self.extra_stop_words}
-        self._stemmer = SnowballStemmer(language)
-        self._tokenizer = RegexpTokenizer(_TOKEN_PATTERN)
+        self._stemmer, self._tokenizer = _nltk_parts(language)
         # Per-instance memos: a corpus has far fewer distinct words than tokens.
         self._stems: dict[str, str] = {}
         self._kinds: dict[str, str] = {}
@@ -439,8 +445,7 @@ class TextPreparer:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._stemmer = SnowballStemmer(self.language)
-        self._tokenizer = RegexpTokenizer(_TOKEN_PATTERN)
+        self._stemmer, self._tokenizer = _nltk_parts(self.language)
         self._stems = {}
         self._kinds = {}
 

@@ -12,16 +12,22 @@ from __future__ import annotations
 import io
 import re
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 # Okabe and Ito's palette, safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 HATCHES = ["", "//", "..", "xx", "\\\\", "--", "++", "oo"]
 LINESTYLES = ["-", "--", "-.", ":", "-", "--", "-.", ":"]
+
+
+def _pyplot():
+    """matplotlib's pyplot on the Agg backend, loaded on first use (it costs about half a second,
+    which every command and web worker would otherwise pay at start-up)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def _style() -> dict:
@@ -37,6 +43,7 @@ def _style() -> dict:
 
 def chart_svg(chart: dict, width: float = 7.5, height: float = 3.4) -> str:
     """Draw one chart and return it as an SVG string (no XML prolog)."""
+    plt = _pyplot()
     with plt.rc_context(_style()):
         fig, ax = plt.subplots(figsize=(width, height))
         try:

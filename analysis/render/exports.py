@@ -16,8 +16,6 @@ import io
 import json
 import zipfile
 
-from openpyxl import Workbook
-
 from analysis.render.format import safe_text
 
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # a fixed date so the same report gives the same bytes
@@ -66,6 +64,8 @@ def _sheet_title(i: int, table_id: str, used: set[str]) -> str:
 
 def render_xlsx(report: dict) -> bytes:
     """One sheet per table, values only (no formulas), plus a first sheet describing the report."""
+    from openpyxl import Workbook  # loaded on use: it slows every start-up
+
     wb = Workbook()
     about = wb.active
     about.title = "About"

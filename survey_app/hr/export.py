@@ -17,7 +17,6 @@ from typing import Any
 from flask import Response as HttpResponse
 from flask import render_template
 from flask_login import current_user
-from openpyxl import Workbook
 
 from .. import audit
 from ..extensions import db
@@ -154,6 +153,8 @@ def to_csv(table: Table) -> bytes:
 
 def to_xlsx(table: Table) -> bytes:
     """A workbook: the data (one header row of column keys) and a data dictionary sheet."""
+    from openpyxl import Workbook  # loaded on use: it slows every start-up
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table.name)
     sheet.append([neutralise(v) for v in table.keys])

@@ -9,8 +9,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import Select, func
 
-from analysis.loaders import question_roles
-
 from .. import audit
 from ..extensions import db
 from ..forms import answers_from_form, field_params
@@ -53,6 +51,8 @@ def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
 
 def responses_citing(theme_id: str) -> set[str]:
     """Responses that selected the theme as a reason, or have a comment given it (not rejected)."""
+    from analysis.loaders import question_roles  # loads pandas: only when this filter is used
+
     ids = set(db.session.execute(
         db.select(Comment.response_id).join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
         .where(ThemeAssignment.theme_id == theme_id, ThemeAssignment.source != "rejected",

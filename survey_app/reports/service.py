@@ -11,21 +11,22 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event, inspect
 
-from analysis.loaders import load_frames
 from analysis.periods import FinancialYear, Quarter
-from analysis.render.exports import render_csv_zip, render_json, render_xlsx
-from analysis.render.html import render_html_page
-from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
-from analysis.text import Scrubber, ScrubRules
 
 from ..extensions import db
 from ..models import REPORT_KINDS, Report, ReportQuote, ThemeAssignment, ThemeRunRecord, default_organisation
 from ..themes.service import theme_labels
+
+# The analysis package (pandas, scikit-learn, nltk, matplotlib) loads on first use, not when a web
+# worker or command starts.
+if TYPE_CHECKING:
+    from analysis.text import Scrubber
 
 QUOTE_PURPOSES = ("reasons", "would_have_stayed", "improve", "worked_well")
 QUOTES_PER_THEME = 3
@@ -78,6 +79,8 @@ def _months(kind: str, period: str) -> set[str]:
 
 def scrubber() -> Scrubber:
     """The scrubber for text leaving HR's view, with the council's names from the instance folder."""
+    from analysis.text import Scrubber, ScrubRules
+
     path = Path(current_app.instance_path) / "scrub.yaml"
     if path.exists():
         import yaml
@@ -88,6 +91,9 @@ def scrubber() -> Scrubber:
 
 def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None) -> dict:
     """The report as the analysis package builds it from the database as it is now."""
+    from analysis.loaders import load_frames
+    from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
+
     org = default_organisation()
     frames = load_frames(db.engine, organisation_id=org.id)
     model_version = db.session.execute(
@@ -108,6 +114,8 @@ def quote_candidates(kind: str, period: str) -> list[tuple[str, str]]:
     """(theme id, scrubbed text) pairs HR may choose from: exit comments in the period, per theme."""
     if kind == "length_of_service":
         return []
+    from analysis.loaders import load_frames
+
     org = default_organisation()
     frames = load_frames(db.engine, organisation_id=org.id)
     comments = frames.comments
@@ -209,6 +217,9 @@ def publish(report: Report, published_by: str, without_quotes: bool = False) -> 
 
 def render(report: Report, fmt: str) -> bytes:
     """A report in one output format: only the published (suppressed) figures, in every format."""
+    from analysis.render.exports import render_csv_zip, render_json, render_xlsx
+    from analysis.render.html import render_html_page
+
     renderers: dict[str, Callable[[dict], bytes]] = {
         "html": lambda d: render_html_page(d).encode("utf-8"),
         "pdf": _render_pdf,

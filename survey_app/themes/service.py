@@ -10,15 +10,11 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import joblib
-import pandas as pd
 import sqlalchemy as sa
 
-from analysis.loaders import load_frames
 from analysis.taxonomy import Seed, Taxonomy, Theme, default_weight, load_taxonomy
-from analysis.themes.emerging import EmergingThemes
-from analysis.themes.pipeline import ThemePipeline, codes_from_assignments
 
 from ..extensions import db
 from ..models import (
@@ -62,16 +58,27 @@ def theme_labels(organisation_id: int) -> dict[str, str]:
     return labels
 
 
+# pandas, joblib and the theme pipeline load on first use, not when a web worker or command starts.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.themes.emerging import EmergingThemes
+
+
 def assignments_frame(organisation_id: int) -> pd.DataFrame:
     rows = db.session.execute(
         sa.select(ThemeAssignment.comment_id, ThemeAssignment.theme_id, ThemeAssignment.score,
                   ThemeAssignment.source, ThemeAssignment.model_version)
         .where(ThemeAssignment.organisation_id == organisation_id)
     ).all()
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["comment_id", "theme_id", "score", "source", "model_version"])
 
 
 def _dump(emerging: EmergingThemes) -> bytes:
+    import joblib
+
     buffer = io.BytesIO()
     joblib.dump(emerging, buffer, compress=3)
     return buffer.getvalue()
@@ -82,6 +89,8 @@ def _previous_emerging(organisation_id: int) -> EmergingThemes | None:
         sa.select(ThemeRunRecord.emerging_state).where(ThemeRunRecord.organisation_id == organisation_id)
         .order_by(ThemeRunRecord.id.desc()).limit(1)
     ).scalar()
+    import joblib
+
     # Only our own database's bytes are ever loaded here.
     return joblib.load(io.BytesIO(state)) if state else None
 
@@ -97,6 +106,9 @@ class RunSummary:
 
 def run_themes(progress: bool | None = None) -> RunSummary:
     """Assign themes to every comment that still has its text, and store the result."""
+    from analysis.loaders import load_frames
+    from analysis.themes.pipeline import ThemePipeline, codes_from_assignments
+
     org = default_organisation()
     frames = load_frames(db.engine, organisation_id=org.id)
     comments = frames.comments[frames.comments["text"].notna() & (frames.comments["text"] != "")]
