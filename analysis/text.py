@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -80,7 +81,68 @@ christian jewish hindu sikh
 mosaic liquidlogic lcs eclipse microsoft outlook zoom skype excel word
 uk england scotland wales london
 mr mrs ms miss dr
+job pace case email emails online offline website internet app apps laptop laptops wifi
 """.split()
+
+
+@cache
+def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
+    """(ordinary words in lower case, proper nouns) from Webster's word list as shipped in the
+    ``english-words`` package: a word the dictionary lists in lower case is an ordinary word; one
+    it lists capitalised ("Sarah", "Will") is also a name. Loaded on first use (about 0.1 s)."""
+    from english_words import get_english_words_set
+
+    words = get_english_words_set(["web2"], lower=False, alpha=True)
+    return (frozenset(w for w in words if w.islower()),
+            frozenset(w.casefold() for w in words if w[:1].isupper()))
+
+
+# Endings to take off before looking a word up: the list holds headwords, so "benefits",
+# "overworked" and "organising" are found through "benefit", "overwork" and "organize".
+_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
+             ("ing", "e"), ("ly", ""), ("ness", ""), ("ment", ""), ("er", ""), ("ers", ""))
+_BRITISH = (("isation", "ization"), ("ise", "ize"), ("ised", "ized"), ("ising", "izing"), ("our", "or"),
+            ("tre", "ter"), ("lled", "led"), ("lling", "ling"), ("ence", "ense"), ("ogue", "og"))
+
+
+def _headwords(word: str) -> set[str]:
+    """``word`` and the forms it may be listed under: without an inflection, in American spelling,
+    and as two listed words written together ("caseload", "micromanagement")."""
+    forms = {word}
+    for british, american in _BRITISH:
+        if british in word:
+            forms.add(word.replace(british, american))
+    for form in list(forms):
+        for suffix, replacement in _SUFFIXES:
+            if form.endswith(suffix) and len(form) - len(suffix) >= 3:
+                base = form[: -len(suffix)]
+                forms.add(base + replacement)
+                if len(base) > 3 and base[-1] == base[-2]:  # "stopped" -> "stop"
+                    forms.add(base[:-1])
+    return forms
+
+
+# Prefixes that make ordinary words out of ordinary words in workplace writing ("overworked",
+# "caseload", "micromanagement"); only these, so place names such as "Northshire" stay unknown.
+_PREFIXES = ("over", "under", "micro", "mis", "non", "self", "out", "up", "case", "work", "burn",
+             "well", "time", "team", "line", "home", "back", "pay", "re", "un", "co")
+
+
+# Common forms the list does not hold and no ending rule reaches.
+_IRREGULAR = frozenset("paid cafe cafes".split())
+
+
+def is_ordinary_word(word: str) -> bool:
+    """True when ``word`` (any case) is an English word in lower case, or one behind a prefix."""
+    ordinary, _ = _dictionary()
+    folded = word.casefold().split("'")[0]
+    if "-" in folded:
+        return all(is_ordinary_word(part) for part in folded.split("-") if part)
+    if folded in _IRREGULAR or any(form in ordinary for form in _headwords(folded)):
+        return True
+    return any(folded.startswith(prefix) and len(folded) - len(prefix) >= 4
+               and any(form in ordinary for form in _headwords(folded[len(prefix):]))
+               for prefix in _PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -121,8 +183,9 @@ _NI_NUMBER = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECA
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.IGNORECASE)
 # A phone number: optional +44 / 0 prefix then digit groups; checked for 10-13 digits below.
 _PHONE = re.compile(r"(?<![\w£$€])(?:\+\d{1,3}[ -]?(?:\(0\))?[ -]?|\(?0)\d[\d ()-]{7,16}\d(?!\w)")
-# Titlecase words, joined when they follow one another ("Sarah Jones", "Mary-Anne O'Neil").
-_CAPITALISED_RUN = re.compile(r"(?<![\w\[])[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*(?:\s+[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*)*")
+# Titlecase words, joined when they follow one another on the same line ("Sarah Jones",
+# "Mary-Anne O'Neil"); a line end always ends a run.
+_CAPITALISED_RUN = re.compile(r"(?<![\w\[])[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*(?:[ \t]+[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*)*")
 _CAPITALISED_WORD = re.compile(r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*")
 _DIGIT = re.compile(r"\d")
 # What may come just before a sentence start (after any spaces): nothing, or one of these.
@@ -137,9 +200,13 @@ class Scrubber:
     and place names (longest first), then the capitalised-name heuristic.
 
     The heuristic treats a capitalised word as a name when it is not at the start of a
-    sentence and not a known domain word (``ASYE``, ``Ofsted``, ``Signs of Safety``, days,
-    months ...). Limits: a name at the start of a sentence is only caught if it is configured
-    or followed by a surname; a name typed in lower case is only caught if it is a configured
+    sentence, not a known domain word (``ASYE``, ``Ofsted``, ``Signs of Safety``, days,
+    months ...), and either not an ordinary English word or one the dictionary also lists as a
+    name ("Will", "Grace"): "Bad Benefits and Bad Pay" and "Work Life Balance" stay as written.
+    A capitalised word next to a name on the same line is part of it ("Sarah Baker"). Limits: a
+    name at the start of a sentence is only caught if it is configured or followed by a surname;
+    a name that is only an ordinary word ("Hope", "Baker") is only caught when configured or
+    next to another name; a name typed in lower case is only caught if it is a configured
     multi-word name; unusual identifiers (case references) need their own pattern.
     """
 
@@ -204,6 +271,15 @@ class Scrubber:
         digits = sum(ch.isdigit() for ch in match.group(0))
         return PLACEHOLDERS["phone"] if 10 <= digits <= 13 else match.group(0)
 
+    def _known(self, word: str) -> bool:
+        folded = word.casefold()
+        return folded in self._domain or folded.split("'")[0] in self._domain
+
+    @staticmethod
+    def _name_like(word: str) -> bool:
+        """A capitalised word that may be a name: not an ordinary word, or also listed as a name."""
+        return word.casefold() in _dictionary()[1] or not is_ordinary_word(word)
+
     def _names(self, match: re.Match[str], whole: str) -> str:
         """Decide which words of a run of capitalised words are names."""
         words = list(_CAPITALISED_WORD.finditer(match.group(0)))
@@ -211,18 +287,21 @@ class Scrubber:
         at_start = match.start() == 0 or not before or before[-1] in _SENTENCE_OPENERS
         out: list[str] = []
         gaps = [match.group(0)[a.end() : b.start()] for a, b in zip(words, words[1:], strict=False)]
-        flags = []
-        for i, word in enumerate(words):
-            text = word.group(0)
-            known = text.casefold() in self._domain or text.casefold().split("'")[0] in self._domain
-            is_name = not known and not (i == 0 and at_start)
-            flags.append(is_name)
-        # A sentence-start word that is not a known word, followed by a name, is a first name
-        # ("Sarah Jones left" -> "[name] left").
-        if at_start and len(flags) > 1 and flags[1]:
-            first = words[0].group(0).casefold()
-            if first not in self._domain:
-                flags[0] = True
+        known = [self._known(word.group(0)) for word in words]
+        # At a sentence start only a word the dictionary does not know at all is taken as a name
+        # ("Priya was great"); "Will" or "Grace" there is read as the word.
+        flags = [not known[i] and (not is_ordinary_word(word.group(0)) if i == 0 and at_start
+                                   else self._name_like(word.group(0)))
+                 for i, word in enumerate(words)]
+        # Capitalised words next to a name belong to it ("Sarah Baker", and at a sentence start
+        # "Sarah Jones left" -> "[name] left"), unless they are domain or function words.
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(words)):
+                beside_name = (i > 0 and flags[i - 1]) or (i + 1 < len(flags) and flags[i + 1])
+                if beside_name and not flags[i] and not known[i]:
+                    flags[i] = changed = True
         for i, word in enumerate(words):
             if flags[i]:
                 # Merge adjacent names into one placeholder.

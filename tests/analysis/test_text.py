@@ -45,10 +45,24 @@ def test_heuristic_catches_an_unlisted_name_inside_a_sentence():
     assert Scrubber().scrub("Supervision with Dave was rare.") == "Supervision with [name] was rare."
 
 
-def test_heuristic_catches_a_capitalised_word_that_is_also_a_word_mid_sentence():
-    # Not configured: "Hope" and "Will" are treated as names only when capitalised mid-sentence.
+def test_heuristic_catches_a_word_the_dictionary_also_lists_as_a_name():
+    # Not configured: "Will" is both a word and a first name, so capitalised mid-sentence it goes.
     assert Scrubber().scrub("My manager Will left; I lost hope.") == "My manager [name] left; I lost hope."
-    assert Scrubber().scrub("I told Hope everything.") == "I told [name] everything."
+
+
+def test_ordinary_words_in_capitals_are_not_names():
+    for text in ("Bad Benefits and Bad Pay", "Poor Benefits\nNo Flexibility", "Cons: Work Life Balance, Long Hours",
+                 "Overworked Staff and Micromanagement from Senior Leadership", "I told Hope everything."):
+        assert Scrubber().scrub(text) == text
+
+
+def test_a_run_of_capitals_stops_at_the_line_end():
+    assert Scrubber().scrub("Supervision with Dave\nGood Training") == "Supervision with [name]\nGood Training"
+
+
+def test_words_next_to_a_name_are_part_of_it_and_unknown_words_at_a_sentence_start_are_names():
+    assert Scrubber().scrub("I worked with Sarah Baker.") == "I worked with [name]."
+    assert Scrubber().scrub("Priya was great. Will was not.") == "[name] was great. Will was not."
 
 
 def test_full_name_at_sentence_start_becomes_one_placeholder():
