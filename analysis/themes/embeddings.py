@@ -66,11 +66,20 @@ class SentenceEmbedder:
 
 
 def _model_path(model: str) -> str:
-    """A local path for ``model``: itself if it is a directory, else the installed package's folder."""
+    """A local path for ``model``: itself if it is a directory, else the model folder of the
+    installed package of that name. Offline model packages say where their files are through
+    ``get_model_path()`` (or a ``MODEL_PATH``/``MODEL_DIR`` attribute); the package's own folder
+    holds only its code, so it is never the answer."""
     if os.path.isdir(model):
         return model
     import importlib
 
     module = importlib.import_module(model.replace("-", "_"))
-    path = getattr(module, "MODEL_PATH", None) or os.path.dirname(module.__file__)
+    if callable(getattr(module, "get_model_path", None)):
+        path = module.get_model_path()
+    else:
+        path = getattr(module, "MODEL_PATH", None) or getattr(module, "MODEL_DIR", None)
+    if path is None or not os.path.isdir(path):
+        raise FileNotFoundError(f"the package {model!r} does not say where its model files are "
+                                "(no get_model_path(), MODEL_PATH or MODEL_DIR naming a folder)")
     return str(path)

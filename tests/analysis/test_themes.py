@@ -241,3 +241,28 @@ def test_the_embedding_step_is_optional_and_imported_only_when_used(monkeypatch)
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed
     with pytest.raises(ImportError, match="requirements-embeddings.txt"):
         embedder.transform(["a comment"])
+
+
+def test_the_embedding_model_is_found_where_its_package_says(tmp_path, monkeypatch):
+    # An offline model package keeps its files in a folder of its own and says where through
+    # get_model_path(); the package folder itself holds only code.
+    from analysis.themes.embeddings import _model_path
+
+    package = tmp_path / "fake_offline_model"
+    (package / "model").mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from pathlib import Path\n"
+        "def get_model_path():\n    return Path(__file__).resolve().parent / 'model'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert _model_path("fake-offline-model") == str(package / "model")
+    assert _model_path(str(package / "model")) == str(package / "model")
+
+
+def test_a_model_package_that_names_no_model_folder_is_refused(tmp_path, monkeypatch):
+    from analysis.themes.embeddings import _model_path
+
+    (tmp_path / "code_only_package").mkdir()
+    (tmp_path / "code_only_package" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="model files"):
+        _model_path("code-only-package")
