@@ -320,30 +320,37 @@ class ThemePipeline:
                 (len(rows) - labels.sum(axis=0)) >= self.min_positives
             )
             if trainable.any():
-                self.classifier.fit([docs[i] for i in rows], labels, self.taxonomy.ids, extra=seeds.scores[rows])
+                self.classifier.fit([docs[i] for i in rows], labels, self.taxonomy.ids, extra=seeds.scores[rows],
+                                    base=seeds.assigned[rows])
                 self.supervised_ = bool(self.classifier.theme_ids_)
         self.codes_fingerprint_ = _fingerprint_codes(coded, docs, ids) if self.supervised_ else None
         self.model_version_ = self._version(self.codes_fingerprint_)
 
-    def _combine(self, docs: Sequence[PreparedText], seeds: ThemeScores) -> tuple[ThemeScores, list[str]]:
-        """Seed scores, with the columns the supervised model learnt replaced by its scores."""
+    def _combine(self, docs: Sequence[PreparedText], seeds: ThemeScores) -> tuple[ThemeScores, np.ndarray]:
+        """Seed hits, plus what the supervised model adds above its learnt threshold.
+
+        The model only ever adds: a seed hit stays whatever the model scores it (HR removes a
+        theme from a comment by rejecting it, which outranks both). Its thresholds were chosen
+        by cross-validation on HR's codes to improve on the seeds alone, and a theme where no
+        threshold did never adds anything. Returns the scores and, per comment and theme, where
+        an assignment came from (``seed`` or ``model``).
+        """
         scores = ThemeScores(
             list(seeds.theme_ids), seeds.scores.copy(), seeds.assigned.copy(), [dict(t) for t in seeds.terms]
         )
-        sources = ["seed"] * len(seeds.theme_ids)
+        sources = np.full(seeds.assigned.shape, "seed", dtype=object)
         if not self.supervised_:
             return scores, sources
         model = self.classifier.transform(docs, extra=seeds.scores)
         column = {t: j for j, t in enumerate(seeds.theme_ids)}
         for j, theme_id in enumerate(model.theme_ids):
             c = column[theme_id]
-            scores.scores[:, c] = model.scores[:, j]
-            scores.assigned[:, c] = model.assigned[:, j]
-            sources[c] = "model"
-            for i, doc_terms in enumerate(scores.terms):
-                doc_terms.pop(c, None)
-                if j in model.terms[i]:
-                    doc_terms[c] = [self._readable(t) for t in model.terms[i][j]]
+            added = model.assigned[:, j] & ~seeds.assigned[:, c]
+            scores.assigned[:, c] |= added
+            scores.scores[:, c] = np.maximum(seeds.scores[:, c], np.where(added, model.scores[:, j], 0))
+            sources[added, c] = "model"
+            for i in np.flatnonzero(added):
+                scores.terms[i][c] = [self._readable(t) for t in model.terms[i].get(j, [])]
         return scores, sources
 
     def _frames(
@@ -364,7 +371,7 @@ class ThemePipeline:
                     (
                         theme_ids[c],
                         round(float(scores.scores[i, c]), 4),
-                        sources[c],
+                        sources[i, c],
                         "; ".join(scores.terms[i].get(c, [])),
                     )
                     for c in cols

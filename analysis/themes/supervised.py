@@ -4,7 +4,10 @@ Features: TF-IDF over word stems and two-word phrases (negation kept), TF-IDF ov
 2-5-grams of the scrubbed text (robust to typos and word forms), optional dense extras (seed
 scores, sentence embeddings). One logistic regression per theme (one-vs-rest). Each theme's
 decision threshold is tuned to maximise F1 on out-of-fold predictions from internal
-cross-validation, because a fixed 0.5 suits rare themes badly.
+cross-validation, because a fixed 0.5 suits rare themes badly. Given ``base`` assignments (the
+seed hits), the model is tuned to add to them: the F1 maximised is that of "base or model", a
+threshold of infinity ("never add") is always a candidate and wins ties, so a theme whose
+model does not improve on the base out of fold adds nothing.
 """
 
 from __future__ import annotations
@@ -123,8 +126,12 @@ class SupervisedThemeModel:
         labels: np.ndarray,
         theme_ids: Sequence[str],
         extra: np.ndarray | None = None,
+        base: np.ndarray | None = None,
     ) -> SupervisedThemeModel:
-        """Train one classifier per theme with enough examples and tune its threshold."""
+        """Train one classifier per theme with enough examples and tune its threshold.
+
+        ``base``: (n, themes) 0/1 assignments the model's output will be added to (the seed
+        hits); thresholds are then tuned for the union, and may be infinite (never add)."""
         labels = np.asarray(labels).astype(bool)
         if labels.shape != (len(docs), len(theme_ids)):
             raise ValueError(f"labels must be {(len(docs), len(theme_ids))}, got {labels.shape}")
@@ -137,14 +144,16 @@ class SupervisedThemeModel:
         y = labels[:, trainable]
         X = self._fit_features(docs, extra)
         self.models_ = [self._classifier().fit(X, y[:, j]) for j in range(y.shape[1])]
-        self.thresholds_ = self._tune_thresholds(X, y)
+        base = None if base is None else np.asarray(base, dtype=bool)[:, trainable]
+        self.thresholds_ = self._tune_thresholds(X, y, base)
         return self
 
-    def _tune_thresholds(self, X: sp.csr_matrix, y: np.ndarray) -> np.ndarray:
-        """Per theme, the threshold with the best F1 on out-of-fold probabilities."""
+    def _tune_thresholds(self, X: sp.csr_matrix, y: np.ndarray, base: np.ndarray | None = None) -> np.ndarray:
+        """Per theme, the threshold with the best F1 on out-of-fold probabilities (of the union
+        with ``base`` when given, where never adding is a candidate that wins ties)."""
         thresholds = np.full(y.shape[1], 0.5)
         if self.cv < 2 or X.shape[0] < 2 * self.cv:
-            return thresholds
+            return thresholds if base is None else np.full(y.shape[1], np.inf)
         oof = np.zeros(y.shape, dtype=float)
         folds = KFold(self.cv, shuffle=True, random_state=self.seed)
         for train, test in folds.split(X):
@@ -156,11 +165,23 @@ class SupervisedThemeModel:
                 oof[test, j] = model.predict_proba(X[test])[:, 1]
         for j in range(y.shape[1]):
             if y[:, j].sum() < self.cv:
+                if base is not None:
+                    thresholds[j] = np.inf
                 continue
             predicted = oof[:, j][:, None] >= _GRID[None, :]
-            tp = (predicted & y[:, j][:, None]).sum(axis=0)
-            f1 = 2 * tp / (predicted.sum(axis=0) + y[:, j].sum())
-            thresholds[j] = _GRID[int(np.argmax(f1))]  # ties: the lowest threshold
+            if base is None:
+                tp = (predicted & y[:, j][:, None]).sum(axis=0)
+                f1 = 2 * tp / (predicted.sum(axis=0) + y[:, j].sum())
+                thresholds[j] = _GRID[int(np.argmax(f1))]  # ties: the lowest threshold
+                continue
+            # "Never add" unless adding does strictly better; among equally good thresholds, the
+            # middle one, which leaves the widest margin on both sides.
+            union = base[:, j][:, None] | predicted
+            tp = (union & y[:, j][:, None]).sum(axis=0)
+            f1 = 2 * tp / np.maximum(union.sum(axis=0) + y[:, j].sum(), 1)
+            alone = 2 * (base[:, j] & y[:, j]).sum() / max(base[:, j].sum() + y[:, j].sum(), 1)
+            tied = np.flatnonzero(np.isclose(f1, f1.max()))
+            thresholds[j] = np.inf if f1.max() <= alone + 1e-9 else _GRID[tied[len(tied) // 2]]
         return thresholds
 
     # -- scoring ----------------------------------------------------------------------

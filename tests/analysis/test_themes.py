@@ -266,3 +266,36 @@ def test_a_model_package_that_names_no_model_folder_is_refused(tmp_path, monkeyp
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(FileNotFoundError, match="model files"):
         _model_path("code-only-package")
+
+
+def _seeds_only(taxonomy, text):
+    return ThemePipeline(taxonomy).run([text], ids=["s"], sentiment=False).assignments
+
+
+def test_a_theme_model_never_removes_a_seed_hit_hr_has_not_rejected(taxonomy):
+    # HR's codes teach the caseload model a different wording ("visits") and show "caseload" in
+    # comments HR filed under pay; the seed hit on a new comment must still stand.
+    texts, codes = {}, {}
+    for i in range(12):
+        texts[f"v{i}"] = f"Far too many home visits every week, {i + 3} a day"
+        codes[f"v{i}"] = ["caseload"]
+        texts[f"q{i}"] = f"My caseload was fine but the salary was poor, {i + 20}k"
+        codes[f"q{i}"] = ["pay"]
+    new = "My caseload was far too high"
+    assert "caseload" in set(_seeds_only(taxonomy, new)["theme_id"])
+    pipeline = ThemePipeline(taxonomy, seed=0).fit(list(texts.values()), ids=list(texts), codes=codes)
+    assert "caseload" in pipeline.classifier.theme_ids_
+    assigned = pipeline.assign([new], ids=["new"])
+    assert ["caseload", "seed"] in assigned[["theme_id", "source"]].values.tolist()
+
+
+def test_a_theme_model_that_does_no_better_than_the_seeds_out_of_fold_adds_nothing(taxonomy):
+    # HR agrees with every seed hit and adds nothing the seeds missed: the model has nothing to add.
+    texts = {f"c{i}": f"My caseload was far too high, {i + 20} families" for i in range(15)}
+    texts |= {f"o{i}": f"Nothing to add really, thanks {['all', 'team', 'everyone'][i % 3]} {i}" for i in range(15)}
+    codes = {key: (["caseload"] if key.startswith("c") else []) for key in texts}
+    pipeline = ThemePipeline(taxonomy, seed=0).fit(list(texts.values()), ids=list(texts), codes=codes)
+    thresholds = dict(zip(pipeline.classifier.theme_ids_, pipeline.classifier.thresholds_, strict=True))
+    assert thresholds["caseload"] == float("inf")
+    assigned = pipeline.assign(["families were lovely"], ids=["x"])
+    assert "caseload" not in set(assigned["theme_id"])
