@@ -473,7 +473,8 @@ class ThemePipeline:
             return found
         themes = found.themes.copy()
         themes["terms"] = [list(dict.fromkeys(self._readable(t) for t in terms)) for terms in themes["terms"]]
-        themes["label"] = [" / ".join(terms[:3]) for terms in themes["terms"]]
+        themes["label_terms"] = [[self._readable(t) for t in terms] for terms in themes["label_terms"]]
+        themes["label"] = [" / ".join(terms) for terms in themes["label_terms"]]
         return EmergingThemes(themes, found.members, found.centroids, found.vocabulary)
 
     def _readable(self, term: str) -> str:

@@ -180,16 +180,18 @@ def test_a_rerun_on_more_data_keeps_old_ids_for_overlapping_clusters(taxonomy, u
     before = pipeline.run(unthemed, ids=[f"c{i}" for i in range(len(unthemed))]).emerging
     more = (
         unthemed
-        + [f"printer {w} again" for w in ["jammed", "broken", "empty", "offline"] * 4]
+        + [f"printer {w}{' still' if i >= 4 else ''}" for i, w in enumerate(["jammed", "toner empty", "offline",
+                                                                              "paper stuck"] * 2)]
         + [f"canteen {w} again" for w in ["cold", "shut", "slow", "dear"]]
     )
     after = (
         ThemePipeline(taxonomy).run(more, ids=[f"c{i}" for i in range(len(more))], previous_emerging=before).emerging
     )
     old_label = dict(zip(before.themes["theme_id"], before.themes["label"]))
+    old_terms = dict(zip(before.themes["theme_id"], before.themes["terms"]))
     for row in after.themes.itertuples():
         if row.theme_id in old_label:
-            assert row.label.split(" / ")[0] == old_label[row.theme_id].split(" / ")[0]
+            assert old_terms[row.theme_id][0] in row.terms
     # The new topic gets a new id after the old ones; no old id is reused for it.
     printer = after.themes[after.themes["label"].str.contains("printer")]
     assert len(printer) == 1 and printer["theme_id"].iat[0] == "emerging:4"
@@ -299,3 +301,17 @@ def test_a_theme_model_that_does_no_better_than_the_seeds_out_of_fold_adds_nothi
     assert thresholds["caseload"] == float("inf")
     assigned = pipeline.assign(["families were lovely"], ids=["x"])
     assert "caseload" not in set(assigned["theme_id"])
+
+
+def test_negations_never_make_a_topic_and_no_topic_is_a_catch_all(taxonomy, unthemed):
+    # "No cons" and its kin say nothing a theme could hold; before, they formed their own cluster.
+    empty = [f"{lead} {tail}" for lead in ("no cons", "not really", "nothing much", "none at all")
+             for tail in ("really", "honestly", "to say", "here")]
+    texts = unthemed + empty
+    run = ThemePipeline(taxonomy).run(texts, ids=[f"c{i}" for i in range(len(texts))], sentiment=False)
+    themes = run.emerging.themes
+    assert len(themes) == 3
+    words = {w for label in themes["label"] for w in label.replace("/", " ").split()}
+    assert words.isdisjoint({"no", "not", "nothing", "none", "cons", "really"})
+    assert themes["size"].max() <= 0.4 * len(texts)
+    assert all(-1 <= c <= 1 for c in themes["coherence"])
