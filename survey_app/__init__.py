@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import CONFIGS
 from .extensions import csrf, db, limiter, migrate
-from .security import init_security
+from .security import UnstorableInput, init_security
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -88,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from flask_wtf.csrf import CSRFError
 
     app.register_error_handler(CSRFError, _error_page("csrf"))
+    app.register_error_handler(UnstorableInput, _error_page("unstorable"))
     return app
 
 
@@ -101,6 +102,9 @@ ERROR_PAGES: dict[int | str, tuple[str, str]] = {
     429: ("You have tried too many times",
           "Wait a few minutes and try again. Nothing has been saved from this attempt."),
     500: ("Sorry, there is a problem with the service", "Try again later. Anything you had already sent is safe."),
+    "unstorable": ("Your request contained a character we cannot accept",
+                   "Text pasted from another program can carry hidden control characters. Type it again "
+                   "and try once more. Nothing from this page was saved."),
     "csrf": ("Your page timed out",
              "For your security, forms only work for a limited time, and only from this service. "
              "Nothing from this page was saved."),
@@ -109,7 +113,7 @@ ERROR_PAGES: dict[int | str, tuple[str, str]] = {
 
 def _error_page(key: int | str):
     title, message = ERROR_PAGES[key]
-    status = 400 if key == "csrf" else int(key)
+    status = 400 if key in ("csrf", "unstorable") else int(key)
 
     def handler(error: Exception):
         return render_template("errors/error.html", title=title, message=message,

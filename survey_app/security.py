@@ -1,4 +1,4 @@
-"""Security headers and privacy-preserving logging, applied to every response."""
+"""Security headers, privacy-preserving logging and input no database can store, for every request."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import logging
 import re
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -60,6 +62,33 @@ class DropClientAddress(logging.Filter):
         return True
 
 
+class UnstorableInput(BadRequest):
+    """A request carrying a NUL character: no database column can hold it, and no person types it."""
+
+
+def refuse_unstorable_input() -> None:
+    """Refuse, before any view runs, a request whose address, query or form holds a NUL byte.
+
+    PostgreSQL text cannot contain NUL, so such a value would otherwise fail deep inside a query;
+    here it gets a clear 400 and nothing is read or written."""
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.keys(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
+    if any("\x00" in value for value in values):
+        raise UnstorableInput()
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` route values that fit a database integer column; bigger ones are a 404,
+    never an out-of-range error from PostgreSQL."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_security(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.before_request(refuse_unstorable_input)
     app.after_request(set_security_headers)
     logging.getLogger("werkzeug").addFilter(DropClientAddress())

@@ -65,3 +65,14 @@ class AuditFilterForm(FlaskForm):
     record_type = SelectField("Record", widget=GovSelect(), validate_choice=False, validators=[Optional()])
     date_from = DateField("From", format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
     date_to = DateField("To", format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
+
+    def validate_date_from(self, field) -> None:
+        _within_audit_years(field)
+
+    def validate_date_to(self, field) -> None:
+        _within_audit_years(field)
+
+
+def _within_audit_years(field) -> None:
+    if field.data and not 2000 <= field.data.year <= 2099:
+        raise ValidationError(f"{field.label.text} must be a date between 1 January 2000 and 31 December 2099")

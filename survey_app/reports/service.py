@@ -28,6 +28,7 @@ from ..themes.service import theme_labels
 if TYPE_CHECKING:
     from analysis.text import Scrubber
 
+EARLIEST_REPORT_YEAR = 2000
 QUOTE_PURPOSES = ("reasons", "would_have_stayed", "improve", "worked_well")
 QUOTES_PER_THEME = 3
 FORMATS = ("html", "pdf", "csv", "xlsx", "json")
@@ -64,9 +65,16 @@ def normalise_period(kind: str, period: str) -> str:
     if kind not in REPORT_KINDS:
         raise ReportError(f"kind must be one of {', '.join(REPORT_KINDS)}")
     try:
-        return FinancialYear.parse(period).label if kind == "annual" else Quarter.parse(period).label
+        parsed = FinancialYear.parse(period) if kind == "annual" else Quarter.parse(period)
     except ValueError as exc:
         raise ReportError(str(exc)) from None
+    # Reports compare with the year before, so the earliest period leaves room for it.
+    if parsed.start_year < EARLIEST_REPORT_YEAR:
+        raise ReportError(f"{parsed.label} is too early: reports start from {EARLIEST_REPORT_YEAR}/"
+                          f"{(EARLIEST_REPORT_YEAR + 1) % 100:02d}")
+    if parsed.start > datetime.now(UTC).date():
+        raise ReportError(f"{parsed.label} has not started yet")
+    return parsed.label
 
 
 def _months(kind: str, period: str) -> set[str]:
