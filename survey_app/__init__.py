@@ -162,4 +162,6 @@ def _enable_sqlite_wal(app: Flask) -> None:
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows (drafts, pool) are overwritten with zeros, not left in free pages.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(instruments_cli)
     app.cli.add_command(drafts_cli)
+    app.cli.add_command(submissions_cli)
     from .imports.cli import import_cli
     from .reports.cli import report_cli
     from .reports.headcounts import headcount_cli
@@ -108,6 +109,30 @@ def check_command(path: Path) -> None:
 @click.group("drafts", help="Answers in progress.")
 def drafts_cli() -> None:
     pass
+
+
+@click.group("submissions", help="Sent questionnaires waiting in the mixing pool.")
+def submissions_cli() -> None:
+    pass
+
+
+@submissions_cli.command("release")
+@click.option("--all", "everything", is_flag=True, help="Release every waiting submission now, however few.")
+def release_submissions_command(everything: bool) -> None:
+    """Release waiting submissions as responses: a full batch, or any that waited too long.
+
+    Schedule it daily so that no submission waits more than EXITVOICE_RELEASE_MAX_DAYS days."""
+    from flask import current_app
+
+    from .mixing import release, waiting
+
+    before = waiting()
+    if everything:
+        count = release(minimum=1)
+    else:
+        count = release(minimum=current_app.config["RELEASE_BATCH"],
+                        older_than_days=current_app.config["RELEASE_MAX_DAYS"])
+    click.echo(f"Released {count} of {before} waiting submissions as responses.")
 
 
 @drafts_cli.command("purge")

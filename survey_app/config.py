@@ -32,6 +32,10 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("EXITVOICE_MAX_CONTENT_LENGTH", 256 * 1024)
     # Answers in progress are kept server-side for at most this long.
     DRAFT_LIFETIME = timedelta(hours=_env_int("EXITVOICE_DRAFT_HOURS", 4))
+    # Sent questionnaires become responses in batches of at least this many (survey_app.mixing);
+    # 'flask submissions release', run daily, frees any that waited RELEASE_MAX_DAYS.
+    RELEASE_BATCH = _env_int("EXITVOICE_RELEASE_BATCH", 5)
+    RELEASE_MAX_DAYS = _env_int("EXITVOICE_RELEASE_MAX_DAYS", 7)
     PERMANENT_SESSION_LIFETIME = DRAFT_LIFETIME
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -68,9 +72,11 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """``make run``: SQLite in the instance folder, a local secret, cookies over plain HTTP."""
+    """``make run``: SQLite in the instance folder, a local secret, cookies over plain HTTP, and
+    each sent questionnaire visible to HR at once (no mixing batch to wait for)."""
 
     SESSION_COOKIE_SECURE = False
+    RELEASE_BATCH = _env_int("EXITVOICE_RELEASE_BATCH", 1)
 
 
 class ProductionConfig(Config):
@@ -83,6 +89,8 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
+    # Most tests look for the response they sent; the mixing tests set their own batch size.
+    RELEASE_BATCH = 1
     # Cheap hashing keeps the suite fast; the algorithm and code path are the same.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_KIB = 1024

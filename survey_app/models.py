@@ -175,15 +175,35 @@ class FollowUpRequest(db.Model):
 
 
 class DraftAnswers(db.Model):
-    """Answers in progress, kept apart from responses and deleted on submit or expiry."""
+    """Answers in progress, kept apart from responses and deleted on submit or expiry.
+
+    ``sealed`` holds the answers so far (and the invitation code's hash, if one was entered),
+    encrypted with a key only the respondent's browser holds: a deleted draft left on disk cannot
+    be read. ``expires_at`` is whole hours, so it gives no exact time of activity.
+    """
 
     __tablename__ = "draft_answers"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class PendingSubmission(db.Model):
+    """A sent questionnaire waiting in the mixing pool, sealed with a key derived from the app's
+    secret. Pending submissions become responses in batches, in random order, in a transaction of
+    their own (``survey_app.mixing``), so nothing in the database pairs a response with the moment
+    or the transaction it was sent in."""
+
+    __tablename__ = "submission_pool"
+    __table_args__ = NO_ROWID
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # The day it was sent: lets a scheduled release free submissions that waited too long.
+    received_on: Mapped[date] = mapped_column(Date)
 
 
 THEME_SOURCES = ("seed", "model", "hr", "rejected")

@@ -67,12 +67,12 @@ def test_sending_with_a_forged_token_stores_nothing(client):
     person = Respondent(client)
     person.post_page("your-job", {"role": "social_worker"})
     person.post_page("your-time-here", {"length_of_service": "under_1"})
-    before = db.session.execute(sa.select(DraftAnswers)).scalar_one().data
+    before = db.session.execute(sa.select(DraftAnswers)).scalar_one().sealed
     response = client.post("/exit/check", data={"csrf_token": "forged"})
     assert response.status_code == 400
     assert db.session.execute(sa.select(Response)).first() is None
     db.session.expire_all()
-    assert db.session.execute(sa.select(DraftAnswers)).scalar_one().data == before
+    assert db.session.execute(sa.select(DraftAnswers)).scalar_one().sealed == before
 
 
 def test_an_unknown_invitation_code_is_refused(client):
@@ -117,8 +117,9 @@ def test_free_text_is_stored_as_typed_but_normalised(client):
     from .support import EXIT_ANSWERS
 
     answers = dict(EXIT_ANSWERS)
-    # A decomposed é (e + combining accent) and control characters.
-    answers["why-leaving"] = {"reasons_text": "Caf\u0065\u0301 culture\x00 \x1b[31mgone\r\nfor good  "}
+    # A decomposed é (e + combining accent) and control characters (a NUL is refused outright:
+    # tests/test_hostile_input.py).
+    answers["why-leaving"] = {"reasons_text": "Caf\u0065\u0301 culture\x07 \x1b[31mgone\r\nfor good  "}
     complete_exit_questionnaire(client, answers=answers)
     from survey_app.models import Comment
 

@@ -1,28 +1,40 @@
 """Answers in progress, kept server-side apart from responses and deleted on submit or expiry.
 
-The browser holds only a random draft token in its signed session cookie. Drafts live in their own
-table, expire within hours and are removed when the person submits.
+The browser's signed session cookie holds a random draft token and a random key. The draft row
+holds the answers so far (and the invitation code's hash) sealed with that key, so the database,
+dead rows included, holds nothing readable once the browser has gone. Expiry times are whole
+hours. Drafts expire within hours and are removed when the person sends their answers.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app, session
-from sqlalchemy.orm.attributes import flag_modified
+from flask import current_app, g, session
 
 from ..extensions import db
 from ..models import DraftAnswers, Instrument
+from ..sealing import Unreadable, new_key, seal, unseal
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _expiry() -> datetime:
+    """Now plus the draft lifetime, rounded up to the next whole hour."""
+    at = _now() + current_app.config["DRAFT_LIFETIME"]
+    return at.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
 def _session_key(slug: str) -> str:
     return f"draft:{slug}"
+
+
+def _key_name(slug: str) -> str:
+    return f"draftkey:{slug}"
 
 
 def purge_expired_drafts() -> int:
@@ -36,42 +48,69 @@ def get_draft(instrument: Instrument, create: bool = False) -> DraftAnswers | No
     """This browser's live draft for the instrument, optionally starting a new one."""
     token = session.get(_session_key(instrument.slug))
     draft = db.session.get(DraftAnswers, token) if token else None
-    if draft is not None and (draft.expires_at < _now() or draft.instrument_id != instrument.id):
+    if draft is not None and (draft.expires_at < _now() or draft.instrument_id != instrument.id
+                              or _open(draft, instrument.slug) is None):
         db.session.delete(draft)
         db.session.commit()
         draft = None
     if draft is None and create:
         purge_expired_drafts()
-        draft = DraftAnswers(
-            id=secrets.token_urlsafe(32),
-            instrument_id=instrument.id,
-            data={},
-            expires_at=_now() + current_app.config["DRAFT_LIFETIME"],
-        )
+        key = new_key()
+        draft = DraftAnswers(id=secrets.token_urlsafe(32), instrument_id=instrument.id, sealed=seal(key, {}),
+                             expires_at=_expiry())
         db.session.add(draft)
         db.session.commit()
         session[_session_key(instrument.slug)] = draft.id
+        session[_key_name(instrument.slug)] = key
         session.permanent = True
+        _cache()[draft.id] = {}
     return draft
 
 
-def save_page(draft: DraftAnswers, answers: dict[str, Any]) -> None:
+def _cache() -> dict[str, dict[str, Any]]:
+    """Opened drafts of this request, so each is decrypted once."""
+    if "open_drafts" not in g:
+        g.open_drafts = {}
+    return g.open_drafts
+
+
+def _open(draft: DraftAnswers, slug: str) -> dict[str, Any] | None:
+    cache = _cache()
+    if draft.id not in cache:
+        key = session.get(_key_name(slug))
+        try:
+            cache[draft.id] = unseal(key, draft.sealed) if key else None
+        except Unreadable:
+            cache[draft.id] = None
+    return cache[draft.id]
+
+
+def contents(draft: DraftAnswers, slug: str) -> dict[str, Any]:
+    """What the draft holds: ``answers`` (by question key), ``code_hash`` and page flags."""
+    return dict(_open(draft, slug) or {})
+
+
+def _store(draft: DraftAnswers, slug: str, data: dict[str, Any]) -> None:
+    draft.sealed = seal(session[_key_name(slug)], data)
+    draft.expires_at = _expiry()
+    _cache()[draft.id] = data
+    db.session.commit()
+
+
+def save_page(draft: DraftAnswers, slug: str, answers: dict[str, Any]) -> None:
     """Merge one page's answers into the draft and push its expiry forward."""
-    data = dict(draft.data or {})
-    data.setdefault("answers", {}).update(answers)
-    draft.data = data
-    flag_modified(draft, "data")
-    draft.expires_at = _now() + current_app.config["DRAFT_LIFETIME"]
-    db.session.commit()
+    data = contents(draft, slug)
+    data["answers"] = {**data.get("answers", {}), **answers}
+    _store(draft, slug, data)
 
 
-def mark(draft: DraftAnswers, flag: str, value: Any = True) -> None:
-    data = dict(draft.data or {})
+def mark(draft: DraftAnswers, slug: str, flag: str, value: Any = True) -> None:
+    """Record something about the journey (a code entered, a page seen) in the draft."""
+    data = contents(draft, slug)
     data[flag] = value
-    draft.data = data
-    flag_modified(draft, "data")
-    db.session.commit()
+    _store(draft, slug, data)
 
 
 def forget(instrument_slug: str) -> None:
     session.pop(_session_key(instrument_slug), None)
+    session.pop(_key_name(instrument_slug), None)

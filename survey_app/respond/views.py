@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from .. import mixing
 from ..access import public
 from ..codes import check_code, spend_code
 from ..extensions import db, limiter
@@ -18,7 +19,7 @@ from ..forms import answers_from_form, field_params, page_form_class
 from ..instruments import Definition, Page
 from ..models import FollowUpRequest, Instrument, default_organisation
 from ..questionnaires import current_instrument, definition_of, sync_shipped_instruments
-from ..submissions import AnswerError, clean_free_text, store_response
+from ..submissions import AnswerError, clean_free_text
 from . import drafts
 
 bp = Blueprint("respond", __name__)
@@ -65,14 +66,14 @@ def _guard(instrument: Instrument, definition: Definition, need_code: bool = Tru
         return render_template("respond/closed.html", definition=definition, message=message), 403
     if need_code and instrument.requires_code:
         draft = drafts.get_draft(instrument)
-        if draft is None or not draft.code_hash:
+        if draft is None or not drafts.contents(draft, instrument.slug).get("code_hash"):
             return redirect(url_for("respond.code", slug=instrument.slug))
     return None
 
 
 def _answers(instrument: Instrument) -> dict[str, Any]:
     draft = drafts.get_draft(instrument)
-    return dict((draft.data or {}).get("answers", {})) if draft else {}
+    return dict(drafts.contents(draft, instrument.slug).get("answers", {})) if draft else {}
 
 
 @bp.route("/")
@@ -131,8 +132,7 @@ def code(slug: str):
         digest, error = check_code(slug, value)
         if digest:
             draft = drafts.get_draft(instrument, create=True)
-            draft.code_hash = digest
-            db.session.commit()
+            drafts.mark(draft, slug, "code_hash", digest)
             return redirect(url_for("respond.page", slug=slug, page_id=definition.main_pages[0].id))
     status = 400 if error else 200
     return render_template("respond/code.html", slug=slug, error=error, value=value), status
@@ -178,7 +178,7 @@ def page(slug: str, page_id: str):
         form = form_class()
         if form.validate():
             draft = drafts.get_draft(instrument, create=True)
-            drafts.save_page(draft, answers_from_form(the_page.questions, form))
+            drafts.save_page(draft, slug, answers_from_form(the_page.questions, form))
             if the_page.after_check:
                 return _submit(instrument, definition)
             return redirect(url_for("respond.check", slug=slug) if changing else forward)
@@ -247,13 +247,16 @@ def check(slug: str):
 
 
 def _submit(instrument: Instrument, definition: Definition, skip_after_check: bool = False):
-    """Store the draft as a Response in one transaction: code spent, draft deleted, or nothing."""
+    """Send the draft in one transaction: answers sealed into the mixing pool, code spent, draft
+    deleted, or nothing. Once that commits the answers are safe; they become a response when the
+    pool is released (``survey_app.mixing``), in a transaction of its own."""
     # Read before committing: the commit expires the row and reading it again costs a query.
     slug = instrument.slug
     draft = drafts.get_draft(instrument)
     if draft is None:
         return redirect(url_for("respond.start", slug=instrument.slug))
-    answers = dict((draft.data or {}).get("answers", {}))
+    held = drafts.contents(draft, slug)
+    answers = dict(held.get("answers", {}))
     if skip_after_check:
         for page in definition.after_check_pages:
             for q in page.questions:
@@ -262,8 +265,8 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
     if missing:
         return redirect(url_for("respond.check", slug=instrument.slug))
     try:
-        store_response(instrument, definition, answers, channel="online")
-        if draft.code_hash and not spend_code(draft.code_hash):
+        mixing.hold(instrument, definition, answers, channel="online")
+        if held.get("code_hash") and not spend_code(held["code_hash"]):
             db.session.rollback()
             drafts.forget(slug)
             return render_template("respond/code.html", slug=slug,
@@ -274,6 +277,7 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
         db.session.rollback()
         return redirect(url_for("respond.check", slug=instrument.slug))
     drafts.forget(slug)
+    mixing.release_if_ready()
     return redirect(url_for("respond.done", slug=slug))
 
 

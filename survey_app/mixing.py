@@ -1,0 +1,116 @@
+"""The mixing pool: sent questionnaires become responses in batches, in random order.
+
+Whoever can read the database files (dead rows, transaction ids, physical row order) must not be
+able to order responses, pair one with the invitation code it used or the follow-up request sent
+after it, or time it finer than the day. Writing a response in the request that sends it would
+give all of that away: the row's insert transaction id (PostgreSQL ``xmin``) orders responses and
+equals that of the code marked used and the draft deleted in the same transaction.
+
+So sending (``hold``) writes only a sealed row to ``submission_pool``, in the transaction that
+spends the code and deletes the draft; that is the moment the person is told their answers are
+safe, and the row survives any crash from then on. ``release`` later opens every waiting row
+and, in one transaction of its own, stores them as responses in a random order and deletes them:
+all responses of a batch share one transaction id, their physical order is shuffled, and the
+deleted pool rows are sealed with a key derived from ``SECRET_KEY``, which the database does not
+hold. A batch is released once ``RELEASE_BATCH`` submissions wait (checked after each sending,
+in a transaction separate from it), and ``flask --app wsgi submissions release`` (scheduled
+daily) releases whatever has waited ``RELEASE_MAX_DAYS`` days.
+
+What a database reader can still learn: which sent questionnaires (and so which codes) went into
+which released batch, that is, a group of at least ``RELEASE_BATCH`` responses, unless a batch
+was released early by the daily job because it waited too long. The argument and its limits are
+in docs/privacy.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+
+from .extensions import db
+from .instruments import Definition
+from .models import Instrument, PendingSubmission
+from .questionnaires import definition_of
+from .sealing import Unreadable, app_key, seal, unseal
+from .submissions import shape_response, store_response
+
+log = logging.getLogger(__name__)
+_PURPOSE = "submission pool"
+
+
+def _key() -> str:
+    return app_key(current_app.config["SECRET_KEY"], _PURPOSE)
+
+
+def hold(instrument: Instrument, definition: Definition, answers: dict[str, Any], *, channel: str = "online",
+         today: date | None = None) -> PendingSubmission:
+    """Check ``answers`` (AnswerError if they are not valid) and add them, sealed, to the pool in
+    the caller's transaction. Nothing about the respondent is kept: only the answers, the
+    questionnaire and the day, inside the sealed bytes."""
+    today = today or date.today()
+    shape_response(instrument, definition, answers, channel=channel, today=today)
+    payload = {"instrument_id": instrument.id, "answers": answers, "channel": channel, "day": today.isoformat()}
+    row = PendingSubmission(organisation_id=instrument.organisation_id, sealed=seal(_key(), payload),
+                            received_on=today)
+    db.session.add(row)
+    return row
+
+
+def waiting() -> int:
+    """How many sent questionnaires wait in the pool."""
+    return db.session.execute(db.select(db.func.count()).select_from(PendingSubmission)).scalar_one()
+
+
+def release_if_ready() -> int:
+    """Release the pool if at least ``RELEASE_BATCH`` submissions wait; returns how many became
+    responses. Never raises: the submissions are already safe in the pool, and a failure here is
+    logged and retried by the next sending or the scheduled release."""
+    try:
+        return release(minimum=current_app.config["RELEASE_BATCH"])
+    except Exception:  # noqa: BLE001 - the respondent's answers are already stored; never fail them
+        db.session.rollback()
+        log.exception("releasing the submission pool failed; the submissions stay in the pool")
+        return 0
+
+
+def release(minimum: int = 1, older_than_days: int | None = None, today: date | None = None) -> int:
+    """Store waiting submissions as responses, in random order, in one transaction; returns how many.
+
+    Nothing happens unless at least ``minimum`` wait, or (``older_than_days``) the oldest has
+    waited that many days. Rows this app's key cannot open (the secret key changed) stay in the
+    pool and are logged, never dropped.
+    """
+    query = db.select(PendingSubmission)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # two releases never take the same rows
+    rows = db.session.execute(query).scalars().all()
+    overdue = older_than_days is not None and any(
+        row.received_on <= (today or date.today()) - timedelta(days=older_than_days) for row in rows)
+    if not rows or (len(rows) < minimum and not overdue):
+        db.session.rollback()
+        return 0
+    key = _key()
+    opened = []
+    for row in rows:
+        try:
+            opened.append((row, unseal(key, row.sealed)))
+        except Unreadable:
+            log.error("a pending submission cannot be opened with the current secret key; it stays in the pool")
+    secrets.SystemRandom().shuffle(opened)
+    instruments: dict[int, tuple[Instrument, Definition]] = {}
+    for row, payload in opened:
+        if payload["instrument_id"] not in instruments:
+            instrument = db.session.get(Instrument, payload["instrument_id"])
+            instruments[payload["instrument_id"]] = (instrument, definition_of(instrument))
+        instrument, definition = instruments[payload["instrument_id"]]
+        store_response(instrument, definition, payload["answers"], channel=payload["channel"],
+                       today=date.fromisoformat(payload["day"]))
+        # Written one by one in shuffled order, so the physical order of the rows is random too.
+        db.session.flush()
+        db.session.delete(row)
+    db.session.commit()
+    return len(opened)
