@@ -77,3 +77,13 @@ def pagination_params(page: Page, endpoint: str, **kwargs: Any) -> dict[str, Any
     if page.number < page.count:
         params["next"] = {"href": link(page.number + 1)}
     return params
+
+
+EQUALITY_NOTE = ("Equality monitoring answers are never shown for one person. They are counted only "
+                 "in totals over at least 12 months, on the equality page and in reports.")
+
+
+def is_equality_question(question) -> bool:
+    """A question of the equality monitoring page (protected characteristics): its answers are
+    used only in totals, never shown or exported for one response."""
+    return bool(question.role) and question.role.startswith("equality.")

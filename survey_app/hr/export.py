@@ -25,7 +25,7 @@ from ..models import Comment, FocusGroupSession, Instrument, Response
 from ..periods import quarter_bounds, recent_quarters
 from ..questionnaires import definition_of
 from . import bp
-from .common import hr_only
+from .common import hr_only, is_equality_question
 from .forms import ExportForm
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -93,7 +93,8 @@ def responses_table(organisation_id: int, slug: str, quarter: str | None = None)
     instruments = db.session.execute(
         db.select(Instrument).filter_by(organisation_id=organisation_id, slug=slug)
     ).scalars().all()
-    questions = _questions([definition_of(i) for i in instruments])
+    # Equality answers are only ever counted in totals, never exported row by row.
+    questions = [q for q in _questions([definition_of(i) for i in instruments]) if not is_equality_question(q)]
     table = Table(
         name="Responses",
         keys=[k for k, _ in RESPONSE_COLUMNS] + [q.key for q in questions],

@@ -19,7 +19,15 @@ from ..questionnaires import current_instrument, definition_of
 from ..submissions import AnswerError, clean_free_text, store_response
 from ..themes.service import theme_labels
 from . import bp
-from .common import CHANNEL_NAMES, choices_for_role, hr_only, page_of, pagination_params
+from .common import (
+    CHANNEL_NAMES,
+    EQUALITY_NOTE,
+    choices_for_role,
+    hr_only,
+    is_equality_question,
+    page_of,
+    pagination_params,
+)
 from .forms import NOTE_LIMIT, ActionNoteForm, QueueFilterForm, paper_form_class
 from .retention import retention_summary
 
@@ -139,6 +147,8 @@ def answer_sections(response: Response, definition: Definition) -> list[dict[str
     for page in definition.pages:
         rows = []
         for q in page.questions:
+            if is_equality_question(q):
+                continue
             if q.type == "free_text":
                 comment = comments.get(q.key)
                 if comment is None:
@@ -150,7 +160,10 @@ def answer_sections(response: Response, definition: Definition) -> list[dict[str
             else:
                 value = _answer_text(q, response.answers.get(q.key))
             rows.append({"key": {"text": q.text}, "value": {"text": value, "classes": "app-pre-wrap"}})
-        sections.append({"title": page.title, "rows": rows})
+        if rows:
+            sections.append({"title": page.title, "rows": rows})
+        elif any(is_equality_question(q) for q in page.questions):
+            sections.append({"title": page.title, "rows": [], "note": EQUALITY_NOTE})
     return sections
 
 
