@@ -31,6 +31,8 @@ BEFORE_TWO_FACTOR_ATTRIBUTE = "access_before_two_factor"
 # Endpoints whose view functions belong to Flask itself and cannot carry an attribute.
 PUBLIC_ENDPOINTS = frozenset({"static"})
 LAST_SEEN_KEY = "last_seen"
+# The signed-in session's own value; the server keeps its digest (StaffSession) until sign-out.
+SESSION_ID_KEY = "staff_session"
 
 
 def public(view: View) -> View:

@@ -410,6 +410,19 @@ class User(db.Model):
         return f"{self.id}:{self.session_token}"
 
 
+class StaffSession(db.Model):
+    """A signed-in staff session, held server-side so that signing out ends it for good: the
+    browser's cookie names it by a random value, stored here only as a SHA-256 digest (a reader of
+    the database cannot take a session over). Signing out deletes the row; a copied cookie then
+    works no more."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ActionNote(db.Model):
     """What HR did about an issue raised in one response, and who did it."""
 

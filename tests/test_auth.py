@@ -126,6 +126,23 @@ def test_signing_out_ends_this_session(client):
     assert client.get("/hr/").status_code == 302
 
 
+def test_a_copied_cookie_stops_working_when_its_session_signs_out(app, client):
+    signed_in(client, "hr")
+    copied = client.get_cookie("exitvoice_session").value
+    thief = app.test_client()
+    thief.set_cookie("exitvoice_session", copied)
+    assert thief.get("/hr/").status_code == 200  # the copy works while the session lives ...
+    other_device = app.test_client()
+    assert sign_in(other_device).status_code == 302
+    post_form(client, "/sign-out", {})
+    assert thief.get("/hr/").status_code == 302  # ... and not after sign-out
+    assert other_device.get("/hr/").status_code == 200  # the person's other sessions carry on
+    # The database holds only a digest of the session value.
+    from survey_app.models import StaffSession
+
+    assert all(len(row.id) == 64 for row in db.session.execute(db.select(StaffSession)).scalars())
+
+
 def test_an_idle_session_times_out(app, client):
     signed_in(client, "hr")
     assert client.get("/hr/").status_code == 200

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app
 
 from ..extensions import db
-from ..models import ROLES, User, default_organisation
+from ..models import ROLES, StaffSession, User, default_organisation
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -63,6 +63,35 @@ def password_matches(user: User | None, password: str) -> bool:
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def start_session(user: User) -> str:
+    """Record a new signed-in session for ``user``; returns the value the browser's session holds."""
+    value = secrets.token_urlsafe(32)
+    # Sessions outlive no working day: older rows of the user (never signed out) are dropped.
+    db.session.execute(db.delete(StaffSession).where(StaffSession.user_id == user.id,
+                                                     StaffSession.created_at < utcnow() - timedelta(days=1)))
+    db.session.add(StaffSession(id=_token_digest(value), user_id=user.id, created_at=utcnow()))
+    return value
+
+
+def session_is_live(user: User, value: str | None) -> bool:
+    """Whether the browser's session value names a session of ``user`` not yet signed out."""
+    if not value:
+        return False
+    row = db.session.get(StaffSession, _token_digest(value))
+    return row is not None and row.user_id == user.id
+
+
+def end_session(value: str | None) -> None:
+    """Sign out one session: its row goes, so its cookie (or any copy) stops working."""
+    if value:
+        db.session.execute(db.delete(StaffSession).where(StaffSession.id == _token_digest(value)))
+
+
+def end_sessions(user: User) -> None:
+    """Sign out every session of ``user``."""
+    db.session.execute(db.delete(StaffSession).where(StaffSession.user_id == user.id))
 
 
 def find_user(email: str) -> User | None:

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, render_temp
 from flask_login import current_user, login_user, logout_user
 
 from .. import audit
-from ..access import LAST_SEEN_KEY, before_two_factor, public, roles_required
+from ..access import LAST_SEEN_KEY, SESSION_ID_KEY, before_two_factor, public, roles_required
 from ..extensions import db, limiter, login_manager
 from ..models import ROLE_NAMES, ROLES, Organisation, User
 from . import accounts
@@ -36,12 +36,9 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(value: str) -> User | None:
-        user_id, _, token = value.partition(":")
-        if not user_id.isdigit() or not token:
-            return None
-        user = db.session.get(User, int(user_id))
-        # A disabled account, or one signed out everywhere, stops working on its next request.
-        if user is None or user.disabled or user.session_token != token:
+        user = user_named_by(value)
+        # A session signed out on its own stops working, even through a copy of its cookie.
+        if user is None or not accounts.session_is_live(user, session.get(SESSION_ID_KEY)):
             return None
         return user
 
@@ -50,6 +47,17 @@ def init_login(app: Flask) -> None:
         if not current_user.is_authenticated:
             return {"role_names": ROLE_NAMES}
         return {"role_names": ROLE_NAMES, "navigation_items": navigation_for(current_user.role, request.endpoint or "")}
+
+
+def user_named_by(value: str) -> User | None:
+    """The user a session names (``id:session_token``), unless disabled or signed out everywhere."""
+    user_id, _, token = value.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.disabled or user.session_token != token:
+        return None
+    return user
 
 
 def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
@@ -100,6 +108,7 @@ def _complete_sign_in(user: User) -> Any:
     next_url = _safe_next(session.get("next_after_sign_in"))
     _fresh_session()
     login_user(user)
+    session[SESSION_ID_KEY] = accounts.start_session(user)
     session[LAST_SEEN_KEY] = accounts.utcnow().timestamp()
     user.failed_signins = 0
     user.last_signed_in_at = accounts.utcnow()
@@ -153,7 +162,7 @@ def _pending_user() -> User | None:
         return None
     if accounts.utcnow().timestamp() - started > PENDING_MINUTES * 60:
         return None
-    return login_manager._user_callback(value)  # the same checks as every session
+    return user_named_by(value)  # the same account checks as every session
 
 
 @bp.route("/sign-in/security-code", methods=["GET", "POST"])
@@ -188,7 +197,10 @@ def sign_out():
         user = current_user._get_current_object()
         if everywhere:
             user.session_token = accounts.new_session_token()
+            accounts.end_sessions(user)
             audit.record("signed_out_everywhere", "user", str(user.id), actor=user)
+        else:
+            accounts.end_session(session.get(SESSION_ID_KEY))
         db.session.commit()
         logout_user()
         _fresh_session()
