@@ -134,6 +134,8 @@ def _complete_config(app: Flask, env: str) -> None:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if env == "production" and not app.config.get("BASE_URL", "").startswith("https://"):
+        raise RuntimeError("EXITVOICE_BASE_URL must be set in production to the service's https:// address.")
     if not app.config.get("SECRET_KEY"):
         if env == "production":
             raise RuntimeError("SECRET_KEY must be set in production.")

@@ -27,6 +27,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     COUNCIL_NAME = os.environ.get("EXITVOICE_COUNCIL_NAME", "Your council")
+    # Where people reach the service, e.g. https://exitvoice.council.gov.uk: links sent to staff
+    # are built from it, never from the Host a request claims (required in production).
+    BASE_URL = os.environ.get("EXITVOICE_BASE_URL", "").rstrip("/")
     SERVICE_NAME = "ExitVoice"
     # Largest request body accepted; the longest form (several long free-text answers) is far below.
     MAX_CONTENT_LENGTH = _env_int("EXITVOICE_MAX_CONTENT_LENGTH", 256 * 1024)

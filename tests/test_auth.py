@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pyotp
+import pytest
 
 from survey_app.auth import accounts
 from survey_app.extensions import db
@@ -207,6 +209,30 @@ def test_setting_up_a_security_code_shows_a_qr_code_and_a_key(client):
     assert db.session.get(User, user.id).totp_secret == key
 
 
+def test_replacing_an_authenticator_needs_a_code_from_the_current_one(client):
+    secret = pyotp.random_base32()
+    user = make_user(totp_secret=secret)
+    sign_in(client)
+    assert post_form(client, "/sign-in/security-code", {"code": _code(secret)}).status_code == 302
+    setup = client.get("/account/security-code")
+    new_key = page_of(setup).select_one("#totp-key").get_text().replace(" ", "")
+    # Someone at an unlocked screen, with a phone of their own but not the person's.
+    refused = client.post("/account/security-code", data={"csrf_token": csrf_token_of(setup),
+                                                          "code": pyotp.TOTP(new_key).now(), "current_code": ""})
+    assert refused.status_code == 400
+    assert "Enter the 6-digit code from the app you use now" in page_of(refused).get_text()
+    wrong = "000000" if _code(secret, 1) != "000000" else "111111"
+    refused = client.post("/account/security-code", data={"csrf_token": csrf_token_of(refused),
+                                                          "code": pyotp.TOTP(new_key).now(), "current_code": wrong})
+    assert refused.status_code == 400
+    assert db.session.get(User, user.id).totp_secret == secret
+    accepted = client.post("/account/security-code", data={"csrf_token": csrf_token_of(refused),
+                                                           "code": pyotp.TOTP(new_key).now(),
+                                                           "current_code": _code(secret, 1)})
+    assert accepted.headers["Location"] == "/account"
+    assert db.session.get(User, user.id).totp_secret == new_key
+
+
 def test_an_organisation_can_require_a_second_factor(app, client):
     admin = app.test_client()
     signed_in(admin, "admin")
@@ -223,13 +249,38 @@ def test_an_invited_user_sets_a_password_then_signs_in(app, client):
     signed_in(admin, "admin")
     response = post_form(admin, "/admin/users/invite", {"email": "New.Person@Council.example", "role": "hr"})
     link = page_of(response).select_one("#password-link").get_text(strip=True)
-    path = link.split("localhost", 1)[1]
+    path = urlsplit(link).path
     assert post_form(client, path, {"password": "short", "confirm": "short"}).status_code == 400
     done = post_form(client, path, {"password": "a long enough passphrase", "confirm": "a long enough passphrase"})
     assert done.headers["Location"] == "/sign-in"
     assert sign_in(client, "new.person@council.example", "a long enough passphrase").status_code == 302
     # The link works once.
     assert client.get(path).status_code == 404
+
+
+def test_an_invitation_link_uses_the_configured_address_never_the_request_host(app, client):
+    from survey_app.admin.views import _link
+
+    app.config["BASE_URL"] = "https://exitvoice.council.example"
+    with app.test_request_context("/admin/users/invite", method="POST",
+                                  headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"}):
+        link = _link("TOKEN")
+    assert link == "https://exitvoice.council.example/set-password/TOKEN"
+    # And through the page an admin uses.
+    signed_in(client, "admin")
+    response = post_form(client, "/admin/users/invite", {"email": "someone@council.example", "role": "hr"})
+    assert page_of(response).select_one("#password-link").get_text(strip=True).startswith(
+        "https://exitvoice.council.example/set-password/")
+
+
+def test_production_refuses_to_start_without_its_https_address(monkeypatch):
+    monkeypatch.setenv("EXITVOICE_ENV", "production")
+    from survey_app import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1/none", "SECRET_KEY": "x" * 32}
+    for address in ("", "http://exitvoice.council.example"):
+        with pytest.raises(RuntimeError, match="EXITVOICE_BASE_URL"):
+            create_app({**settings, "BASE_URL": address})
 
 
 def test_the_first_admin_is_created_from_the_command_line(app):

@@ -68,7 +68,8 @@ def main() -> int:
     args = parser.parse_args()
 
     db = Database(args.db, Path(tempfile.mkdtemp(prefix="exitvoice-profile-")))
-    env = {**os.environ, "EXITVOICE_ENV": "production", "DATABASE_URL": db.url, "SECRET_KEY": secrets.token_hex(16),
+    env = {**os.environ, "EXITVOICE_ENV": "production", "EXITVOICE_BASE_URL": "https://exitvoice.example",
+           "DATABASE_URL": db.url, "SECRET_KEY": secrets.token_hex(16),
            "EXITVOICE_RATELIMIT": "off"}
     db.create(env)
     os.environ.update(env)

@@ -541,6 +541,7 @@ def server_env(setting: Setting, port: int, database_url: str, secret: str) -> d
     env = dict(os.environ)
     env.update({
         "EXITVOICE_ENV": "production",
+        "EXITVOICE_BASE_URL": "https://exitvoice.example",
         "DATABASE_URL": database_url,
         "SECRET_KEY": secret,
         "EXITVOICE_RATELIMIT": "off",  # every client comes from 127.0.0.1; the limits would stop the run

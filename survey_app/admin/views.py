@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit
@@ -28,7 +28,10 @@ def _user_or_404(user_id: int) -> User:
 
 
 def _link(token: str) -> str:
-    return url_for("auth.set_password", token=token, _external=True)
+    """The set-password link for a token, on the configured address of the service: a request's
+    Host header is whatever the sender wrote, so it never decides where a link points."""
+    base = current_app.config["BASE_URL"] or "http://localhost:5000"
+    return base + url_for("auth.set_password", token=token)
 
 
 @bp.route("/users")

@@ -23,6 +23,15 @@ class CodeForm(FlaskForm):
                                    Length(max=20, message="Enter the 6-digit code from your authenticator app")])
 
 
+class ReplaceCodeForm(CodeForm):
+    """Setting up a new authenticator when one is already set up: the current one must agree, so
+    somebody who finds a signed-in screen cannot move the second factor to their own phone."""
+
+    current_code = StringField("Security code from the app you use now", widget=GovTextInput(),
+                               validators=[InputRequired(message="Enter the 6-digit code from the app you use now"),
+                                           Length(max=20, message="Enter the 6-digit code from the app you use now")])
+
+
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         "New password", widget=GovPasswordInput(),

@@ -14,7 +14,7 @@ from ..access import LAST_SEEN_KEY, SESSION_ID_KEY, before_two_factor, public, r
 from ..extensions import db, limiter, login_manager
 from ..models import ROLE_NAMES, ROLES, Organisation, User
 from . import accounts
-from .forms import CodeForm, ConfirmForm, SetPasswordForm, SignInForm
+from .forms import CodeForm, ConfirmForm, ReplaceCodeForm, SetPasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 
@@ -221,15 +221,19 @@ def account():
 @roles_required(*ROLES)
 @before_two_factor
 def two_factor_setup():
-    form = CodeForm()
     user = current_user._get_current_object()
+    replacing = bool(user.totp_secret)
+    form = ReplaceCodeForm() if replacing else CodeForm()
     if request.method == "GET" or SETUP_SECRET_KEY not in session:
         session[SETUP_SECRET_KEY] = accounts.new_totp_secret()
     secret = session[SETUP_SECRET_KEY]
     refused = False
     if form.validate_on_submit():
         step = accounts.totp_step(secret, form.code.data)
-        if step is not None:
+        if replacing and not accounts.accept_totp(user, form.current_code.data):
+            form.current_code.errors.append("The code from the app you use now is not right")
+            db.session.commit()  # a code tried is spent, right or wrong
+        elif step is not None:
             user.totp_secret = secret
             user.totp_last_step = step
             session.pop(SETUP_SECRET_KEY, None)
@@ -243,7 +247,7 @@ def two_factor_setup():
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
     return render_template("auth/two_factor_setup.html", form=form, refused=refused, qr=accounts.totp_qr_data_uri(uri),
                            key=grouped, required=bool(org and org.require_two_factor),
-                           replacing=bool(user.totp_secret)), (400 if refused else 200)
+                           replacing=replacing), (400 if refused or form.errors else 200)
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])

@@ -81,6 +81,7 @@ def gunicorn_over_tls(database_url: str, folder: Path) -> Iterator[str]:
     port = free_port()
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "EXITVOICE_ENV": "production", "DATABASE_URL": database_url,
+           "EXITVOICE_BASE_URL": f"https://127.0.0.1:{port}",
            "SECRET_KEY": "tls-test-" + os.urandom(16).hex(), "EXITVOICE_WORKERS": "2", "EXITVOICE_THREADS": "2",
            "EXITVOICE_BIND": f"127.0.0.1:{port}", "EXITVOICE_ACCESS_LOG": str(folder / "access.log")}
     log = open(folder / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
