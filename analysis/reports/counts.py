@@ -68,6 +68,10 @@ def k_survey_respondents(p: str) -> str:
     return f"{p}|staff_survey|respondents"
 
 
+#: The purpose of the free-text answers that count as reasons for leaving.
+REASONS_PURPOSE = "reasons"
+
+
 def k_remarks(p: str, purpose: str) -> str:
     return f"{p}|focus_group|{purpose}|remarks"
 
@@ -148,9 +152,12 @@ def prepare(
     ]
     ticked = ticked.explode("theme_id").dropna(subset=["theme_id"])
 
-    # Themes found in their comments (HR-rejected assignments do not count).
+    # Themes found in what they wrote about why they left (HR-rejected assignments do not count).
+    # Only answers to that question count as reasons: what would have kept them and what worked
+    # well are other questions, and praise of supervision is not a reason for leaving.
     assigned = theme_assignments[theme_assignments["source"] != "rejected"][["comment_id", "theme_id"]]
-    comment_people = comments[comments["response_id"].notna()][["comment_id", "response_id"]]
+    reasons = comments["response_id"].notna() & (comments["purpose"] == REASONS_PURPOSE)
+    comment_people = comments[reasons][["comment_id", "response_id"]]
     from_comments = assigned.merge(comment_people, on="comment_id")[["response_id", "theme_id"]]
     from_comments = from_comments.merge(exit_[["response_id", "quarter"]], on="response_id")
     exit_themes = (

@@ -504,9 +504,10 @@ def _emerging_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView)
         summary = f"The largest emerging theme, {top[1]}, was raised by {top[2][0]} leavers."
     else:
         summary = None
-    return _section("emerging", "Emerging themes", summary,
-                    [table("emerging_themes", "Themes found in comments outside the taxonomy", "Theme",
-                           [("count", "People", "count"), ("share", "Share of leavers", "percent")], rows)])
+    # A section with nothing to count is one line saying so, not an empty table.
+    tables = [table("emerging_themes", "Themes found in comments outside the taxonomy", "Theme",
+                    [("count", "People", "count"), ("share", "Share of leavers", "percent")], rows)] if rows else []
+    return _section("emerging", "Emerging themes", summary, tables)
 
 
 def _quotes_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView,

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from analysis.text import Scrubber
 
 EARLIEST_REPORT_YEAR = 2000
-QUOTE_PURPOSES = ("reasons", "would_have_stayed", "improve", "worked_well")
+# Quotes sit under the themes of why people left, so only answers to that question are offered:
+# what worked well is praise, and would never illustrate a reason for leaving.
+QUOTE_PURPOSES = ("reasons",)
 QUOTES_PER_THEME = 3
 FORMATS = ("html", "pdf", "csv", "xlsx", "json")
 MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "csv": "application/zip",

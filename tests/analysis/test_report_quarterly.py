@@ -187,3 +187,18 @@ def test_a_staff_survey_closing_in_the_quarter_is_reported_and_equality_is_rolli
     for key in report["disclosure"]["audit"]["cells"]:
         if "|equality|" in key:
             assert key.startswith("2024/25 Q4 to 2025/26 Q3|")
+
+
+def test_what_worked_well_is_never_counted_as_a_reason_for_leaving(small_council):
+    responses, comments, assignments, headcounts = small_council
+    # Every leaver of the quarter praises supervision in "What worked well?"; none gives it as a reason.
+    praise = pd.DataFrame([{**_comment(f"w{i}", f"r{i}", "2025-05"), "question_key": "worked_well",
+                            "purpose": "worked_well"} for i in range(1, 11)])
+    praised = pd.DataFrame([(f"w{i}", "supervision", 0.9, "model", "m1") for i in range(1, 11)],
+                           columns=assignments.columns)
+    report = build_quarterly_report(responses, pd.concat([comments, praise]), pd.concat([assignments, praised]),
+                                    headcounts, quarter="2025/26 Q1", theme_labels=LABELS, k=3)
+    ranked = _section(report, "themes")["tables"][0]
+    # Supervision stays at r9's reason alone (shown as fewer than 3), not 10 of 10.
+    assert _row(ranked, "supervision")["values"][:2] == ["fewer than 3", "withheld"]
+    assert _row(ranked, "caseload")["values"][:2] == [6, 60.0]
