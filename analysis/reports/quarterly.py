@@ -281,9 +281,14 @@ def _responses_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView
         summary = f"There were {n} exit responses {v.now_words}, {trend} {n_before} {v.previous_words}."
     elif is_shown(n):
         summary = f"There were {n} exit responses {v.now_words}."
+    elif n == WITHHELD:
+        # Withheld is not small: the total is hidden to protect a smaller figure elsewhere.
+        summary = (f"The number of exit responses {v.now_words} is withheld, because showing it would "
+                   f"reveal a group of fewer than {inputs.k} people elsewhere in this report.")
+    elif n == 0:
+        summary = f"There were no exit responses {v.now_words}."
     else:
-        summary = f"There were fewer than {inputs.k} exit responses {v.now_words}." if n != 0 else (
-            f"There were no exit responses {v.now_words}.")
+        summary = f"There were fewer than {inputs.k} exit responses {v.now_words}."
     return _section(
         "responses", "Responses", summary,
         [table("responses_by_channel", "Exit responses by channel", "Channel",

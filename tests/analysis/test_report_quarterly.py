@@ -202,3 +202,17 @@ def test_what_worked_well_is_never_counted_as_a_reason_for_leaving(small_council
     # Supervision stays at r9's reason alone (shown as fewer than 3), not 10 of 10.
     assert _row(ranked, "supervision")["values"][:2] == ["fewer than 3", "withheld"]
     assert _row(ranked, "caseload")["values"][:2] == [6, 60.0]
+
+
+def test_a_withheld_total_is_never_described_as_small():
+    # Seed 1 at 40 leavers a year: the quarter's total is withheld to protect a small cell elsewhere.
+    frames = synthetic_frames("2025/26 Q1", years=2, leavers_per_year=40, seed=1)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    report = build_quarterly_report(*args, quarter="2025/26 Q1", theme_labels=THEME_LABELS)
+    responses = _section(report, "responses")
+    assert _row(responses["tables"][0], "total")["values"] == ["withheld"]
+    true_total = int((frames["responses"]["period"].astype(str).isin(["2025-04", "2025-05", "2025-06"])
+                      & (frames["responses"]["instrument_kind"] == "exit")).sum())
+    assert true_total >= 5  # so "fewer than 5" would be false
+    assert "fewer than 5 exit responses" not in responses["summary"]
+    assert "withheld" in responses["summary"]
