@@ -48,28 +48,60 @@ def test_a_wrong_password_reads_the_same_for_a_known_and_an_unknown_email(app, c
     assert "email address or password is not right" in page_of(known).select_one(".govuk-error-summary").get_text()
 
 
-def test_repeated_failures_lock_the_account_for_the_configured_time(app, client):
+def test_repeated_failures_slow_attempts_down_with_growing_pauses(app, client):
     app.config.update(SIGNIN_MAX_FAILURES=3, SIGNIN_LOCK_MINUTES=10)
     make_user()
-    for _ in range(3):
+    pauses = []
+    for _ in range(8):
         assert sign_in(client, password="wrong password here").status_code == 400
+        user = db.session.execute(db.select(User)).scalar_one()
+        pause = user.locked_until - accounts.utcnow() if user.locked_until else timedelta(0)
+        pauses.append(round(pause.total_seconds()))
+        # Let each pause run out, as a patient attacker would.
+        user.locked_until = None
+        db.session.commit()
+    # Three free tries, then 30 s, 1, 2, 4 and 8 minutes, and never more than the 10-minute cap.
+    assert [round(p / 30) for p in pauses] == [0, 0, 1, 2, 4, 8, 16, 20]
     user = db.session.execute(db.select(User)).scalar_one()
-    assert user.locked_until is not None
-    assert timedelta(minutes=9) < user.locked_until - accounts.utcnow() <= timedelta(minutes=10)
+    user.locked_until = accounts.utcnow() + timedelta(minutes=5)
+    db.session.commit()
 
-    # Even the right password is refused while locked, with the same answer as for an unknown email.
-    locked = sign_in(client)
+    # During a pause even the right password is refused, with the same answer as for an unknown email.
+    paused = sign_in(client)
     unknown = sign_in(client, "nobody@council.example", "wrong password here")
-    assert locked.status_code == 400
-    assert _as_seen(locked, "hr@council.example") == _as_seen(unknown, "nobody@council.example")
+    assert paused.status_code == 400
+    assert _as_seen(paused, "hr@council.example") == _as_seen(unknown, "nobody@council.example")
     assert client.get("/hr/").status_code == 302
 
-    # After the lock runs out, the right password works again.
+    # After the pause, the right password works again, and the count starts afresh.
     user.locked_until = accounts.utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert sign_in(client).headers["Location"] == "/hr/"
+    assert db.session.get(User, user.id).failed_signins == 0
     actions = db.session.execute(db.select(AuditEvent.action)).scalars().all()
     assert "locked" in actions
+
+
+def test_a_stranger_repeating_wrong_passwords_cannot_keep_the_owner_out(app, client):
+    secret = pyotp.random_base32()
+    make_user(totp_secret=secret)
+    stranger = app.test_client()
+    for _ in range(40):
+        sign_in(stranger, password="guessing again")
+    assert accounts.is_locked(db.session.execute(db.select(User)).scalar_one())
+    # Password alone: refused during the pause. Password and security code together: signed in.
+    assert sign_in(client).status_code == 400
+    page = client.get("/sign-in")
+    response = client.post("/sign-in", data={"csrf_token": csrf_token_of(page), "email": "hr@council.example",
+                                             "password": PASSWORD, "code": _code(secret)})
+    assert response.headers["Location"] == "/hr/"
+    assert client.get("/hr/").status_code == 200
+    # A guessed code with a guessed password gets nowhere.
+    other = app.test_client()
+    page = other.get("/sign-in")
+    refused = other.post("/sign-in", data={"csrf_token": csrf_token_of(page), "email": "hr@council.example",
+                                           "password": "guessing again", "code": "123456"})
+    assert refused.status_code == 400
 
 
 def test_a_session_from_before_sign_in_is_not_valid_after_it(app, client):

@@ -163,19 +163,31 @@ def set_password(user: User, password: str) -> None:
 
 
 def is_locked(user: User | None) -> bool:
+    """Whether the account is in a throttling pause: passwords alone are not even checked."""
     return bool(user is not None and user.locked_until and user.locked_until > utcnow())
 
 
+def throttle_delay(failures: int) -> timedelta:
+    """The pause after ``failures`` failed attempts in a row: none for the first
+    SIGNIN_MAX_FAILURES, then 30 seconds doubling each time, never more than SIGNIN_LOCK_MINUTES."""
+    free = current_app.config["SIGNIN_MAX_FAILURES"]
+    if failures < free:
+        return timedelta(0)
+    cap = timedelta(minutes=current_app.config["SIGNIN_LOCK_MINUTES"])
+    return min(timedelta(seconds=30 * 2 ** min(failures - free, 20)), cap)
+
+
 def note_failure(user: User | None) -> bool:
-    """Count a failed attempt; returns True when this failure locked the account."""
+    """Count a failed attempt and pause the account for its throttle delay; True when this
+    failure started the throttling (for the audit log). Brute force then gets a few attempts an
+    hour, while the owner can still sign in with password and security code together."""
     if user is None:
         return False
     user.failed_signins = (user.failed_signins or 0) + 1
-    if user.failed_signins >= current_app.config["SIGNIN_MAX_FAILURES"]:
-        user.locked_until = utcnow() + timedelta(minutes=current_app.config["SIGNIN_LOCK_MINUTES"])
-        user.failed_signins = 0
-        return True
-    return False
+    delay = throttle_delay(user.failed_signins)
+    if delay:
+        user.locked_until = utcnow() + delay
+    return user.failed_signins == current_app.config["SIGNIN_MAX_FAILURES"]
 
 
 # Second factor (TOTP, RFC 6238: 6 digits, 30-second steps).

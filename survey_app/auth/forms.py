@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from .accounts import MIN_PASSWORD_LENGTH
 
@@ -15,6 +15,9 @@ class SignInForm(FlaskForm):
                         validators=[InputRequired(message="Enter your email address"), Length(max=320)])
     password = PasswordField("Password", widget=GovPasswordInput(),
                              validators=[InputRequired(message="Enter your password"), Length(max=1000)])
+    # Shown after a refused attempt: with it, the owner of a throttled account still signs in.
+    code = StringField("Security code from your authenticator app, if you use one", widget=GovTextInput(),
+                       validators=[Optional(), Length(max=20)])
 
 
 class CodeForm(FlaskForm):

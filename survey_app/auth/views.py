@@ -19,8 +19,9 @@ from .forms import CodeForm, ConfirmForm, ReplaceCodeForm, SetPasswordForm, Sign
 bp = Blueprint("auth", __name__)
 
 # One answer for every failed sign-in, so it never tells whether an email has an account.
-SIGN_IN_REFUSED = ("The email address or password is not right, or the account is locked for a while "
-                   "after too many attempts. Check them and try again later, or ask an admin.")
+SIGN_IN_REFUSED = ("The email address or password is not right, or attempts on this account are paused for a "
+                   "while after too many tries. If you use an authenticator app, enter its code as well to "
+                   "sign in now; otherwise try again in a few minutes, or ask an admin.")
 CODE_REFUSED = "The security code is not right or has already been used. Enter the newest code."
 PENDING_KEY = "pending_sign_in"
 PENDING_AT_KEY = "pending_sign_in_at"
@@ -111,6 +112,7 @@ def _complete_sign_in(user: User) -> Any:
     session[SESSION_ID_KEY] = accounts.start_session(user)
     session[LAST_SEEN_KEY] = accounts.utcnow().timestamp()
     user.failed_signins = 0
+    user.locked_until = None
     user.last_signed_in_at = accounts.utcnow()
     audit.record("signed_in", "user", str(user.id), actor=user)
     db.session.commit()
@@ -134,6 +136,14 @@ def sign_in():
     if form.validate_on_submit():
         user = accounts.find_user(form.email.data)
         locked = accounts.is_locked(user)
+        if locked and user.totp_secret and form.code.data:
+            # Throttled, but both factors at once: a stranger repeating wrong passwords cannot
+            # keep the owner out, and guessing both together is hopeless.
+            if accounts.password_matches(user, form.password.data) and not user.disabled \
+                    and accounts.accept_totp(user, form.code.data):
+                return _complete_sign_in(user)
+            db.session.commit()
+            return _sign_in_page(form, refused=True)
         matched = accounts.password_matches(user, form.password.data)
         if matched and not locked and user is not None and not user.disabled:
             if user.totp_secret:
@@ -147,9 +157,13 @@ def sign_in():
                 return redirect(url_for("auth.two_factor"))
             return _complete_sign_in(user)
         if not locked and accounts.note_failure(user):
-            audit.record("locked", "user", str(user.id), "too many failed sign-ins", actor=user)
+            audit.record("locked", "user", str(user.id), "too many failed sign-ins: attempts now slowed", actor=user)
         db.session.commit()
         refused = True
+    return _sign_in_page(form, refused)
+
+
+def _sign_in_page(form: SignInForm, refused: bool):
     idle = session.pop("signed_out_idle", False)
     return render_template("auth/sign_in.html", form=form, refused=refused, idle=idle,
                            sign_in_refused=SIGN_IN_REFUSED), (400 if refused else 200)
