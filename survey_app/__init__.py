@@ -45,6 +45,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             ),
         ]
     )
+    from .submissions import without_bidi_controls
+
+    # Every value a page shows loses its bidirectional controls: a right-to-left override in an
+    # answer cannot make it, or the page around it, read reversed.
+    app.jinja_env.finalize = without_bidi_controls
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

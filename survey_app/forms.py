@@ -14,9 +14,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
 )
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from .instruments import Page, Question
+from .submissions import typed_length
 
 
 class _ChoiceCheck:
@@ -63,9 +64,22 @@ def build_field(question: Question, today: date | None = None) -> Field:
     limit = question.max_length
     return TextAreaField(
         label,
-        validators=required + [Length(max=limit, message=f"Your answer must be {limit:,} characters or fewer")],
+        validators=required + [TypedLength(limit, f"Your answer must be {limit:,} characters or fewer")],
         widget=GovCharacterCount(),
     )
+
+
+class TypedLength:
+    """At most ``limit`` characters as the person typed them: a line break counts once, as in the
+    character count they saw, although browsers send it as two (CR LF)."""
+
+    def __init__(self, limit: int, message: str) -> None:
+        self.limit = limit
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data and typed_length(field.data) > self.limit:
+            raise ValidationError(self.message)
 
 
 def _required_message(question: Question) -> str:

@@ -18,15 +18,42 @@ from .extensions import db
 from .instruments import Definition
 from .models import CHANNELS, Comment, Instrument, Response, default_organisation, random_id
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# Control characters nobody means to store. Zero-width joiner and non-joiner (U+200D, U+200C) are
+# not among them: they hold emoji together and spell Persian and Indic words correctly.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\u200b\u200e\u200f\ufeff]")
+# Separators that mean a line break or a space in other systems: kept as one space, so a remark
+# pasted with them stays one remark and its words stay apart.
+_SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+#: Bidirectional controls: stored as typed, removed on display (``without_bidi_controls``) so that
+#: no text can show reversed or make the text around it read in another order.
+BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _ROLE_COLUMNS = ("role", "service_area", "length_of_service", "employment_type")
 
 
-def clean_free_text(text: str, limit: int) -> str:
-    """Text as typed, made safe to store: NFC, no control characters, CRLF folded, bounded."""
+def clean_free_text(text: str, limit: int | None = None) -> str:
+    """Text as typed, made safe to store: NFC, no control characters, line breaks folded.
+
+    Never cut: limits are checked on what the person typed, before this runs, and refused with a
+    message there. Normalising may lengthen a few scripts (NFC decomposes some Devanagari letters),
+    so an answer within its limit can come out longer; it is kept whole. ``limit`` is accepted for
+    callers' clarity and not applied.
+    """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text).strip()
-    return text[:limit]
+    text = _SEPARATORS.sub(" ", text)
+    return _CONTROL.sub("", text).strip()
+
+
+def typed_length(text: str) -> int:
+    """How many characters a person typed: a line break is one, however the browser sent it."""
+    return len(text.replace("\r\n", "\n"))
+
+
+def without_bidi_controls(value: object) -> object:
+    """``value`` with bidirectional controls removed, if it is text (used on every page)."""
+    if not isinstance(value, str) or not BIDI_CONTROLS.search(value):
+        return value
+    # Keep the type: markup built by a template stays markup, plain text stays text to escape.
+    return type(value)(BIDI_CONTROLS.sub("", value))
 
 
 class AnswerError(ValueError):
@@ -62,7 +89,7 @@ def clean_answers(definition: Definition, raw: dict[str, Any], today: date | Non
             if not isinstance(value, str):
                 problems[q.key] = "must be text"
                 continue
-            if len(value) > q.max_length:
+            if typed_length(value) > q.max_length:
                 problems[q.key] = f"longer than {q.max_length} characters"
                 continue
             text = clean_free_text(value, q.max_length)

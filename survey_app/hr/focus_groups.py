@@ -30,7 +30,8 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014]|\d+[.)])\s+")
 def split_remarks(text: str, limit: int) -> list[str]:
     """One remark per non-empty line, cleaned as any free text is, without list bullets."""
     remarks = []
-    for line in (text or "").splitlines():
+    # Only real line breaks separate remarks; Unicode line separators, NEL and RS do not.
+    for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         cleaned = clean_free_text(_BULLET.sub("", line), limit)
         if cleaned:
             remarks.append(cleaned)
