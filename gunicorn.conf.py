@@ -30,8 +30,9 @@ class RedactingLogger(Logger):
 bind = os.environ.get("EXITVOICE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("EXITVOICE_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("EXITVOICE_THREADS", "1"))
-# Behind a reverse proxy that terminates TLS; only trust it for the scheme.
-forwarded_allow_ips = os.environ.get("EXITVOICE_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Behind a reverse proxy that terminates TLS: believe its forwarded headers, and only its.
+forwarded_allow_ips = os.environ.get("EXITVOICE_FORWARDED_ALLOW_IPS",
+                                     os.environ.get("EXITVOICE_TRUSTED_PROXIES", "127.0.0.1,::1"))
 accesslog = os.environ.get("EXITVOICE_ACCESS_LOG", "-")
 access_log_format = '"%(m)s %(U)s" %(s)s'
 logger_class = RedactingLogger

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -31,8 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["DISCLOSURE_THRESHOLD"] < 3:
         raise RuntimeError("EXITVOICE_DISCLOSURE_THRESHOLD must be at least 3: smaller groups can single people out.")
 
-    if app.config.get("PROXY_FIX"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    trusted = trusted_networks(app.config.get("TRUSTED_PROXIES", ""))
+    if trusted:
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted)  # type: ignore[method-assign]
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -125,6 +127,39 @@ def _error_page(key: int | str):
                                start_again=key == "csrf"), status
 
     return handler
+
+
+def trusted_networks(setting: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The networks of EXITVOICE_TRUSTED_PROXIES ("10.0.0.5, 192.168.1.0/24"); ValueError names a bad one."""
+    networks = []
+    for part in (p.strip() for p in setting.split(",")):
+        if part:
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ValueError(f"EXITVOICE_TRUSTED_PROXIES: {part!r} is not an address or network") from None
+    return networks
+
+
+class TrustedProxyFix:
+    """Believe X-Forwarded-* headers only on requests that come from a trusted proxy.
+
+    Anyone can send those headers; believed from anywhere, they would let a client choose the
+    address rate limits count it under, or the scheme and host the app thinks it serves."""
+
+    def __init__(self, app, trusted) -> None:  # noqa: ANN001 - a WSGI app
+        self.app = app
+        self.trusted = trusted
+        self.fixed = ProxyFix(app, x_for=1, x_proto=1, x_host=1)
+
+    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204 - WSGI
+        try:
+            peer = ipaddress.ip_address(environ.get("REMOTE_ADDR", ""))
+        except ValueError:
+            return self.app(environ, start_response)
+        if any(peer in network for network in self.trusted):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
 
 
 def _complete_config(app: Flask, env: str) -> None:

@@ -51,7 +51,9 @@ class Config:
     # Rate limits (Flask-Limiter syntax). Storage: memory per process unless a shared store is set.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = os.environ.get("EXITVOICE_RATELIMIT", "on") != "off"
-    RATELIMIT_SUBMIT = os.environ.get("EXITVOICE_RATELIMIT_SUBMIT", "20 per hour;5 per minute")
+    # Per client address. A council's staff often share one address (NAT): a whole team sending a
+    # staff survey within minutes must get through, while a flood of thousands an hour does not.
+    RATELIMIT_SUBMIT = os.environ.get("EXITVOICE_RATELIMIT_SUBMIT", "600 per hour;60 per minute")
     RATELIMIT_FORM = os.environ.get("EXITVOICE_RATELIMIT_FORM", "300 per hour")
     RATELIMIT_HEADERS_ENABLED = True
     # Staff sign-in: a temporary lock after repeated failures, an idle timeout, and a rate limit.
@@ -71,7 +73,9 @@ class Config:
     # Minimum group size for any published figure (statistical disclosure control).
     DISCLOSURE_THRESHOLD = _env_int("EXITVOICE_DISCLOSURE_THRESHOLD", 5)
     # Trust one proxy hop for the scheme (HTTPS detection); client addresses are never used.
-    PROXY_FIX = os.environ.get("EXITVOICE_BEHIND_PROXY", "on") == "on"
+    # Reverse proxies whose X-Forwarded-For/-Proto/-Host headers are believed: addresses or networks,
+    # comma-separated. A request from anywhere else is taken as it arrived, whatever it claims.
+    TRUSTED_PROXIES = os.environ.get("EXITVOICE_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 
 class DevelopmentConfig(Config):
