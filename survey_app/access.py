@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
 from .models import ROLES
@@ -102,6 +102,11 @@ def check_access() -> Any:
     if current_user.role not in rule:
         abort(403)
     view = current_app.view_functions[request.endpoint]
+    if current_user.role == "hr" and current_user.hr_unconfirmed \
+            and not getattr(view, BEFORE_TWO_FACTOR_ATTRIBUTE, False):
+        # HR access given by an admin starts only when another HR user confirms it; until then
+        # only the person's own account pages open.
+        return render_template("auth/hr_unconfirmed.html"), 403
     if not getattr(view, BEFORE_TWO_FACTOR_ATTRIBUTE, False) and _needs_two_factor_setup():
         return redirect(url_for("auth.two_factor_setup"))
     return None

@@ -385,6 +385,9 @@ class User(db.Model):
     failed_signins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An HR role given by an admin (invited, changed to HR or re-enabled) reads no answer until a
+    # different HR user confirms it: an admin cannot make themselves a reader of answers.
+    hr_unconfirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Part of every session's identity: changing it signs the person out everywhere.
     session_token: Mapped[str] = mapped_column(String(64))
     # A one-time link to set a password (invitation or reset), stored hashed.

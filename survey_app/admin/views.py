@@ -54,8 +54,11 @@ def user_invite():
             form.email.errors = [str(exc)]
         else:
             token = accounts.issue_password_link(user)
+            user.hr_unconfirmed = user.role == "hr"
             db.session.flush()
             audit.record("invited", "user", str(user.id), f"{user.email} as {user.role}")
+            if user.hr_unconfirmed:
+                audit.record("hr_access_requested", "user", str(user.id), "waits for confirmation by HR")
             db.session.commit()
             return render_template("admin/user_link.html", user=user, link=_link(token), invited=True)
     return render_template("admin/user_invite.html", form=form), (400 if form.errors else 200)
@@ -77,6 +80,9 @@ def user(user_id: int):
             user.role = form.role.data
             user.session_token = accounts.new_session_token()  # new rights start with a new sign-in
             audit.record("role_changed", "user", str(user.id), f"{old} to {user.role}")
+            if user.role == "hr" and old != "hr":
+                user.hr_unconfirmed = True
+                audit.record("hr_access_requested", "user", str(user.id), "waits for confirmation by HR")
             db.session.commit()
             flash(f"{user.email} is now {ROLE_NAMES[user.role]}.")
             return redirect(url_for("admin.user", user_id=user.id))
@@ -84,6 +90,9 @@ def user(user_id: int):
             user.disabled = action == "disable"
             user.session_token = accounts.new_session_token()
             audit.record("disabled" if user.disabled else "enabled", "user", str(user.id))
+            if not user.disabled and user.role == "hr":
+                user.hr_unconfirmed = True
+                audit.record("hr_access_requested", "user", str(user.id), "re-enabled: waits for confirmation by HR")
             db.session.commit()
             flash(f"{user.email} is {'disabled and signed out everywhere' if user.disabled else 'enabled'}.")
             return redirect(url_for("admin.user", user_id=user.id))

@@ -70,7 +70,8 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
                   ("Follow-ups", "hr.follow_ups", ("hr.follow_up",)),
                   ("Export", "hr.export", ("hr.export",)),
                   ("Themes", "hr.emerging_themes", ("hr.emerging_theme",)),
-                  ("Reports", "reports.index", ("reports.",))]
+                  ("Reports", "reports.index", ("reports.",)),
+                  ("HR accounts", "hr.hr_accounts", ("hr.hr_account",))]
     if role == "standards":
         items += [("Reports", "reports.index", ("reports.",))]
     if role == "admin":
