@@ -68,6 +68,9 @@ class Config:
     INVITATION_DAYS = _env_int("EXITVOICE_INVITATION_DAYS", 7)
     # Free text older than this many months is removed by 'flask retention purge'.
     RETENTION_MONTHS = _env_int("EXITVOICE_RETENTION_MONTHS", 36)
+    # Imported workbooks are refused before parsing beyond these (a zip can hide a huge sheet).
+    IMPORT_MAX_UNCOMPRESSED_MB = _env_int("EXITVOICE_IMPORT_MAX_UNCOMPRESSED_MB", 200)
+    IMPORT_MAX_ROWS = _env_int("EXITVOICE_IMPORT_MAX_ROWS", 200_000)
     # Rows per page in HR lists.
     PAGE_SIZE = _env_int("EXITVOICE_PAGE_SIZE", 25)
     # Minimum group size for any published figure (statistical disclosure control).

@@ -97,7 +97,7 @@ def test_a_row_shifted_by_an_inserted_cell_is_refused(runner, tmp_path):
     rows = [["1", "", "01/2024", "Social Worker", "1-2", "", "", "", "Text"]]
     result = run_import(runner, write_csv(tmp_path / "l.csv", rows), write_mapping(tmp_path / "map.yaml"))
     assert result.exit_code == 1
-    assert "row 2, value 'Text': the row has more cells than the header (8)" in result.output
+    assert "row 2, value 'Text': the row has 9 cells where the header has 8: a cell was inserted" in result.output
 
 
 def test_bands_a_spreadsheet_turned_into_dates_are_refused_with_the_likely_band(runner, tmp_path):

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from .importer import ImportPlan, ImportRefused, plan_import, write_import, write_rejects
 from .mapping import MappingError, load_mapping
 from .readers import ReadError, read_table
+
+#: Problems printed before the rest are summarised in one line.
+MAX_PROBLEMS_SHOWN = 50
 
 
 @click.group("import", help="Bring historical records into ExitVoice.")
@@ -58,7 +62,9 @@ def import_records_command(file: Path, mapping_path: Path, slug: str, dry_run: b
     definition = definition_of(instrument)
     try:
         mapping = load_mapping(mapping_path, definition)
-        table = read_table(file, encoding=encoding, sheet=sheet)
+        table = read_table(file, encoding=encoding, sheet=sheet,
+                           max_mb=current_app.config["IMPORT_MAX_UNCOMPRESSED_MB"],
+                           max_rows=current_app.config["IMPORT_MAX_ROWS"])
         plan = plan_import(table, mapping, definition, instrument)
     except MappingError as exc:
         raise click.ClickException(f"The mapping cannot be used: {exc}") from None
@@ -69,8 +75,11 @@ def import_records_command(file: Path, mapping_path: Path, slug: str, dry_run: b
     if table.encoding:
         click.echo(f"Read {file.name} as {table.encoding}.")
     problems = plan.all_problems
-    for problem in problems:
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(str(problem), err=True)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        click.echo(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems (--rejects FILE lists every "
+                   "rejected row with its reasons).", err=True)
     if rejects_path is not None and plan.problems:
         write_rejects(rejects_path, plan)
         click.echo(f"Wrote {len(plan.problems)} rejected rows, with reasons, to {rejects_path}.")

@@ -296,11 +296,23 @@ def _locate_header(table: Table, mapping: Mapping) -> tuple[int, list[str]]:
                 f"(rows above it were added or removed). Remove the rows above the header, or set "
                 f"'header_row: {number}' in the mapping"
             )
-    listed = ", ".join(f"{c!r} (mapping line {wanted[c]})" for c in missing)
+    listed = _some([f"{c!r} (mapping line {wanted[c]})" for c in missing])
+    names = [repr(_short(normalise_cell(h))) for h in header if h.strip()]
     raise ImportRefused(
         f"columns named in the mapping are not in the header on row {mapping.header_row}: {listed}. "
-        f"The header has: {', '.join(repr(normalise_cell(h)) for h in header if h.strip())}"
+        f"The header has: {_some(names)}"
     )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _some(items: list[str], limit: int = 20) -> str:
+    """A list in a message: the first ``limit`` items, then how many more (a garbled header can
+    hold thousands of characters, which would bury the message)."""
+    more = len(items) - limit
+    return ", ".join(items[:limit]) + (f" and {more} more" if more > 0 else "")
 
 
 def plan_import(
@@ -347,14 +359,16 @@ def plan_import(
         if number <= header_number or not any(c.strip() for c in cells):
             continue
         plan.rows_read += 1
+        # The row's shape first: a shifted row could otherwise land in a skip rule by accident
+        # and vanish without a word.
+        shape = _shape_problem(number, cells, width, csv_file=table.encoding is not None)
+        if shape:
+            reject(number, cells, [shape])
+            continue
         raw, period, estimated, problems, skip = mapper.map(number, cells)
         if skip:
             plan.skipped[skip] += 1
             continue
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            extra = next(c for c in cells[width:] if c.strip())
-            problems.append(Problem(number, "", extra, f"the row has more cells than the header ({width}): "
-                                    "a cell was inserted or the row has shifted"))
         if mapping.id_column is not None:
             i = index[mapping.id_column]
             ids[normalise_cell(cells[i]) if i < len(cells) else ""].append(number)
@@ -385,6 +399,21 @@ def plan_import(
         plan.prepared = [p for p in plan.prepared if p.row not in bad]
     plan.already_present = existing_fingerprints([p.fingerprint for p in plan.prepared])
     return plan
+
+
+def _shape_problem(number: int, cells: list[str], width: int, csv_file: bool) -> Problem | None:
+    """A row longer than the header (a cell inserted, the row shifted) or, in a CSV file, shorter
+    (cut off mid-row, or a cell missing). Spreadsheets leave trailing empty cells out of XLSX rows,
+    so a short XLSX row is normal."""
+    if len(cells) > width and any(c.strip() for c in cells[width:]):
+        extra = next(c for c in cells[width:] if c.strip())
+        return Problem(number, "", extra, f"the row has {len(cells)} cells where the header has {width}: a cell was "
+                                          "inserted or the row has shifted")
+    if csv_file and len(cells) < width:
+        last = cells[-1] if cells else ""
+        return Problem(number, "", last, f"the row has {len(cells)} cells where the header has {width}: the file "
+                                         "may be cut off here, or a cell is missing")
+    return None
 
 
 def _check_ids(plan: ImportPlan, ids: dict[str, list[int]], column: str, cells: dict[int, list[str]]) -> None:

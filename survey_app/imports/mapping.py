@@ -300,6 +300,54 @@ def parse_mapping(data: Any, source: str, definition: Definition) -> Mapping:
             return file_not_stated
         return frozenset(_fold(v) for v in check.texts(node, "not_stated", what) + ("",))
 
+    # Every mistake in the period and the answers is reported at once, not one per attempt.
+    mistakes: list[MappingError] = []
+    period = None
+    try:
+        period = _period_rule(check, root, not_stated_of)
+    except MappingError as exc:
+        mistakes.append(exc)
+
+    raw_answers = root.get("answers")
+    if not isinstance(raw_answers, list) or not raw_answers:
+        mistakes.append(check.fail(check.line_of(root, "answers"), "'answers' must be a non-empty list"))
+        raw_answers = []
+    answers: list[Answer] = []
+    seen: dict[str, int] = {}
+    for item in raw_answers:
+        try:
+            answers.append(_answer(check, item, root, seen, not_stated_of))
+        except MappingError as exc:
+            mistakes.append(exc)
+    if definition.key_for_role("leaving_month") in seen:
+        mistakes.append(check.fail(seen[definition.key_for_role("leaving_month") or ""],
+                                   "the month of leaving comes from 'period'; do not map it again"))
+    if mistakes:
+        raise MappingError(summarise([str(m) for m in mistakes]))
+    return Mapping(
+        source=source,
+        period=period,
+        answers=tuple(answers),
+        keep_rows=check.rules(root, "keep_rows"),
+        skip_rows=check.rules(root, "skip_rows"),
+        id_column=id_column,
+        header_row=header_row,
+        column_lines=check.column_lines,
+    )
+
+
+#: How many problems a message lists before it summarises the rest.
+MAX_LISTED = 20
+
+
+def summarise(problems: list[str], limit: int = MAX_LISTED) -> str:
+    """The first ``limit`` problems, one a line, then how many more there are."""
+    shown = problems[:limit]
+    more = len(problems) - len(shown)
+    return "\n".join(shown + ([f"... and {more} more like these"] if more else []))
+
+
+def _period_rule(check: _Checker, root: _Located, not_stated_of) -> PeriodRule:
     if "period" not in root:
         raise check.fail(1, "the mapping needs 'period': the column that gives the month of leaving")
     period_line = check.line_of(root, "period")
@@ -313,7 +361,7 @@ def parse_mapping(data: Any, source: str, definition: Definition) -> Mapping:
     for fmt in formats:
         if "%Y" not in fmt:
             raise check.fail(check.line_of(pnode, "formats"), f"period: format {fmt!r} has no %Y (a four-digit year)")
-    period = PeriodRule(
+    return PeriodRule(
         column=check.column(check.text(pnode, "column", "period") or "", check.line_of(pnode, "column")),
         formats=formats,
         year_only_month=check.whole(pnode, "year_only_month", "period", 7, 1, 12),
@@ -322,46 +370,30 @@ def parse_mapping(data: Any, source: str, definition: Definition) -> Mapping:
         line=pnode.line,
     )
 
-    raw_answers = root.get("answers")
-    if not isinstance(raw_answers, list) or not raw_answers:
-        raise check.fail(check.line_of(root, "answers"), "'answers' must be a non-empty list")
-    answers: list[Answer] = []
-    seen: dict[str, int] = {}
-    for item in raw_answers:
-        line = check.line_of(item, default=check.line_of(root, "answers"))
-        if not isinstance(item, _Located):
-            raise check.fail(line, "each entry of 'answers' must be a mapping")
-        what = "answer"
-        if "checkboxes" in item:
-            answer: Answer = _checkbox_group(check, item, line, not_stated_of)
-        elif "years_between" in item:
-            answer = _years_column(check, item, line, not_stated_of)
+
+def _answer(check: _Checker, item: Any, root: _Located, seen: dict[str, int], not_stated_of) -> Answer:
+    """One entry of 'answers', checked; ``seen`` records the question keys already filled."""
+    line = check.line_of(item, default=check.line_of(root, "answers"))
+    if not isinstance(item, _Located):
+        raise check.fail(line, "each entry of 'answers' must be a mapping")
+    what = "answer"
+    if "checkboxes" in item:
+        answer: Answer = _checkbox_group(check, item, line, not_stated_of)
+    elif "years_between" in item:
+        answer = _years_column(check, item, line, not_stated_of)
+    else:
+        question = check.question(item, what)
+        if question.type == "free_text":
+            node = check.mapping(item, line, what, {"column", "question", "comment", "not_stated"})
+            column = check.column(check.text(node, "column", what) or "", check.line_of(node, "column"))
+            answer = TextColumn(question, column, not_stated_of(node, what), line)
         else:
-            question = check.question(item, what)
-            if question.type == "free_text":
-                node = check.mapping(item, line, what, {"column", "question", "comment", "not_stated"})
-                column = check.column(check.text(node, "column", what) or "", check.line_of(node, "column"))
-                answer = TextColumn(question, column, not_stated_of(node, what), line)
-            else:
-                answer = _value_column(check, item, line, question, not_stated_of)
-        key = answer.question.key
-        if key in seen:
-            raise check.fail(line, f"question {key} is already filled from the entry on line {seen[key]}")
-        seen[key] = line
-        answers.append(answer)
-    if definition.key_for_role("leaving_month") in seen:
-        raise check.fail(seen[definition.key_for_role("leaving_month") or ""],
-                         "the month of leaving comes from 'period'; do not map it again")
-    return Mapping(
-        source=source,
-        period=period,
-        answers=tuple(answers),
-        keep_rows=check.rules(root, "keep_rows"),
-        skip_rows=check.rules(root, "skip_rows"),
-        id_column=id_column,
-        header_row=header_row,
-        column_lines=check.column_lines,
-    )
+            answer = _value_column(check, item, line, question, not_stated_of)
+    key = answer.question.key
+    if key in seen:
+        raise check.fail(line, f"question {key} is already filled from the entry on line {seen[key]}")
+    seen[key] = line
+    return answer
 
 
 def _value_column(check: _Checker, item: _Located, line: int, question: Question, not_stated_of) -> ValueColumn:

@@ -25,7 +25,13 @@ ENCODINGS = {
     "latin-1": "latin-1",
     "latin1": "latin-1",
     "iso-8859-1": "latin-1",
+    "utf-16": "utf-16",
+    "utf16": "utf-16",
 }
+#: Limits checked before a workbook is parsed: an XLSX is a zip, and a small file can hold a huge
+#: sheet (138 MB of XML in 469 KB) that would take minutes and gigabytes to read.
+MAX_UNCOMPRESSED_MB = 200
+MAX_ROWS = 200_000
 _SPACES = re.compile(r"\s+")
 
 
@@ -71,14 +77,18 @@ def decode_csv_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str
     if encoding is not None:
         name = ENCODINGS.get(encoding.lower().replace("_", "-"))
         if name is None:
-            raise ReadError(f"unknown encoding {encoding!r}; use one of utf-8, cp1252, latin-1")
+            raise ReadError(f"unknown encoding {encoding!r}; use one of utf-8, utf-16, cp1252, latin-1")
         candidates = [name]
+    elif _looks_utf16(data):
+        # Excel's "Unicode text" and some HR systems write UTF-16, which cp1252 would misread as
+        # letters and NULs; it is recognised by its byte-order mark or its zero bytes.
+        candidates = ["utf-16"]
     else:
         candidates = ["utf-8", "cp1252"]
     last_error: UnicodeDecodeError | None = None
     for name in candidates:
         try:
-            text = data.decode("utf-8-sig" if name == "utf-8" else name)
+            text = data.decode("utf-8-sig" if name == "utf-8" else _utf16_codec(data) if name == "utf-16" else name)
         except UnicodeDecodeError as exc:
             last_error = exc  # the last candidate's complaint names a byte none of them could read
             continue
@@ -98,6 +108,21 @@ def decode_csv_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str
         f"row {row}: byte 0x{bad:02X} cannot be read as {tried}; the file would only decode with replacement "
         "characters. Save it as UTF-8, or give the right one with --encoding (utf-8, cp1252, latin-1)"
     )
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """A byte-order mark of UTF-16, or (without one) text whose every other byte is zero."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = data[:4096]
+    return len(sample) >= 8 and (sample[1::2].count(0) > 0.9 * len(sample[1::2])
+                                 or sample[0::2].count(0) > 0.9 * len(sample[0::2]))
+
+
+def _utf16_codec(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"  # the mark says which way round
+    return "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
 
 
 def read_csv(path: Path, encoding: str | None = None) -> Table:
@@ -127,11 +152,30 @@ def _xlsx_cell(value: object) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> Table:
-    """Read one sheet of a workbook (the first unless named) as text cells; dates become ISO text."""
+def check_workbook_size(path: Path, max_mb: int = MAX_UNCOMPRESSED_MB) -> None:
+    """Refuse, before parsing, a workbook whose contents unpacked exceed ``max_mb`` megabytes."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise ReadError("not a readable XLSX workbook (it is not a zip file)") from None
+    if unpacked > max_mb * 1024 * 1024:
+        raise ReadError(f"the workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than the {max_mb} MB "
+                        "allowed (EXITVOICE_IMPORT_MAX_UNCOMPRESSED_MB); save the sheet as CSV, or split it")
+
+
+def read_xlsx(path: Path, sheet: str | None = None, max_mb: int = MAX_UNCOMPRESSED_MB,
+              max_rows: int = MAX_ROWS) -> Table:
+    """Read one sheet of a workbook (the first unless named) as text cells; dates become ISO text.
+
+    Workbooks bigger than ``max_mb`` unpacked, or with more than ``max_rows`` rows, are refused
+    before (or as soon as) the limit is seen, never after reading them whole."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_workbook_size(path, max_mb)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -143,22 +187,24 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
             worksheet = workbook[sheet]
         else:
             raise ReadError(f"there is no sheet {sheet!r}; the workbook has: {', '.join(workbook.sheetnames)}")
-        rows = [
-            (number, [_xlsx_cell(v) for v in values])
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        ]
+        rows = []
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if number > max_rows:
+                raise ReadError(f"the sheet has more than {max_rows:,} rows (EXITVOICE_IMPORT_MAX_ROWS); split it")
+            rows.append((number, [_xlsx_cell(v) for v in values]))
         return Table(rows=rows, sheet=worksheet.title)
     finally:
         workbook.close()
 
 
-def read_table(path: Path, encoding: str | None = None, sheet: str | None = None) -> Table:
+def read_table(path: Path, encoding: str | None = None, sheet: str | None = None,
+               max_mb: int = MAX_UNCOMPRESSED_MB, max_rows: int = MAX_ROWS) -> Table:
     """Read a CSV or XLSX file, chosen by its extension."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         if encoding:
             raise ReadError("--encoding applies to CSV files only")
-        return read_xlsx(path, sheet)
+        return read_xlsx(path, sheet, max_mb, max_rows)
     if suffix in (".csv", ".txt"):
         if sheet:
             raise ReadError("--sheet applies to XLSX files only")

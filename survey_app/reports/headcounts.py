@@ -9,13 +9,12 @@ a quarter again replaces that quarter's figures.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 
 from analysis.periods import Quarter
 
@@ -51,19 +50,27 @@ def _known_categories() -> dict[str, set[str]]:
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV (UTF-8, BOM allowed) or XLSX file as dicts of stripped strings."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+    """Rows of a CSV or XLSX file as dicts of stripped strings, read as ``import records`` reads
+    files (encoding detected, workbook size limits); anything unreadable is a HeadcountError."""
+    from ..imports.readers import ReadError, read_table
 
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        values = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    try:
+        table = read_table(path, max_mb=current_app.config["IMPORT_MAX_UNCOMPRESSED_MB"],
+                           max_rows=current_app.config["IMPORT_MAX_ROWS"])
+    except ReadError as exc:
+        raise HeadcountError([f"{path.name} cannot be read: {exc}"]) from None
+    values = [(number, cells) for number, cells in table.rows if any(c.strip() for c in cells)]
     if not values:
         raise HeadcountError([f"{path.name}: the file is empty"])
-    header = [h.strip().lower() for h in values[0]]
-    rows = [[c.strip() for c in row] for row in values[1:]]
-    return [dict(zip(header, row, strict=False)) for row in rows if any(row)]
+    header = [h.strip().lower() for h in values[0][1]]
+    problems = []
+    for number, cells in values[1:]:
+        if table.encoding is not None and len(cells) != len(header):
+            problems.append(f"row {number}: {len(cells)} cells where the header has {len(header)}: the file may be "
+                            "cut off here, or a cell is missing or inserted")
+    if problems:
+        raise HeadcountError(problems)
+    return [dict(zip(header, [c.strip() for c in cells], strict=False)) for _, cells in values[1:]]
 
 
 def parse_headcounts(rows: list[dict[str, str]]) -> list[dict]:
