@@ -63,7 +63,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     _enable_sqlite_wal(app)
 
-    from . import admin, auth, cli, hr, respond
+    from . import (
+        admin,
+        auth,
+        cli,
+        hr,
+        respond,
+        tenancy,  # noqa: F401 - installs the organisation scope on every staff query
+    )
     from .access import init_access, public
     from .auth.commands import users_cli
     from .hr.retention import retention_cli

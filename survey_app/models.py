@@ -460,7 +460,16 @@ class AuditEvent(db.Model):
 
 
 def default_organisation() -> Organisation:
-    """The organisation every record belongs to in a single-council deployment."""
+    """The organisation of the work at hand: in a staff request, the signed-in user's own (so
+    whatever HR writes lands in their organisation); elsewhere (respondent pages, commands), the
+    deployment's default organisation."""
+    from .tenancy import signed_in_organisation_id
+
+    own = signed_in_organisation_id()
+    if own is not None:
+        org = db.session.get(Organisation, own)
+        if org is not None:
+            return org
     org = db.session.execute(
         db.select(Organisation).filter_by(slug=DEFAULT_ORGANISATION_SLUG)
     ).scalar_one_or_none()
