@@ -27,6 +27,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     COUNCIL_NAME = os.environ.get("EXITVOICE_COUNCIL_NAME", "Your council")
+    # The Government Security Classification marking printed on every page of every report.
+    PROTECTIVE_MARKING = os.environ.get("EXITVOICE_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
     # Where people reach the service, e.g. https://exitvoice.council.gov.uk: links sent to staff
     # are built from it, never from the Host a request claims (required in production).
     BASE_URL = os.environ.get("EXITVOICE_BASE_URL", "").rstrip("/")

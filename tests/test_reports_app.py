@@ -129,3 +129,12 @@ def test_bad_periods_are_refused_with_a_clear_message(app, runner, tmp_path):
     result = runner.invoke(args=["report", "annual", "--year", "2025", "--out", str(tmp_path / "x")])
     assert result.exit_code != 0
     assert db.session.execute(sa.select(Report)).first() is None
+
+
+def test_a_report_names_its_council_and_carries_the_configured_marking(app):
+    from survey_app.reports.service import build_report_data
+
+    app.config.update(COUNCIL_NAME="Northshire County Council", PROTECTIVE_MARKING="OFFICIAL")
+    data = build_report_data("quarterly", QUARTER)
+    assert data["parameters"]["council"] == "Northshire County Council"
+    assert data["parameters"]["marking"] == "OFFICIAL"

@@ -29,7 +29,8 @@ def _environment() -> jinja2.Environment:
 def _view(report: dict) -> dict:
     """Turn the report's figures into display text, once, for every output that shows them."""
     params = report["parameters"]
-    parameters = [("Period", params["period"]), ("Disclosure threshold", f"{params['k']} people"),
+    parameters = [("Council", params["council"])] if params.get("council") else []
+    parameters += [("Period", params["period"]), ("Disclosure threshold", f"{params['k']} people"),
                   ("Generated", params.get("generated_at") or "")]
     if params.get("model_version"):
         parameters.append(("Theme model", params["model_version"]))
@@ -55,7 +56,8 @@ def _view(report: dict) -> dict:
         sections.append({**s, "tables": tables, "charts": charts,
                          "paragraphs": s.get("paragraphs", [])[1:] if s.get("paragraphs") else [],
                          "quotes": s.get("quotes", [])})
-    return {"report": report, "parameters": parameters, "sections": sections}
+    return {"report": report, "parameters": parameters, "sections": sections,
+            "council": params.get("council"), "marking": params.get("marking")}
 
 
 def render_html_fragment(report: dict) -> str:
@@ -67,6 +69,7 @@ def render_html_page(report: dict, *, for_print: bool = False) -> str:
     """A standalone HTML page with its own screen and print CSS."""
     env = _environment()
     css = (resources.files("analysis.render") / "templates" / "report.css").read_text(encoding="utf-8")
-    fragment = env.get_template("fragment.html").render(**_view(report))
-    return env.get_template("page.html").render(report=report, css=css, fragment=fragment,
-                                                for_print=for_print)
+    view = _view(report)
+    fragment = env.get_template("fragment.html").render(**view)
+    return env.get_template("page.html").render(report=report, css=css, fragment=fragment, for_print=for_print,
+                                                council=view["council"], marking=view["marking"])

@@ -14,4 +14,6 @@ def render_pdf(report: dict) -> bytes:
     # WeasyPrint reports unsupported CSS through logging; a report is not the place for it.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     html = render_html_page(report, for_print=True)
-    return weasyprint.HTML(string=html).write_pdf()
+    # Tagged PDF: headings, tables and reading order are in the file, for screen readers; the
+    # title and language come from the page's <title> and lang.
+    return weasyprint.HTML(string=html).write_pdf(pdf_tags=True)

@@ -114,10 +114,15 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
               "model_version": model_version}
     args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
     if kind == "quarterly":
-        return build_quarterly_report(*args, quarter=period, quotes=quotes or [], **common)
-    if kind == "annual":
-        return build_annual_report(*args, year=period, quotes=quotes or [], **common)
-    return build_length_of_service_report(*args, quarter=period, **common)
+        data = build_quarterly_report(*args, quarter=period, quotes=quotes or [], **common)
+    elif kind == "annual":
+        data = build_annual_report(*args, year=period, quotes=quotes or [], **common)
+    else:
+        data = build_length_of_service_report(*args, quarter=period, **common)
+    # Who published it and how it must be handled, on every page of every format.
+    data["parameters"]["council"] = current_app.config["COUNCIL_NAME"]
+    data["parameters"]["marking"] = current_app.config["PROTECTIVE_MARKING"]
+    return data
 
 
 def quote_candidates(kind: str, period: str) -> list[tuple[str, str]]:

@@ -131,3 +131,33 @@ def test_length_of_service_report_renders():
         quarter="2025/26 Q1", theme_labels=HOSTILE)
     html = render_html_fragment(report)
     assert 'id="answer"' in html and 'id="table-leavers_by_band"' in html and "<svg" in html
+
+
+def _decompressed(pdf: bytes) -> bytes:
+    chunks = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            chunks.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"".join(chunks)
+
+
+def test_the_pdf_is_tagged_with_its_language_and_marked_on_every_page(report):
+    import shutil
+    import subprocess
+
+    marked = {**report, "parameters": {**report["parameters"], "council": "Northshire County Council",
+                                       "marking": "OFFICIAL-SENSITIVE"}}
+    pdf = render_pdf(marked)
+    inside = _decompressed(pdf)
+    assert b"/StructTreeRoot" in inside and b"/MarkInfo" in inside  # a tagged PDF
+    assert re.search(rb"/Lang\s*\(en-GB\)", inside)
+    html = render_html_page(marked)
+    assert html.count("OFFICIAL-SENSITIVE") >= 2 and "Northshire County Council" in html
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    pages = [p for p in text.decode("utf-8").split("\f") if p.strip()]
+    assert len(pages) > 1
+    assert all("OFFICIAL-SENSITIVE" in p and "Northshire County Council" in p for p in pages)
