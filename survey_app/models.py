@@ -347,6 +347,19 @@ class ReportQuote(db.Model):
     report: Mapped[Report] = relationship(back_populates="quotes")
 
 
+class ReportFile(db.Model):
+    """A published report in one format, rendered once when it was published and served as it is:
+    every download of a published report is the same file, and none waits for a PDF to be laid out."""
+
+    __tablename__ = "report_file"
+    __table_args__ = (UniqueConstraint("report_id", "format"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    format: Mapped[str] = mapped_column(String(8))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class FocusGroupSession(db.Model):
     """One focus group as HR recorded it. Participants are counted, never named."""
 

@@ -138,3 +138,27 @@ def test_a_report_names_its_council_and_carries_the_configured_marking(app):
     data = build_report_data("quarterly", QUARTER)
     assert data["parameters"]["council"] == "Northshire County Council"
     assert data["parameters"]["marking"] == "OFFICIAL"
+
+
+def test_a_published_report_is_served_from_the_files_made_when_it_was_published(seeded, monkeypatch):
+    from survey_app.models import ReportFile
+    from survey_app.reports import service
+    from survey_app.reports.service import FORMATS, render
+
+    report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    publish(report, published_by="hr@example.org", without_quotes=True)
+    stored = {f.format: bytes(f.content) for f in db.session.execute(
+        db.select(ReportFile).where(ReportFile.report_id == report.id)).scalars()}
+    assert set(stored) == set(FORMATS)
+    assert stored["pdf"].startswith(b"%PDF") and b"OFFICIAL-SENSITIVE" in stored["html"]
+
+    def no_rendering(*_args, **_kwargs):
+        raise AssertionError("a published report was rendered again")
+
+    monkeypatch.setattr(service, "_render", no_rendering)
+    for fmt in FORMATS:
+        assert render(report, fmt) == stored[fmt]
+    # A draft is still rendered from its data each time.
+    draft = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    with pytest.raises(AssertionError, match="rendered again"):
+        render(draft, "html")

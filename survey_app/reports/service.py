@@ -20,7 +20,15 @@ from sqlalchemy import event, inspect
 from analysis.periods import FinancialYear, Quarter
 
 from ..extensions import db
-from ..models import REPORT_KINDS, Report, ReportQuote, ThemeAssignment, ThemeRunRecord, default_organisation
+from ..models import (
+    REPORT_KINDS,
+    Report,
+    ReportFile,
+    ReportQuote,
+    ThemeAssignment,
+    ThemeRunRecord,
+    default_organisation,
+)
 from ..themes.service import theme_labels
 
 # The analysis package (pandas, scikit-learn, nltk, matplotlib) loads on first use, not when a web
@@ -226,12 +234,32 @@ def publish(report: Report, published_by: str, without_quotes: bool = False) -> 
     report.status = "published"
     report.published_at = _now()
     report.published_by = published_by
+    # Every format is rendered now, once, and kept with the snapshot in the same transaction.
+    for fmt in FORMATS:
+        db.session.add(ReportFile(report_id=report.id, format=fmt, content=_render(report.data, fmt)))
     db.session.commit()
     return report
 
 
 def render(report: Report, fmt: str) -> bytes:
-    """A report in one output format: only the published (suppressed) figures, in every format."""
+    """A report in one output format: only the published (suppressed) figures, in every format.
+
+    A published report is served from the files stored when it was published (one published
+    before files were stored gets them on its first download); a draft is rendered each time."""
+    if fmt not in FORMATS:
+        raise ReportError(f"format must be one of {', '.join(FORMATS)}")
+    if report.status != "published":
+        return _render(report.data, fmt)
+    stored = db.session.execute(sa.select(ReportFile.content).where(
+        ReportFile.report_id == report.id, ReportFile.format == fmt)).scalar_one_or_none()
+    if stored is None:
+        stored = _render(report.data, fmt)
+        db.session.add(ReportFile(report_id=report.id, format=fmt, content=stored))
+        db.session.commit()
+    return bytes(stored)
+
+
+def _render(data: dict, fmt: str) -> bytes:
     from analysis.render.exports import render_csv_zip, render_json, render_xlsx
     from analysis.render.html import render_html_page
 
@@ -242,9 +270,7 @@ def render(report: Report, fmt: str) -> bytes:
         "xlsx": render_xlsx,
         "json": lambda d: render_json(d).encode("utf-8"),
     }
-    if fmt not in renderers:
-        raise ReportError(f"format must be one of {', '.join(FORMATS)}")
-    return renderers[fmt](report.data)
+    return renderers[fmt](data)
 
 
 def _render_pdf(data: dict) -> bytes:

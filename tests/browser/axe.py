@@ -12,6 +12,8 @@ def axe_violations(page) -> list[dict]:
     """WCAG 2.2 A and AA violations axe finds on the page as it is now."""
     if not AXE_SCRIPT.exists():
         raise RuntimeError(f"{AXE_SCRIPT} is missing: run 'make install' (npm ci) first")
+    # A click may have started a navigation: check the page it lands on, not one half torn down.
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE_SCRIPT))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",

@@ -65,6 +65,7 @@ def test_a_leaver_completes_the_questionnaire_in_a_browser(live_app, live_server
     page.get_by_role("button", name="Continue").click()
 
     # Optional equality monitoring after check-your-answers.
+    expect(page.get_by_role("heading", name="Equality monitoring")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("group", name="What is your age? (optional)").get_by_label("35 to 44").check()
     page.get_by_role("button", name="Send my answers").click()
