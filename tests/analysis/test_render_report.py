@@ -77,13 +77,7 @@ def test_pdf_renders_with_several_pages(report):
 
 def _page_count(pdf: bytes) -> int:
     """Count page objects, looking inside compressed object streams too."""
-    chunks = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        try:
-            chunks.append(zlib.decompress(stream))
-        except zlib.error:
-            continue
-    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", c)) for c in chunks)
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", _decompressed(pdf)))
 
 
 def test_xlsx_has_one_sheet_per_table_and_no_formulas(report):
@@ -134,6 +128,7 @@ def test_length_of_service_report_renders():
 
 
 def _decompressed(pdf: bytes) -> bytes:
+    """The PDF's bytes followed by every compressed stream in it, decompressed."""
     chunks = [pdf]
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
         try:
