@@ -170,5 +170,31 @@ def seed_demo(responses: int, seed: int, today: date | None = None) -> int:
                 answers[q.key] = rng.choice([v for v, _ in q.choices()])
         store_response(instrument, definition, answers, channel=rng.choices(
             ["online", "paper", "interview"], weights=[85, 5, 10])[0], today=today)
+    seed_demo_headcounts(rng, leavers_per_year=responses / 2, today=today)
     db.session.commit()
     return responses
+
+
+def seed_demo_headcounts(rng: random.Random, leavers_per_year: float, today: date) -> int:
+    """Staff in post at the end of each of the last nine quarters, sized so that the demo's leavers
+    are a turnover of about 18 % a year (English councils' children's social workers run at 15 to
+    20 %), with vacancies and agency workers, so that reports show turnover, vacancy and agency
+    rates. Quarters that already have figures keep them; returns how many rows were added."""
+    from analysis.periods import Quarter
+
+    from .models import Headcount, default_organisation
+
+    org = default_organisation()
+    have = set(db.session.execute(db.select(Headcount.quarter).where(Headcount.organisation_id == org.id)).scalars())
+    staff = max(20, round(leavers_per_year / 0.18))
+    added = 0
+    for quarter in Quarter.of(today).last_n(9):
+        staff = max(20, staff + rng.randint(-staff // 40, staff // 40))
+        if quarter.label in have:
+            continue
+        db.session.add(Headcount(organisation_id=org.id, quarter=quarter.label, headcount=staff,
+                                 fte=round(staff * rng.uniform(0.90, 0.95), 1),
+                                 vacancies=round(staff * rng.uniform(0.10, 0.18)),
+                                 agency_workers=round(staff * rng.uniform(0.12, 0.20))))
+        added += 1
+    return added

@@ -62,3 +62,23 @@ def test_eight_financial_quarters_start_in_the_right_month():
     assert months[0] == "2025-01" and months[-1] == "2026-11"  # 2024/25 Q4 to 2026/27 Q3
     months = last_quarters_months(date(2026, 4, 1))
     assert months[0] == "2024-07" and months[-1] == "2026-04"
+
+
+def test_demo_data_come_with_headcounts_so_reports_show_turnover(runner):
+    from datetime import date
+
+    from analysis.periods import Quarter
+    from survey_app.models import Headcount
+    from survey_app.reports.service import build_report_data
+
+    assert runner.invoke(args=["demo", "seed", "--responses", "160", "--seed", "3"]).exit_code == 0
+    rows = db.session.execute(sa.select(Headcount)).scalars().all()
+    quarters = [q.label for q in Quarter.of(date.today()).last_n(9)]
+    assert sorted(r.quarter for r in rows) == sorted(quarters)
+    assert all(r.vacancies and r.agency_workers and r.fte < r.headcount for r in rows)
+    last_full = Quarter.of(date.today()).previous().label
+    report = build_report_data("quarterly", last_full)
+    turnover = next(s for s in report["sections"] if s["id"] == "turnover")
+    values = {row["id"]: row["values"][0] for table in turnover["tables"] for row in table["rows"]}
+    assert isinstance(values["vacancy_rate"], float) and isinstance(values["agency_rate"], float)
+    assert isinstance(values["cipd_rate"], float) and 1 < values["cipd_rate"] < 15  # a quarter of ~18 % a year
