@@ -48,6 +48,9 @@ def test_no_count_in_a_report_describes_fewer_than_k_people(seeded):
     cells = list(_count_cells(report.data))
     assert cells, "the report has count tables"
     for table_id, row_id, value in cells:
+        if table_id == "turnover" and row_id in ("headcount", "average_headcount", "fte", "vacancies",
+                                                  "agency_workers"):
+            continue  # HR's own staff figures (headcounts), not counts of people who answered
         if isinstance(value, int):
             assert value == 0 or value >= 5, (table_id, row_id, value)
         else:
