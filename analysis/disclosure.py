@@ -14,7 +14,8 @@ publish, one of
 
 The :func:`audit` function plays the part of a reader who knows only the published figures and
 the relations, and works out by integer linear programming the smallest and largest value each
-hidden count could take. A hidden count pinned to a single value is a disclosure.
+hidden count could take. A "fewer than k" or "withheld" count pinned to a single value, or a
+"not shown" count pinned to a value from 1 to k-1, is a disclosure.
 """
 
 from __future__ import annotations
@@ -90,17 +91,23 @@ def share(numerator: Published, denominator: Published, k: int = DEFAULT_K) -> f
 def merge_small_categories(
     counts: Mapping[str, int], k: int = DEFAULT_K, other: str = "other"
 ) -> dict[str, str]:
-    """Map each category to the category it is reported under.
+    """Map each category to the column it is reported under in a cross-table.
 
-    Categories with fewer than k people are merged into ``other`` (which may already exist)
-    before any cross-tabulation, so a column of a cross-table is never one or two people.
+    Categories with 1 to k-1 people are merged into ``other`` before any cross-tabulation.
+    A merged column must itself hold at least k people from at least two categories: a
+    column that is one small category under another name would show that group's answers
+    (its zero and non-zero cells) to anyone who knows who is in it. When the small
+    categories alone fall short, the smallest category of k or more joins them.
     What comes in: people per category. What goes out: ``{category: reported_category}``.
     """
     check_threshold(k)
-    mapping: dict[str, str] = {}
-    for category, n in counts.items():
-        mapping[category] = other if 0 < int(n) < k else category
-    return mapping
+    people = {category: int(n) for category, n in counts.items()}
+    merged = {category for category, n in people.items() if 0 < n < k}
+    if merged and (len(merged) < 2 or sum(people[c] for c in merged) < k):
+        large = sorted((n, category) for category, n in people.items() if n >= k)
+        if large:
+            merged.add(large[0][1])
+    return {category: other if category in merged else category for category in people}
 
 
 # --------------------------------------------------------------------------------------------
@@ -284,29 +291,36 @@ class Ledger:
         strikes: dict[str, int] = {}
         for _ in range(200):
             result = audit(reader(out), self.relations, k, check=check, exact=False)
-            if not result.pinned:
+            if not result.disclosed:
                 return
             touched: set[str] = set()
             changed: set[str] = set()
-            for key in result.pinned:
-                if key in touched or is_shown(out.get(key)) or out.get(key) == NOT_SHOWN:
+            for key in result.disclosed:
+                if key in touched or is_shown(out.get(key)):
                     continue  # an earlier fix in this round may already protect it
                 terms = {t for rel in by_key[key] for t in rel.terms}
                 touched |= terms
                 strikes[key] = strikes.get(key, 0) + 1
-                # A count still pinned after a partner was withheld is held by bounds elsewhere;
-                # stop chasing it cell by cell and withdraw its row.
+                # A count still disclosed after a partner was withheld is held by bounds
+                # elsewhere: stop chasing it cell by cell and withdraw its row; if even that
+                # leaves it open (its row is already withdrawn, or it is a longer period's
+                # count), withdraw every figure it shares a relation with.
                 pick = candidates(terms) if strikes[key] < 2 else []
                 if pick:
                     out[pick[0]] = WITHHELD
                     changed.add(pick[0])
-                else:
+                elif strikes[key] < 3 and self._free(key):
                     group = self.counts[key].group
                     self._drop_group(out, group)
                     changed |= {t for t, c in self.counts.items() if c.group == group}
+                else:
+                    for t in terms:
+                        if self._free(t) and out[t] != NOT_SHOWN:
+                            out[t] = NOT_SHOWN
+                            changed.add(t)
                 changed.add(key)
-            check = self._linked_hidden(out, changed | set(result.pinned), by_key)
-        raise RuntimeError("secondary suppression did not converge")  # pragma: no cover
+            check = self._linked_hidden(out, changed | set(result.disclosed), by_key)
+        raise RuntimeError(f"secondary suppression did not converge: {result.disclosed[:5]}")  # pragma: no cover
 
     def _linked_hidden(self, out: dict[str, Published], start: set[str],
                        by_key: Mapping[str, list[Relation]]) -> list[str]:
@@ -346,16 +360,30 @@ class Ledger:
 
 @dataclass
 class AuditResult:
-    """For each hidden count, the smallest and largest value consistent with what is published."""
+    """For each hidden count, the smallest and largest value consistent with what is published,
+    and the hidden counts a reader can work out (``disclosed``, see :func:`is_disclosed`)."""
 
     ranges: dict[str, tuple[float, float]]
-    pinned: list[str]
+    disclosed: list[str]
 
     def to_json(self) -> dict:
         return {
             "ranges": {k: [lo, hi if math.isfinite(hi) else None] for k, (lo, hi) in self.ranges.items()},
-            "pinned": list(self.pinned),
+            "disclosed": list(self.disclosed),
         }
+
+
+def is_disclosed(published: Published, lo: float, hi: float, k: int) -> bool:
+    """Whether a hidden figure whose true value is known to lie in ``[lo, hi]`` gives away
+    what its marker was there to hide.
+
+    "fewer than k" and "withheld" promise that the exact value cannot be worked out. "not
+    shown" promises only that no small count can be: worked out as 0 or as k or more it says
+    nothing a printed figure could not, and known only to lie between 1 and k-1 it says no
+    more than "fewer than k"."""
+    if published == NOT_SHOWN:
+        return lo == hi and 1 <= lo <= k - 1
+    return lo == hi
 
 
 _BIG = 10_000_000.0
@@ -389,9 +417,10 @@ def audit(
     "not shown"); keys named in relations but not published are unknown non-negative
     integers. Each hidden count in ``check`` (default: every "fewer than k" or "withheld"
     figure) is minimised and maximised by integer linear programming over the connected
-    group of relations it sits in. Returns ranges and the keys pinned to a single value.
+    group of relations it sits in. Returns ranges and the hidden counts a reader can work
+    out (see :class:`AuditResult`).
     With ``exact=False`` the search stops as soon as two solutions differ for a count, so
-    its range is only a lower estimate of the true range, but "pinned" is still exact.
+    its range is only a lower estimate of the true range, but ``disclosed`` is still exact.
     """
     rels = [r if isinstance(r, Relation) else Relation(dict(r["terms"]), r.get("sense", "="))
             for r in relations]
@@ -403,7 +432,7 @@ def audit(
         bounds.setdefault(t, _bounds_for(v, k))
     unknown = {t for t, (lo, hi) in bounds.items() if lo != hi}
     targets = [t for t in (check if check is not None else published)
-               if t in published and not is_shown(published[t]) and published[t] != NOT_SHOWN]
+               if t in published and not is_shown(published[t])]
 
     # Substitute known figures; a relation left with one unknown is just a bound on it.
     bnd = {t: list(b) for t, b in bounds.items()}
@@ -438,7 +467,7 @@ def audit(
     # pinned; the tighter bounds also speed up the integer programs below.
     bounds = _propagate(bounds, reduced)
     if not exact:
-        fast = [t for t in targets if bounds[t][0] == bounds[t][1]]
+        fast = [t for t in targets if is_disclosed(published[t], *bounds[t], k)]
         if fast:
             return AuditResult({t: bounds[t] for t in targets}, sorted(fast))
     # Union-find over unknowns sharing a relation, so each group is solved on its own.
@@ -464,7 +493,7 @@ def audit(
         rels_of[find(next(iter(terms)))].append(i)
 
     ranges: dict[str, tuple[float, float]] = {}
-    pinned: list[str] = []
+    disclosed: list[str] = []
     for root, group_targets in itertools.groupby(sorted(targets, key=lambda t: (find(t), t)),
                                                  key=find):
         names = sorted(members[root])
@@ -474,8 +503,8 @@ def audit(
             t = names[0] if names[0] in bounds else group_targets[0]
             lo, hi = bounds[t]
             ranges[t] = (lo, hi)
-            if lo == hi:
-                pinned.append(t)
+            if is_disclosed(published[t], lo, hi, k):
+                disclosed.append(t)
             continue
         single = rels_of[root]
         if len(single) == 1 and reduced[single[0]][1] == "=" and all(
@@ -484,8 +513,8 @@ def audit(
             for t, (lo, hi) in _one_equation_ranges(terms, rhs, bounds).items():
                 if t in group_targets:
                     ranges[t] = (lo, hi)
-                    if lo == hi:
-                        pinned.append(t)
+                    if is_disclosed(published[t], lo, hi, k):
+                        disclosed.append(t)
             continue
         index = {t: i for i, t in enumerate(names)}
         n = len(names)
@@ -525,25 +554,28 @@ def audit(
                 weights = rng.uniform(0.5, 1.5, n)
                 solve(weights, group_targets[0])
                 solve(-weights, group_targets[0])
-                if all(seen_hi[index[t]] > seen_lo[index[t]] for t in group_targets):
+                if all(not is_disclosed(published[t], seen_lo[index[t]], seen_hi[index[t]], k)
+                       for t in group_targets):
                     break
         for target in group_targets:
             i = index[target]
-            if not exact and seen_hi[i] > seen_lo[i]:
+            # Two solutions already show the reader cannot tell: the range seen so far is a
+            # lower estimate of the true one, enough to clear the count.
+            if not exact and not is_disclosed(published[target], seen_lo[i], seen_hi[i], k):
                 ranges[target] = (float(seen_lo[i]), float(seen_hi[i]))
                 continue
             c = np.zeros(n)
             c[i] = -1.0
             hi = float(solve(c, target)[i])
-            if not exact and hi > seen_lo[i]:
+            if not exact and not is_disclosed(published[target], seen_lo[i], hi, k):
                 ranges[target] = (float(seen_lo[i]), math.inf if hi >= _BIG / 2 else hi)
                 continue
             c[i] = 1.0
             lo = float(solve(c, target)[i])
             ranges[target] = (lo, math.inf if hi >= _BIG / 2 else hi)
-            if lo == hi:
-                pinned.append(target)
-    return AuditResult(ranges, sorted(pinned))
+            if is_disclosed(published[target], lo, ranges[target][1], k):
+                disclosed.append(target)
+    return AuditResult(ranges, sorted(disclosed))
 
 
 def _propagate(bounds: dict[str, tuple[float, float]],

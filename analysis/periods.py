@@ -287,6 +287,15 @@ def quarter_of_series(months: pd.Series) -> pd.Series:
     return pd.Series([label(m) for m in months], index=months.index, dtype=object)
 
 
+def last_complete_year(quarter: Quarter) -> FinancialYear:
+    """The latest financial year that ends at or before the end of ``quarter``.
+
+    Figures over longer periods (equality monitoring) are published only for whole financial
+    years: they never overlap, so no two of them can be subtracted to reach a quarter.
+    """
+    return FinancialYear(quarter.start_year if quarter.number == 4 else quarter.start_year - 1)
+
+
 def latest_30_september(quarter: Quarter) -> Quarter:
     """The most recent quarter ending on 30 September at or before the end of ``quarter``.
 

@@ -122,7 +122,7 @@ def build_length_of_service_report(
     trend_summary = (f"{fmt_pct(float(last_within_2))} of leavers in {q.label} left within two years of joining."
                      if is_shown(last_within_2) else None)
     view = _PeriodView("length_of_service", q.label, per_q[-1], per_q[-2], "last quarter", None, rolling,
-                       None, per_q, "this quarter", q)
+                       None, rolling, per_q, "this quarter", q)
     sections = [
         _section("answer", "Is turnover in newer or longer-serving staff?", answer, [rolling_table]),
         _section("leavers_by_band", "Leavers by length of service", trend_summary, [by_band, shares_table],

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.disclosure import (
     DEFAULT_K,
+    NOT_SHOWN,
     WITHHELD,
     Published,
     check_threshold,
@@ -23,7 +24,7 @@ from analysis.disclosure import (
     share,
     suppress_small_count,
 )
-from analysis.periods import FinancialYear, Quarter, latest_30_september
+from analysis.periods import FinancialYear, Quarter, last_complete_year, latest_30_september
 from analysis.reports import counts as c
 from analysis.reports.common import (
     PublishedFigures,
@@ -154,6 +155,7 @@ def build_quarterly_report(
         last_year=cache.quarter(q.same_quarter_last_year()),
         rolling=cache.span(q.last_n(4)),
         rolling_before=cache.span(q.shift(-4).last_n(4)),
+        equality=cache.span(last_complete_year(q).quarters()),
         trend=[cache.quarter(x) for x in q.last_n(8)],
         now_words="this quarter",
         last_quarter=q,
@@ -193,6 +195,7 @@ def build_annual_report(
         last_year=None,
         rolling=current,
         rolling_before=None,
+        equality=current,
         trend=[cache.quarter(x) for x in quarters[-1].last_n(8)],
         now_words="this year",
         last_quarter=quarters[-1],
@@ -213,6 +216,7 @@ class _PeriodView:
     last_year: c.PeriodCounts | None
     rolling: c.PeriodCounts
     rolling_before: c.PeriodCounts | None
+    equality: c.PeriodCounts  # always a whole financial year
     trend: list[c.PeriodCounts]
     now_words: str
     last_quarter: Quarter
@@ -281,9 +285,9 @@ def _responses_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView
         summary = f"There were {n} exit responses {v.now_words}, {trend} {n_before} {v.previous_words}."
     elif is_shown(n):
         summary = f"There were {n} exit responses {v.now_words}."
-    elif n == WITHHELD:
-        # Withheld is not small: the total is hidden to protect a smaller figure elsewhere.
-        summary = (f"The number of exit responses {v.now_words} is withheld, because showing it would "
+    elif n in (WITHHELD, NOT_SHOWN):
+        # Not small: the total is hidden to protect a smaller figure elsewhere.
+        summary = (f"The number of exit responses {v.now_words} is {n}, because showing it would "
                    f"reveal a group of fewer than {inputs.k} people elsewhere in this report.")
     elif n == 0:
         summary = f"There were no exit responses {v.now_words}."
@@ -571,8 +575,9 @@ def _survey_section(f: PublishedFigures, v: _PeriodView, cache: PeriodCache) -> 
 
 
 def _equality_section(f: PublishedFigures, v: _PeriodView, inputs: ReportInputs) -> dict:
-    span = v.rolling
+    span = v.equality
     p = span.label
+    year = f"the financial year {last_complete_year(v.last_quarter).label}"
     tables = []
     for char, values in span.equality.items():
         rows = []
@@ -583,9 +588,12 @@ def _equality_section(f: PublishedFigures, v: _PeriodView, inputs: ReportInputs)
         tables.append(table(f"equality_{char}", EQUALITY[char], EQUALITY[char],
                             [("count", "Leavers", "count"), ("share", "Share", "percent")], rows))
     n = f.get(c.k_respondents(p))
-    summary = (f"Equality monitoring covers {n} leavers over {p}, never a single quarter."
-               if is_shown(n) else f"Equality monitoring covers {p}; it is never shown for a single quarter.")
-    return _section("equality", "Equality monitoring (rolling 12 months)", summary, tables)
+    summary = (f"Equality monitoring covers the {n} leavers of {year} ({p}): it is shown only "
+               "for whole financial years, never for a quarter or an overlapping 12 months."
+               if is_shown(n) else
+               f"Equality monitoring covers {year} ({p}): it is shown only for whole financial "
+               "years, never for a quarter or an overlapping 12 months.")
+    return _section("equality", "Equality monitoring (whole financial year)", summary, tables)
 
 
 # --------------------------------------------------------------------------------------------
@@ -643,7 +651,7 @@ def _turnover_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView,
 
     leavers_now, source = leavers_for(period_quarters, v.current)
     rolling = v.rolling
-    leavers_12, _ = leavers_for(rolling_quarters, rolling)
+    leavers_12, source_12 = leavers_for(rolling_quarters, rolling)
     avg_now = _average_headcount(hc, period_quarters)
     avg_12 = _average_headcount(hc, rolling_quarters)
     census_q = latest_30_september(q)
@@ -668,7 +676,7 @@ def _turnover_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView,
         ("response_rate", "Response rate (exit responses per leaver)", [response_rate], "percent"),
         ("average_headcount", f"Average headcount over {v.label}", [plain(avg_now)], "count"),
         ("cipd_rate", f"Turnover rate (CIPD) for {v.label}", [_rate(leavers_now, avg_now)], "percent"),
-        ("leavers_12", f"Leavers in the 12 months {rolling.label}", [leavers_12], "count"),
+        ("leavers_12", f"Leavers in the 12 months {rolling.label} ({source_12})", [leavers_12], "count"),
         ("cipd_rate_12", "Turnover rate (CIPD), rolling 12 months", [_rate(leavers_12, avg_12)], "percent"),
         ("dfe_rate", f"Turnover rate (DfE), year to 30 September ({census_q.label})",
          [_rate(census_leavers, census_staff)], "percent"),

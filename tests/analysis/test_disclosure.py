@@ -57,6 +57,20 @@ def test_small_categories_are_merged_into_other_before_cross_tabulating():
                        "team_manager": "team_manager"}
 
 
+def test_a_merged_column_is_never_one_small_category_under_another_name():
+    # One agency worker among permanent staff: an "Other" column of one person would print
+    # that person's themes. The smallest large category joins, so the column has 2 groups
+    # and at least k people.
+    mapping = merge_small_categories({"permanent": 20, "fixed_term": 6, "agency": 1})
+    assert mapping == {"permanent": "permanent", "fixed_term": "other", "agency": "other"}
+    # Two small categories that together stay under k: the same.
+    mapping = merge_small_categories({"permanent": 20, "fixed_term": 9, "agency": 1, "secondment": 2})
+    assert sorted(c for c, col in mapping.items() if col == "other") == ["agency", "fixed_term", "secondment"]
+    # Two small categories reaching k together are enough on their own.
+    mapping = merge_small_categories({"permanent": 20, "agency": 3, "secondment": 2})
+    assert sorted(c for c, col in mapping.items() if col == "other") == ["agency", "secondment"]
+
+
 def _one_way(values, total_key="N", prefix="c"):
     ledger = Ledger(5)
     ledger.count(total_key, sum(values), "total")
@@ -72,8 +86,38 @@ def test_a_lone_small_cell_gets_a_partner_so_the_total_does_not_give_it_away():
     assert out["c1"] == WITHHELD  # the smallest other cell hides with it
     assert out["N"] == 30 and out["c2"] == 20
     result = audit(out, ledger.relations)
-    assert result.pinned == []
+    assert result.disclosed == []
     assert result.ranges["c0"] == (1, 4)
+
+
+def test_a_not_shown_figure_that_the_rest_of_its_table_adds_up_to_is_caught():
+    # A row withdrawn as "not shown" while another table still adds up to it: the total was
+    # treated as telling nothing, but 2 + 0 + 0 gives it back.
+    published = {"N": NOT_SHOWN, "a": "fewer than 5", "b": 0, "c": 0}
+    relations = [{"terms": {"N": 1, "a": -1, "b": -1, "c": -1}, "sense": "="}]
+    assert audit(published, relations).disclosed == []  # N is 1 to 4, as "fewer than 5" says
+    published = {"N": NOT_SHOWN, "x": 2, "y": 0, "z": NOT_SHOWN}
+    relations = [{"terms": {"N": 1, "x": -1, "y": -1}, "sense": "="},
+                 {"terms": {"z": 1, "N": -1}, "sense": "="}]
+    result = audit(published, relations)
+    assert result.disclosed == ["N", "z"]
+    assert result.ranges["N"] == (2, 2)
+    # Worked out as 0, or as k or more, a "not shown" figure gives no small group away.
+    published = {"N": NOT_SHOWN, "x": 20, "y": 0}
+    assert audit(published, relations[:1]).disclosed == []
+
+
+def test_a_ledger_never_leaves_a_withdrawn_row_that_other_rows_add_up_to():
+    # Totals by role and by band, both over the same 12 people; one band is tiny.
+    ledger = Ledger(5)
+    ledger.count("N", 12, "total")
+    roles = [ledger.count(f"role{i}", v, "roles") for i, v in enumerate([7, 5, 0])]
+    bands = [ledger.count(f"band{i}", v, "bands") for i, v in enumerate([1, 11])]
+    ledger.total_of("N", roles)
+    ledger.total_of("N", bands)
+    out = ledger.publish()
+    assert audit(out, ledger.relations).disclosed == []
+    assert out["band0"] == "fewer than 5"
 
 
 def test_the_auditor_catches_a_table_published_with_primary_suppression_only():
@@ -81,7 +125,7 @@ def test_the_auditor_catches_a_table_published_with_primary_suppression_only():
     published = {"N": 30, "c0": "fewer than 5", "c1": 7, "c2": 20}
     relations = [{"terms": {"N": 1, "c0": -1, "c1": -1, "c2": -1}, "sense": "="}]
     result = audit(published, relations)
-    assert result.pinned == ["c0"]
+    assert result.disclosed == ["c0"]
     assert result.ranges["c0"] == (3, 3)
 
 
@@ -89,7 +133,7 @@ def test_the_auditor_uses_bounds_not_just_subtraction():
     # 1..4 plus "withheld" (5 or more) making 6 leaves only 1 + 5.
     published = {"N": 6, "a": "fewer than 5", "b": WITHHELD}
     relations = [{"terms": {"N": 1, "a": -1, "b": -1}}]
-    assert audit(published, relations).pinned == ["a", "b"]
+    assert audit(published, relations).disclosed == ["a", "b"]
 
 
 def test_two_tables_sharing_a_total_are_protected_together():
@@ -102,7 +146,7 @@ def test_two_tables_sharing_a_total_are_protected_together():
     ledger.total_of("N", roles)
     out = ledger.publish()
     assert out["band0"] == "fewer than 5"
-    assert audit(out, ledger.relations).pinned == []
+    assert audit(out, ledger.relations).disclosed == []
 
 
 def test_multi_response_theme_rows_add_up_to_the_theme_not_the_column():
@@ -122,7 +166,7 @@ def test_multi_response_theme_rows_add_up_to_the_theme_not_the_column():
     out = ledger.publish()
     assert out["caseload|new"] == "fewer than 5"
     assert not is_shown(out["caseload|long"]) or not is_shown(out["caseload"])
-    assert audit(out, ledger.relations).pinned == []
+    assert audit(out, ledger.relations).disclosed == []
 
 
 def test_a_rolling_figure_is_not_shown_when_one_of_its_quarters_is_hidden():
@@ -140,8 +184,8 @@ def test_a_rolling_figure_is_not_shown_when_one_of_its_quarters_is_hidden():
     assert out["r12"] == NOT_SHOWN
     # Had it been published as 30, the hidden quarter would follow: 30 - 8 - 9 - 10 = 3.
     naive = {**out, "r12": 30}
-    assert audit(naive, rolling.relations).pinned == ["q0"]
-    assert audit(out, rolling.relations).pinned == []
+    assert audit(naive, rolling.relations).disclosed == ["q0"]
+    assert audit(out, rolling.relations).disclosed == []
 
 
 def test_a_rolling_figure_is_shown_when_every_quarter_is():
@@ -166,7 +210,7 @@ def _no_small_numbers(published, k=5):
 
 def _assert_nothing_pinned(published, relations, k=5):
     result = audit(published, relations, k)
-    assert result.pinned == [], {key: published[key] for key in result.pinned}
+    assert result.disclosed == [], {key: published[key] for key in result.disclosed}
 
 
 @SETTINGS

@@ -134,8 +134,9 @@ def test_golden_quarter_matches_figures_worked_out_by_hand(small_council):
     assert _row(turnover, "vacancy_rate")["values"] == [20.0]
     assert _row(turnover, "agency_rate")["values"] == [20.0]
 
-    # Equality monitoring is never shown for a single quarter: it covers the rolling 12 months.
-    assert "2024/25 Q2 to 2025/26 Q1" in _section(report, "equality")["summary"]
+    # Equality monitoring is never shown for a single quarter or overlapping 12 months: it covers
+    # the last whole financial year.
+    assert "financial year 2024/25 (2024/25 Q1 to 2024/25 Q4)" in _section(report, "equality")["summary"]
     assert _section(report, "method")["paragraphs"][0].startswith("To protect the people")
 
 
@@ -178,7 +179,7 @@ def test_annual_figures_are_sums_of_published_quarters():
     assert _row(_section(annual, "responses")["tables"][0], "total")["values"] == [year]
 
 
-def test_a_staff_survey_closing_in_the_quarter_is_reported_and_equality_is_rolling_only():
+def test_a_staff_survey_closing_in_the_quarter_is_reported_and_equality_covers_whole_years_only():
     frames = synthetic_frames("2025/26 Q3", years=1, leavers_per_year=200, seed=5)
     args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
     report = build_quarterly_report(*args, quarter="2025/26 Q3", theme_labels=FEW_THEMES)
@@ -186,7 +187,7 @@ def test_a_staff_survey_closing_in_the_quarter_is_reported_and_equality_is_rolli
     assert survey["tables"] and survey["tables"][0]["id"] == "staff_survey_2025/26 Q3"
     for key in report["disclosure"]["audit"]["cells"]:
         if "|equality|" in key:
-            assert key.startswith("2024/25 Q4 to 2025/26 Q3|")
+            assert key.startswith("2024/25 Q1 to 2024/25 Q4|")
 
 
 def test_what_worked_well_is_never_counted_as_a_reason_for_leaving(small_council):
@@ -210,9 +211,10 @@ def test_a_withheld_total_is_never_described_as_small():
     args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
     report = build_quarterly_report(*args, quarter="2025/26 Q1", theme_labels=THEME_LABELS)
     responses = _section(report, "responses")
-    assert _row(responses["tables"][0], "total")["values"] == ["withheld"]
+    total = _row(responses["tables"][0], "total")["values"][0]
+    assert total in ("withheld", "not shown")
     true_total = int((frames["responses"]["period"].astype(str).isin(["2025-04", "2025-05", "2025-06"])
                       & (frames["responses"]["instrument_kind"] == "exit")).sum())
     assert true_total >= 5  # so "fewer than 5" would be false
     assert "fewer than 5 exit responses" not in responses["summary"]
-    assert "withheld" in responses["summary"]
+    assert f"is {total}, because showing it would reveal" in responses["summary"]
