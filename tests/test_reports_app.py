@@ -165,3 +165,27 @@ def test_a_published_report_is_served_from_the_files_made_when_it_was_published(
     draft = create_draft("quarterly", QUARTER, created_by="hr@example.org")
     with pytest.raises(AssertionError, match="rendered again"):
         render(draft, "html")
+
+
+def test_a_period_still_running_is_a_provisional_draft_and_cannot_be_published(app):
+    from datetime import date
+
+    from analysis.periods import Quarter
+
+    today = date.today()
+    running = Quarter.of(today)
+    seed_demo(60, seed=2, today=today)
+    draft = create_draft("quarterly", running.label, created_by="hr@example.org")
+    assert draft.data["parameters"]["provisional"] is True
+    assert draft.data["title"].startswith("Provisional: ")
+    with pytest.raises(ReportError, match="published only once its period is over"):
+        publish(draft, published_by="hr@example.org", without_quotes=True)
+    assert db.session.get(Report, draft.id).status == "draft"
+    # An unfinished financial year likewise: the year so far minus earlier reports is a quarter.
+    year = create_draft("annual", running.financial_year.label, created_by="hr@example.org")
+    with pytest.raises(ReportError, match="published only once its period is over"):
+        publish(year, published_by="hr@example.org", without_quotes=True)
+    # The last quarter that has ended publishes as usual.
+    ended = create_draft("quarterly", running.previous().label, created_by="hr@example.org")
+    assert "provisional" not in ended.data["parameters"]
+    assert publish(ended, published_by="hr@example.org", without_quotes=True).status == "published"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,6 +87,16 @@ def normalise_period(kind: str, period: str) -> str:
     return parsed.label
 
 
+def period_end(kind: str, period: str) -> date:
+    """The last day of a report's period."""
+    return (FinancialYear.parse(period) if kind == "annual" else Quarter.parse(period)).end
+
+
+def period_has_ended(kind: str, period: str) -> bool:
+    """Whether the whole of a report's period is over, so its figures can no longer change."""
+    return period_end(kind, period) < datetime.now(UTC).date()
+
+
 def _months(kind: str, period: str) -> set[str]:
     if kind == "annual":
         quarters = FinancialYear.parse(period).quarters()
@@ -127,6 +137,11 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
         data = build_annual_report(*args, year=period, quotes=quotes or [], **common)
     else:
         data = build_length_of_service_report(*args, quarter=period, **common)
+    # A period still running gives figures that will change: two versions of the same
+    # quarter could be subtracted, so such a report is a provisional draft and never published.
+    if not period_has_ended(kind, period):
+        data["parameters"]["provisional"] = True
+        data["title"] = f"Provisional: {data['title']} (the period ends on {period_end(kind, period):%-d %B %Y})"
     # Who published it and how it must be handled, on every page of every format.
     data["parameters"]["council"] = current_app.config["COUNCIL_NAME"]
     data["parameters"]["marking"] = current_app.config["PROTECTIVE_MARKING"]
@@ -224,6 +239,11 @@ def publish(report: Report, published_by: str, without_quotes: bool = False) -> 
     """Freeze a draft. Refused when it offers quotes and none were approved, unless ``without_quotes``."""
     if report.status != "draft":
         raise ReportError("This report is already published.")
+    if not period_has_ended(report.kind, report.period):
+        raise ReportError(
+            f"{report.period} ends on {period_end(report.kind, report.period):%-d %B %Y}. A report can be "
+            "published only once its period is over, so that its figures never change after publication."
+        )
     if report.quotes and not any(q.approved for q in report.quotes) and not without_quotes:
         raise ReportError("No quotes are approved. Approve quotes first, or publish without quotes.")
     if without_quotes:
