@@ -226,7 +226,9 @@ class Ledger:
             for c in list(pending):
                 if all(p in out or p not in self.counts for p in c.components):
                     parts_shown = all(p in out and is_shown(out[p]) for p in c.components)
-                    out[c.key] = c.value if parts_shown else NOT_SHOWN
+                    # The sum of the published parts: the same as the true value unless a part
+                    # keeps a figure published before later returns changed it.
+                    out[c.key] = sum(int(out[p]) for p in c.components) if parts_shown else NOT_SHOWN
                     pending.remove(c)
                     progressed = True
             if not progressed:

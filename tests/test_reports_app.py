@@ -189,3 +189,34 @@ def test_a_period_still_running_is_a_provisional_draft_and_cannot_be_published(a
     ended = create_draft("quarterly", running.previous().label, created_by="hr@example.org")
     assert "provisional" not in ended.data["parameters"]
     assert publish(ended, published_by="hr@example.org", without_quotes=True).status == "published"
+
+
+def test_published_figures_stay_as_published_when_late_returns_arrive(seeded):
+    import copy
+
+    first = create_draft("quarterly", "2025/26 Q1", created_by="hr@example.org")
+    publish(first, published_by="hr@example.org", without_quotes=True)
+    n_q1 = "2025/26 Q1|respondents"
+    was = first.data["disclosure"]["audit"]["cells"][n_q1]
+    instrument = current_instrument("exit")
+    for _ in range(3):  # late returns for May 2025, after Q1 was published
+        store_response(instrument, definition_of(instrument), {
+            "role": "social_worker", "length_of_service": "1_to_2", "leaving_month": "2025-05",
+            "reasons_text": "The caseload was too heavy"})
+    db.session.commit()
+    second = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    assert second.data["disclosure"]["audit"]["cells"][n_q1] == was
+    trend = next(t for s in second.data["sections"] for t in s.get("tables", []) if t["id"] == "themes_trend")
+    q1 = [c["id"] for c in trend["columns"]].index("2025/26 Q1")
+    assert trend["rows"][0]["values"][q1] == was
+    assert publish(second, published_by="hr@example.org", without_quotes=True).status == "published"
+
+    # A draft whose figures for a published quarter differ (as one built before this check
+    # would) is refused, and stays a draft.
+    third = create_draft("quarterly", "2025/26 Q3", created_by="hr@example.org")
+    data = copy.deepcopy(third.data)
+    data["disclosure"]["audit"]["cells"][n_q1] = was + 3 if isinstance(was, int) else 40
+    third.data = data
+    with pytest.raises(ReportError, match="differ from the same figures already published"):
+        publish(third, published_by="hr@example.org", without_quotes=True)
+    assert db.session.get(Report, third.id).status == "draft"

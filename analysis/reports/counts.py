@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.disclosure import Ledger, Published, is_shown, merge_small_categories
+from analysis.disclosure import NOT_SHOWN, Ledger, Published, is_shown, merge_small_categories
 from analysis.periods import Quarter, quarter_of_series
 from analysis.reports.labels import (
     CHANNELS,
@@ -48,16 +48,22 @@ def k_dim(p: str, dim: str, category: str) -> str:
     return f"{p}|{dim}|{category}"
 
 
-def k_col(p: str, dim: str, column: str) -> str:
-    return f"{p}|{dim}|merged:{column}"
+def column_id(column: str, members: Sequence[str]) -> str:
+    """A cross-table column's name in keys: a merged column names its members, so a figure
+    published for one grouping is never taken for another."""
+    return column if list(members) == [column] else f"{column}[{'+'.join(sorted(members))}]"
+
+
+def k_col(p: str, dim: str, column: str, members: Sequence[str]) -> str:
+    return f"{p}|{dim}|merged:{column_id(column, members)}"
 
 
 def k_theme(p: str, theme: str) -> str:
     return f"{p}|theme|{theme}"
 
 
-def k_theme_by(p: str, dim: str, theme: str, column: str) -> str:
-    return f"{p}|theme_by_{dim}|{theme}|{column}"
+def k_theme_by(p: str, dim: str, theme: str, column: str, members: Sequence[str]) -> str:
+    return f"{p}|theme_by_{dim}|{theme}|{column_id(column, members)}"
 
 
 def k_rating(p: str, area: str, level: str, population: str = "exit") -> str:
@@ -227,11 +233,16 @@ class PeriodCounts:
     purposes: list[str] = field(default_factory=list)
     survey_areas: list[str] = field(default_factory=list)
     equality: dict[str, list[str]] = field(default_factory=dict)
+    # Figures of this period published before: when set, they are the period's figures, and
+    # anything not among them is "not shown" (see ``docs/disclosure.md``, "Published once").
+    frozen: Mapping[str, Published] | None = None
 
     def value(self, key: str) -> int:
         return self.ledger.counts[key].value
 
     def published(self, key: str) -> Published:
+        if self.frozen is not None:
+            return self.frozen.get(key, NOT_SHOWN)
         return self.ledger.publish()[key]
 
     def has(self, key: str) -> bool:
@@ -281,7 +292,7 @@ def count_quarter(prep: Prepared, quarter: Quarter, theme_ids: Sequence[str], k:
             if cats == [col]:
                 col_keys[col] = k_dim(p, dim, col)
             else:
-                col_keys[col] = ledger.count(k_col(p, dim, col), sum(counts[c] for c in cats),
+                col_keys[col] = ledger.count(k_col(p, dim, col, cats), sum(counts[c] for c in cats),
                                              f"{p}|{dim}|merged")
                 ledger.total_of(col_keys[col], [k_dim(p, dim, c) for c in cats])
         person_col = series.astype(object).where(series.notna(), NOT_STATED).map(mapping)
@@ -291,7 +302,7 @@ def count_quarter(prep: Prepared, quarter: Quarter, theme_ids: Sequence[str], k:
         for t in [*pc.themes, *emerging]:
             parts = []
             for col in columns:
-                key = ledger.count(k_theme_by(p, dim, t, col), int(table.get((t, col), 0)),
+                key = ledger.count(k_theme_by(p, dim, t, col, columns[col]), int(table.get((t, col), 0)),
                                    f"{p}|theme_by_{dim}|{t}")
                 ledger.at_most(key, col_keys[col])
                 parts.append(key)
@@ -395,19 +406,20 @@ def count_span(
             # The quarter's column matching this one, if its merging grouped the same people.
             matches = [_matching_column(q, dim, col_cats) for q in qs]
             col_components = [
-                (k_dim(q.label, dim, m) if q.columns[dim].get(m) == [m] else k_col(q.label, dim, m))
+                (k_dim(q.label, dim, m) if q.columns[dim].get(m) == [m]
+                 else k_col(q.label, dim, m, q.columns[dim][m]))
                 if m else f"{q.label}|{dim}|merged:{col}|unmatched"
                 for q, m in zip(qs, matches, strict=True)
             ]
             col_value = sum(counts.get(c, 0) for c in col_cats)
-            ledger.derived(k_col(p, dim, col), col_value, col_components, f"{p}|{dim}|merged")
+            ledger.derived(k_col(p, dim, col, col_cats), col_value, col_components, f"{p}|{dim}|merged")
             for t in [*pc.themes, *pc.emerging]:
                 comps = []
                 for q, m in zip(qs, matches, strict=True):
-                    key = k_theme_by(q.label, dim, t, m) if m else None
+                    key = k_theme_by(q.label, dim, t, m, q.columns[dim][m]) if m else None
                     comps.append(key if key and q.has(key) else f"{q.label}|theme_by_{dim}|{t}|{col}|unmatched")
                 value = int(sum(by_cat.get((t, cat), 0) for cat in col_cats))
-                ledger.derived(k_theme_by(p, dim, t, col), value, comps, f"{p}|theme_by_{dim}|{t}")
+                ledger.derived(k_theme_by(p, dim, t, col, col_cats), value, comps, f"{p}|theme_by_{dim}|{t}")
 
     areas = list(dict.fromkeys(a for a in prep.rating_areas))
     for area in areas:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.disclosure import DEFAULT_K, WITHHELD, is_shown, share
+from analysis.disclosure import DEFAULT_K, WITHHELD, Published, is_shown, share
 from analysis.periods import Quarter
 from analysis.reports import counts as c
 from analysis.reports.common import PublishedFigures, fmt_pct, ranked, table
@@ -50,10 +50,12 @@ def build_length_of_service_report(
     k: int = DEFAULT_K,
     generated_at: dt.datetime | str | None = None,
     model_version: str | None = None,
+    published: Mapping[str, Published] | None = None,
 ) -> dict:
-    """Build the length-of-service report for the eight quarters ending with ``quarter``."""
+    """Build the length-of-service report for the eight quarters ending with ``quarter``;
+    ``published`` as for :func:`~analysis.reports.build_quarterly_report`."""
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published)
     cache = PeriodCache(inputs)
     quarters = q.last_n(8)
     per_q = [cache.quarter(x) for x in quarters]
@@ -102,11 +104,12 @@ def build_length_of_service_report(
     cols = [col for col in columns if col != c.NOT_STATED] + ([c.NOT_STATED] if c.NOT_STATED in columns else [])
     col_defs = [(col, "Other (merged)" if columns[col] != [col] and col == MERGED_OTHER else category_label(DIM, col),
                  "count") for col in cols]
-    respondents = [f.get(c.k_dim(r, DIM, col) if columns[col] == [col] else c.k_col(r, DIM, col)) for col in cols]
+    respondents = [f.get(c.k_dim(r, DIM, col) if columns[col] == [col] else c.k_col(r, DIM, col, columns[col]))
+                   for col in cols]
     order = {t: i for i, t in enumerate(inputs.theme_labels)}
     ids = ranked([(t, f.get(c.k_theme(r, t))) for t in rolling.themes], order)
     reason_rows = [("respondents", "People in this group", respondents)] + [
-        (t, _theme_label(inputs, t), [f.get(c.k_theme_by(r, DIM, t, col)) for col in cols]) for t in ids]
+        (t, _theme_label(inputs, t), [f.get(c.k_theme_by(r, DIM, t, col, columns[col])) for col in cols]) for t in ids]
     reasons = table("reasons_by_band", f"Themes cited by length of service, {r}", "Theme", col_defs, reason_rows,
                     note="People can cite several themes, so columns do not add up to the group.")
     reason_summary = None

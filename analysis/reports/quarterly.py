@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -58,6 +58,7 @@ class ReportInputs:
     prepared: c.Prepared
     theme_labels: dict[str, str]
     k: int
+    published: Mapping[str, Published] = field(default_factory=dict)  # figures published before
 
 
 class PeriodCache:
@@ -70,19 +71,27 @@ class PeriodCache:
 
     def quarter(self, q: Quarter) -> c.PeriodCounts:
         if q.label not in self.quarters:
-            self.quarters[q.label] = c.count_quarter(
+            self.quarters[q.label] = self._freeze(c.count_quarter(
                 self.inputs.prepared, q, list(self.inputs.theme_labels), self.inputs.k
-            )
+            ))
         return self.quarters[q.label]
+
+    def _freeze(self, period: c.PeriodCounts) -> c.PeriodCounts:
+        """A period published before keeps the figures it was published with."""
+        prefix = f"{period.label}|"
+        earlier = {key: v for key, v in self.inputs.published.items() if key.startswith(prefix)}
+        if earlier:
+            period.frozen = earlier
+        return period
 
     def span(self, quarters: Sequence[Quarter]) -> c.PeriodCounts:
         label = c.span_label(quarters)
         if label not in self.spans:
             for q in quarters:
                 self.quarter(q)
-            self.spans[label] = c.count_span(
+            self.spans[label] = self._freeze(c.count_span(
                 self.inputs.prepared, quarters, self.quarters, list(self.inputs.theme_labels), self.inputs.k
-            )
+            ))
         return self.spans[label]
 
     def all_periods(self) -> list[c.PeriodCounts]:
@@ -97,13 +106,15 @@ def prepare_inputs(
     theme_labels: Mapping[str, str],
     k: int,
     last_quarter: Quarter | None = None,
+    published: Mapping[str, Published] | None = None,
 ) -> ReportInputs:
     """Check parameters and prepare the frames; with ``last_quarter``, only the eight quarters
-    ending with it are read (every table of every report lies within them)."""
+    ending with it are read (every table of every report lies within them). ``published``
+    holds figures of earlier published reports by key: a period among them keeps them."""
     check_threshold(k)
     window = last_quarter.last_n(8) if last_quarter is not None else None
     return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts, window),
-                        dict(theme_labels), k)
+                        dict(theme_labels), k, dict(published or {}))
 
 
 def _theme_label(inputs: ReportInputs, theme_id: str) -> str:
@@ -135,15 +146,17 @@ def build_quarterly_report(
     quotes: Sequence[Mapping[str, str]] = (),
     generated_at: dt.datetime | str | None = None,
     model_version: str | None = None,
+    published: Mapping[str, Published] | None = None,
 ) -> dict:
     """Build the quarterly theme report for ``quarter`` (a label like ``"2025/26 Q1"``).
 
     ``quotes`` are ``{"theme_id", "text"}`` dicts already scrubbed and approved by HR; a quote
     is shown only when at least k people cited its theme this quarter. Returns the report as
-    a JSON-able dict (see ``docs/reports.md``).
+    a JSON-able dict (see ``docs/reports.md``). ``published``: figures of reports published
+    before, by key; the periods they cover keep those figures.
     """
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published)
     cache = PeriodCache(inputs)
     current = cache.quarter(q)
     view = _PeriodView(
@@ -175,6 +188,7 @@ def build_annual_report(
     quotes: Sequence[Mapping[str, str]] = (),
     generated_at: dt.datetime | str | None = None,
     model_version: str | None = None,
+    published: Mapping[str, Published] | None = None,
 ) -> dict:
     """Build the annual report for a financial year (``"2025/26"``): the quarterly content
     over the whole year, compared with the year before. Its figures are sums of the
@@ -182,7 +196,7 @@ def build_annual_report(
     ``docs/disclosure.md``)."""
     fy = year if isinstance(year, FinancialYear) else FinancialYear.parse(year)
     inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k,
-                            fy.quarters()[-1])
+                            fy.quarters()[-1], published)
     cache = PeriodCache(inputs)
     quarters = fy.quarters()
     current = cache.span(quarters)
@@ -398,12 +412,13 @@ def _breakdown_sections(inputs: ReportInputs, f: PublishedFigures, v: _PeriodVie
             if members != [col]:
                 label = "Other (merged)" if col == MERGED_OTHER else label
             col_defs.append((col, label, "count"))
-            key = c.k_dim(p, dim, col) if members == [col] else c.k_col(p, dim, col)
+            key = c.k_dim(p, dim, col) if members == [col] else c.k_col(p, dim, col, members)
             respondents.append(f.get(key))
         ids = ranked([(t, f.get(c.k_theme(p, t))) for t in _theme_ids(inputs, v.current)], order)
         rows = [("respondents", "People in this group", respondents)]
         for t in ids:
-            rows.append((t, _theme_label(inputs, t), [f.get(c.k_theme_by(p, dim, t, col)) for col in cols]))
+            cells = [f.get(c.k_theme_by(p, dim, t, col, columns_map[col])) for col in cols]
+            rows.append((t, _theme_label(inputs, t), cells))
         summary = _breakdown_summary(inputs, rows, col_defs, title)
         merged = [category_label(dim, m) for col in cols for m in columns_map[col]
                   if columns_map[col] != [col]]

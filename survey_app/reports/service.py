@@ -117,8 +117,29 @@ def scrubber() -> Scrubber:
     return Scrubber()
 
 
+def _published_reports(organisation_id: int, threshold: int, exclude: int | None = None) -> list[dict]:
+    """The data of every report the organisation published at this threshold, oldest first:
+    together they are the ledger of every figure it has ever published."""
+    query = sa.select(Report.data).where(
+        Report.organisation_id == organisation_id, Report.status == "published", Report.threshold == threshold,
+    ).order_by(Report.published_at, Report.id)
+    if exclude is not None:
+        query = query.where(Report.id != exclude)
+    return list(db.session.execute(query).scalars())
+
+
+def published_figures(reports: list[dict]) -> dict[str, object]:
+    """Figures by key as first published: a period published before keeps them in new reports."""
+    out: dict[str, object] = {}
+    for data in reports:
+        for key, value in data.get("disclosure", {}).get("audit", {}).get("cells", {}).items():
+            out.setdefault(key, value)
+    return out
+
+
 def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None) -> dict:
-    """The report as the analysis package builds it from the database as it is now."""
+    """The report as the analysis package builds it from the database as it is now, with the
+    figures of periods already published kept as they were published."""
     from analysis.loaders import load_frames
     from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
 
@@ -128,8 +149,9 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
         sa.select(ThemeRunRecord.model_version).where(ThemeRunRecord.organisation_id == org.id)
         .order_by(ThemeRunRecord.id.desc()).limit(1)
     ).scalar()
-    common = {"theme_labels": theme_labels(org.id), "k": current_app.config["DISCLOSURE_THRESHOLD"],
-              "model_version": model_version}
+    k = current_app.config["DISCLOSURE_THRESHOLD"]
+    common = {"theme_labels": theme_labels(org.id), "k": k, "model_version": model_version,
+              "published": published_figures(_published_reports(org.id, k))}
     args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
     if kind == "quarterly":
         data = build_quarterly_report(*args, quarter=period, quotes=quotes or [], **common)
@@ -246,6 +268,7 @@ def publish(report: Report, published_by: str, without_quotes: bool = False) -> 
         )
     if report.quotes and not any(q.approved for q in report.quotes) and not without_quotes:
         raise ReportError("No quotes are approved. Approve quotes first, or publish without quotes.")
+    check_against_published(report)
     if without_quotes:
         for quote in report.quotes:
             quote.approved = False
@@ -259,6 +282,37 @@ def publish(report: Report, published_by: str, without_quotes: bool = False) -> 
         db.session.add(ReportFile(report_id=report.id, format=fmt, content=_render(report.data, fmt)))
     db.session.commit()
     return report
+
+
+def check_against_published(report: Report) -> None:
+    """Refuse a report that, read with everything already published, would give a count away.
+
+    Two checks against the ledger of published reports: every figure published before must
+    read the same here (two versions of one count differ by the late returns in between), and
+    the auditor, holding all the reports and the relations they state, must find no hidden
+    count it can work out."""
+    from analysis.disclosure import audit_reports
+
+    earlier = _published_reports(report.organisation_id, report.threshold, exclude=report.id)
+    before = published_figures(earlier)
+    cells = report.data.get("disclosure", {}).get("audit", {}).get("cells", {})
+    changed = sorted(key for key, value in cells.items() if key in before and before[key] != value)
+    if changed:
+        first = changed[0]
+        raise ReportError(
+            f"{len(changed)} figure(s) in this draft differ from the same figures already published "
+            f"(for example {first}: published as {before[first]}, now {cells[first]}). Publishing both "
+            "would let a reader subtract one from the other. Make a new draft: it keeps the published figures."
+        )
+    try:
+        result = audit_reports([*earlier, report.data], exact=False)
+    except ValueError as exc:
+        raise ReportError(f"This draft contradicts a published report ({exc}). Make a new draft.") from None
+    if result.disclosed:
+        raise ReportError(
+            f"Read with the reports already published, this draft would let a reader work out "
+            f"{len(result.disclosed)} hidden figure(s) (for example {result.disclosed[0]}). Make a new draft."
+        )
 
 
 def render(report: Report, fmt: str) -> bytes:

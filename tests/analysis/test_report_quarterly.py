@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.disclosure import DisclosureError
+from analysis.disclosure import DisclosureError, audit_reports
 from analysis.reports import (
     build_annual_report,
     build_length_of_service_report,
@@ -218,3 +218,28 @@ def test_a_withheld_total_is_never_described_as_small():
     assert true_total >= 5  # so "fewer than 5" would be false
     assert "fewer than 5 exit responses" not in responses["summary"]
     assert f"is {total}, because showing it would reveal" in responses["summary"]
+
+
+def test_a_quarter_published_before_keeps_its_figures_when_late_returns_arrive():
+    # 2025/26 Q1 is published; then three late returns for May 2025 arrive. Printing the new
+    # Q1 total beside the old one would let a reader subtract and read the late leavers' answers.
+    frames = synthetic_frames("2025/26 Q2", years=2, leavers_per_year=60, seed=8)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    first = build_quarterly_report(*args, quarter="2025/26 Q1", theme_labels=THEME_LABELS)
+    published = first["disclosure"]["audit"]["cells"]
+    responses = frames["responses"]
+    late = responses[responses["period"].astype(str) == "2025-05"].head(3).copy()
+    late["response_id"] = [f"late-{i}" for i in range(len(late))]
+    changed = (pd.concat([responses, late], ignore_index=True), *args[1:])
+    n_q1 = "2025/26 Q1|respondents"
+    live = build_quarterly_report(*changed, quarter="2025/26 Q2", theme_labels=THEME_LABELS)
+    assert live["disclosure"]["audit"]["cells"][n_q1] != published[n_q1]  # what freezing prevents
+    second = build_quarterly_report(*changed, quarter="2025/26 Q2", theme_labels=THEME_LABELS,
+                                    published=published)
+    cells = second["disclosure"]["audit"]["cells"]
+    shared = set(cells) & set(published)
+    assert n_q1 in shared
+    assert {key: cells[key] for key in shared} == {key: published[key] for key in shared}
+    trend = _section(second, "trend")["tables"][0]
+    assert _row(trend, "respondents")["values"][-2] == published[n_q1]
+    assert audit_reports([first, second], exact=False).disclosed == []
