@@ -15,29 +15,57 @@ def _queue_links(response) -> list[str]:
     return [a["href"] for a in page_of(response).select("table a")]
 
 
+def _alike(n, period, **answers):
+    return [add_exit_response(period, **answers) for _ in range(n)]
+
+
 def test_the_queue_filters_by_quarter_role_service_area_length_and_review(app, client):
+    app.config["DISCLOSURE_THRESHOLD"] = 3
     this_month = date.today().replace(day=1)
-    a = add_exit_response(this_month, role="team_manager", service_area="assessment", length_of_service="under_1")
-    b = add_exit_response(this_month, role="social_worker", service_area="child_protection")
-    old = add_exit_response(add_months(this_month, -12), role="social_worker")
-    b.reviewed = True
+    a = _alike(3, this_month, role="team_manager", service_area="assessment", length_of_service="under_1")
+    b = _alike(3, this_month, role="social_worker", service_area="child_protection")
+    old = _alike(3, add_months(this_month, -12), role="social_worker")
+    for r in b:
+        r.reviewed = True
     db.session.commit()
     signed_in(client, "hr")
 
-    assert len(_queue_links(client.get("/hr/"))) == 3
+    def links(*group):
+        return sorted(f"/hr/responses/{r.id}" for g in group for r in g)
+
+    assert len(_queue_links(client.get("/hr/"))) == 9
     quarter = financial_quarter(this_month)
-    in_quarter = _queue_links(client.get("/hr/", query_string={"quarter": quarter}))
-    assert sorted(in_quarter) == sorted([f"/hr/responses/{a.id}", f"/hr/responses/{b.id}"])
-    assert _queue_links(client.get("/hr/", query_string={"role": "team_manager"})) == [f"/hr/responses/{a.id}"]
-    assert _queue_links(client.get("/hr/", query_string={"service_area": "child_protection"})) == \
-        [f"/hr/responses/{b.id}"]
-    assert _queue_links(client.get("/hr/", query_string={"length_of_service": "under_1"})) == \
-        [f"/hr/responses/{a.id}"]
-    unreviewed = _queue_links(client.get("/hr/", query_string={"status": "unreviewed"}))
-    assert sorted(unreviewed) == sorted([f"/hr/responses/{a.id}", f"/hr/responses/{old.id}"])
+    assert sorted(_queue_links(client.get("/hr/", query_string={"quarter": quarter}))) == links(a, b)
+    assert sorted(_queue_links(client.get("/hr/", query_string={"role": "team_manager"}))) == links(a)
+    assert sorted(_queue_links(client.get("/hr/", query_string={"service_area": "child_protection"}))) == links(b)
+    assert sorted(_queue_links(client.get("/hr/", query_string={"length_of_service": "under_1"}))) == links(a)
+    assert sorted(_queue_links(client.get("/hr/", query_string={"status": "unreviewed"}))) == links(a, old)
     page = client.get("/hr/", query_string={"role": "team_manager"})
-    assert texts(page, "#result-count") == ["1 response"]
-    assert texts(page, "tbody tr td .govuk-tag") == ["Not reviewed"]
+    assert texts(page, "#result-count") == ["3 responses"]
+    assert texts(page, "tbody tr td .govuk-tag") == ["Not reviewed"] * 3
+
+
+def test_details_fewer_than_k_responses_share_are_not_shown_and_filters_cannot_find_them(app, client):
+    app.config["DISCLOSURE_THRESHOLD"] = 3
+    this_month = date.today().replace(day=1)
+    _alike(3, this_month, role="social_worker", service_area="child_protection", length_of_service="1_to_2")
+    lone = add_exit_response(this_month, role="service_manager", service_area="assessment",
+                             length_of_service="10_plus")
+    signed_in(client, "hr")
+    page = client.get("/hr/")
+    cells = [texts(page, f"tbody tr:nth-child({n}) td") for n in range(1, 5)]
+    # One service manager among four: their role, length of service or service area would
+    # single them out, so none of the four shows them; the month, shared by four, is shown.
+    assert {tuple(c[3:6]) for c in cells} == {("Not shown", "Not shown", "Not shown")}
+    assert all(c[0].startswith(this_month.strftime("%B %Y") + " ") for c in cells)
+    assert _queue_links(client.get("/hr/", query_string={"role": "service_manager"})) == []
+    assert _queue_links(client.get("/hr/", query_string={"role": "social_worker"})) == []
+    detail = client.get(f"/hr/responses/{lone.id}")
+    rows = dict(zip(texts(detail, ".govuk-summary-list__key"), texts(detail, ".govuk-summary-list__value"),
+                    strict=False))
+    assert rows["What was your role when you left?"] == "Not shown"
+    assert texts(detail, "h1") == [f"Response for {this_month:%B %Y}"]
+    assert "role, length of service and service area are not shown" in texts(detail, "#coarse-note")[0]
 
 
 def test_the_queue_pages_through_many_responses(app, client):
@@ -55,7 +83,9 @@ def test_the_queue_pages_through_many_responses(app, client):
     assert page_of(first).select_one(".govuk-pagination__next a")["href"] == "/hr/?page=2"
 
 
-def test_the_detail_page_shows_every_answer_and_audits_the_view(client):
+def test_the_detail_page_shows_every_answer_and_audits_the_view(app, client):
+    app.config["DISCLOSURE_THRESHOLD"] = 3
+    _alike(2, None, main_reasons=["caseload"])  # two others alike, so the role may be shown
     response = add_exit_response(reasons_text="=HYPERLINK(\"x\") and a caseload of 30", main_reasons=["caseload"])
     user = signed_in(client, "hr")
     page = client.get(f"/hr/responses/{response.id}")

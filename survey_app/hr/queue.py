@@ -7,18 +7,19 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, func
+from sqlalchemy import Select
 
 from .. import audit
 from ..extensions import db
 from ..forms import answers_from_form, field_params
 from ..instruments import Definition
 from ..models import ActionNote, Comment, Instrument, Response, ThemeAssignment, default_organisation
-from ..periods import quarter_bounds, recent_quarters
+from ..periods import recent_quarters
 from ..questionnaires import current_instrument, definition_of
 from ..submissions import AnswerError, clean_free_text, store_response
 from ..themes.service import theme_labels
 from . import bp
+from .coarsen import DETAILS, Shown, organisation_plan
 from .common import (
     CHANNEL_NAMES,
     EQUALITY_NOTE,
@@ -35,19 +36,12 @@ ENTRY_CHANNELS = {"paper": "Enter a paper questionnaire", "interview": "Enter ex
 
 
 def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
-    """Narrow the queue by the filters chosen; unknown values simply match nothing."""
+    """Narrow the queue by the filters that say nothing about who answered (questionnaire,
+    status, theme); unknown values simply match nothing. Period and details are filtered on
+    what the page shows (:func:`shown_matches`)."""
     data = form.data
     if data.get("instrument"):
         query = query.where(Response.instrument_slug == data["instrument"])
-    if data.get("quarter"):
-        try:
-            start, end = quarter_bounds(data["quarter"])
-        except ValueError:
-            start = end = date.min
-        query = query.where(Response.period >= start, Response.period < end)
-    for column in ("role", "service_area", "length_of_service"):
-        if data.get(column):
-            query = query.where(getattr(Response, column) == data[column])
     if data.get("status") == "unreviewed":
         query = query.where(Response.reviewed.is_(False))
     elif data.get("status") == "reviewed":
@@ -55,6 +49,17 @@ def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
     if data.get("theme"):
         query = query.where(Response.id.in_(responses_citing(data["theme"])))
     return query
+
+
+def shown_matches(shown: Shown, data: dict[str, Any]) -> bool:
+    """Whether a response, as the page shows it, matches the period and detail filters. A
+    detail that is not shown never matches, so a filter cannot tell what a row hides."""
+    if data.get("quarter") and data["quarter"] not in shown.quarters:
+        return False
+    for column in ("role", "service_area", "length_of_service"):
+        if data.get(column) and (column not in shown.details or shown.details[column] != data[column]):
+            return False
+    return True
 
 
 def responses_citing(theme_id: str) -> set[str]:
@@ -92,34 +97,42 @@ def _filter_form() -> QueueFilterForm:
     return form
 
 
-def _label(options: list[tuple[str, str]], value: str | None) -> str:
-    return dict(options).get(value or "", value or "Not answered")
+def _shown_value(options: dict[str, str], shown: Shown, detail: str) -> str:
+    if detail not in shown.details:
+        return "Not shown"
+    value = shown.details[detail]
+    return options.get(value or "", "Not answered") if value else "Not answered"
 
 
 @bp.route("/")
 @hr_only
 def queue():
     form = _filter_form()
-    base = apply_queue_filters(db.select(Response), form)
-    total = db.session.execute(db.select(func.count()).select_from(base.subquery())).scalar_one()
-    page = page_of(total)
-    rows = db.session.execute(
-        base.order_by(Response.period.desc(), Response.id).offset(page.offset).limit(page.size)
-    ).scalars().all()
+    k = current_app.config["DISCLOSURE_THRESHOLD"]
+    shown = organisation_plan(k)
+    base = apply_queue_filters(db.select(Response.id), form)
+    ids = [i for i in db.session.execute(base).scalars() if i in shown and shown_matches(shown[i], form.data)]
+    ids.sort(key=lambda i: shown[i].order)
+    page = page_of(len(ids))
+    chosen = ids[page.offset:page.offset + page.size]
+    by_id = {r.id: r for r in db.session.execute(db.select(Response).where(Response.id.in_(chosen))).scalars()}
     titles = {slug: title for slug, title in form.instrument.choices}
     roles, areas, bands = (dict(choices_for_role(r)) for r in ("role", "service_area", "length_of_service"))
-    table = [{
-        "id": r.id,
-        "month": f"{r.period:%B %Y}",
-        "instrument": titles.get(r.instrument_slug, r.instrument_slug),
-        "channel": CHANNEL_NAMES.get(r.channel, r.channel),
-        "role": roles.get(r.role or "", "–"),
-        "service_area": areas.get(r.service_area or "", "–"),
-        "length_of_service": bands.get(r.length_of_service or "", "–"),
-        "reviewed": r.reviewed,
-    } for r in rows]
+    table = []
+    for i in chosen:
+        r, view = by_id[i], shown[i]
+        table.append({
+            "id": r.id,
+            "when": view.when or "Not shown",
+            "instrument": titles.get(r.instrument_slug, r.instrument_slug),
+            "channel": CHANNEL_NAMES.get(r.channel, r.channel),
+            "role": _shown_value(roles, view, "role"),
+            "service_area": _shown_value(areas, view, "service_area"),
+            "length_of_service": _shown_value(bands, view, "length_of_service"),
+            "reviewed": r.reviewed,
+        })
     entry = [(slug, title) for slug, title in form.instrument.choices if slug]
-    return render_template("hr/queue.html", form=form, rows=table, page=page, entry=entry,
+    return render_template("hr/queue.html", form=form, rows=table, page=page, entry=entry, k=k,
                            entry_channels=ENTRY_CHANNELS, retention=retention_summary(date.today()),
                            pagination=pagination_params(page, "hr.queue"))
 
@@ -139,8 +152,9 @@ def _answer_text(question, value: Any) -> str:
     return question.label_for(str(value))
 
 
-def answer_sections(response: Response, definition: Definition) -> list[dict[str, Any]]:
-    """Every question of the response's questionnaire version, with its answer as HR sees it."""
+def answer_sections(response: Response, definition: Definition, shown: Shown | None = None) -> list[dict[str, Any]]:
+    """Every question of the response's questionnaire version, with its answer as HR sees it:
+    identifying details only as coarsely as ``shown`` allows."""
     comments = {c.question_key: c for c in response.comments}
     retention = current_app.config["RETENTION_MONTHS"]
     sections = []
@@ -157,6 +171,10 @@ def answer_sections(response: Response, definition: Definition) -> list[dict[str
                     value = f"Removed after {retention} months (retention)"
                 else:
                     value = comment.text
+            elif shown is not None and q.role == "leaving_month":
+                value = shown.when or "Not shown"
+            elif shown is not None and q.role in DETAILS and q.role not in shown.details:
+                value = "Not shown"
             else:
                 value = _answer_text(q, response.answers.get(q.key))
             rows.append({"key": {"text": q.text}, "value": {"text": value, "classes": "app-pre-wrap"}})
@@ -191,8 +209,11 @@ def _detail(row: Response, definition: Definition, note_form: ActionNoteForm, st
     from .themes import comment_themes, taxonomy_choices
 
     commented = [c for c in row.comments if c.text]
-    return render_template("hr/response.html", response=row, definition=definition,
-                           sections=answer_sections(row, definition), notes=notes, note_form=note_form,
+    k = current_app.config["DISCLOSURE_THRESHOLD"]
+    shown = organisation_plan(k)[row.id]
+    return render_template("hr/response.html", response=row, definition=definition, shown=shown,
+                           coarse_note=shown.note(k),
+                           sections=answer_sections(row, definition, shown), notes=notes, note_form=note_form,
                            comments=commented, comment_themes=comment_themes(commented),
                            comment_titles={c.id: _question_text(definition, c.question_key) for c in commented},
                            taxonomy=taxonomy_choices(),

@@ -1,0 +1,60 @@
+"""HR's own view, attacked by an HR reader: no combination of identifying details shown on the
+queue is held by fewer than k responses, and a response page shows no more than its queue row."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from survey_app.demo import seed_demo
+from survey_app.hr.coarsen import Person, plan
+
+from .support import page_of, signed_in, texts
+
+
+def test_no_combination_shown_on_the_queue_is_held_by_fewer_than_k_responses(app, client):
+    seed_demo(320, seed=3, today=date(2026, 6, 15))
+    app.config["PAGE_SIZE"] = 1000
+    signed_in(client, "hr")
+    page = client.get("/hr/")
+    rows = [_row(tr) for tr in page_of(page).select("tbody tr")]
+    assert len(rows) >= 320
+    # When, questionnaire, role, service area, length of service: what a reader of the queue sees.
+    seen = Counter((r[0], r[1], r[3], r[4], r[5]) for r in rows)
+    assert min(seen.values()) >= 5, [c for c, n in seen.items() if n < 5][:5]
+    # Something is still shown: a quarter (or run of quarters) for every response, and details
+    # where groups are large enough.
+    assert all(" Q" in when for when, *_ in seen)
+    # A response page shows no more than its queue row: its leaving month only if the row did.
+    link = page_of(page).select_one("tbody tr a")["href"]
+    detail = client.get(link)
+    assert texts(detail, "h1") == [f"Response for {rows[0][0]}"]
+
+
+def _row(tr) -> list[str]:
+    """A queue row's cells as seen on screen (the link's visually hidden words left out)."""
+    for hidden in tr.select(".govuk-visually-hidden"):
+        hidden.decompose()
+    return [td.get_text(" ", strip=True) for td in tr.select("td")]
+
+
+def test_runs_of_quarters_reach_k_and_a_detail_is_shown_only_when_k_share_it():
+    k = 5
+
+    def person(i, month, **details):
+        return Person(str(i), "exit", date(2025, month, 1), {d: details.get(d) for d in (
+            "role", "service_area", "length_of_service", "post_qualifying_experience", "employment_type")})
+
+    people = ([person(i, 4, role="social_worker") for i in range(6)]  # Q1: 6 alike
+              + [person(10 + i, 7, role="social_worker") for i in range(2)]  # Q2: 2
+              + [person(20 + i, 10, role="team_manager") for i in range(3)])  # Q3: 3
+    shown = plan(people, k)
+    assert shown["0"].when == "April 2025" and shown["0"].details["role"] == "social_worker"
+    # Q2 and Q3 alone are under k: they form one run, shown as such, where roles are 2 and 3.
+    assert shown["10"].when == shown["20"].when == "2025/26 Q2 to 2025/26 Q3"
+    assert "role" in shown["10"].hidden and "role" not in shown["10"].details
+    assert shown["20"].quarters == ("2025/26 Q2", "2025/26 Q3")
+    # Fewer than k responses to a questionnaire in all: nothing is shown.
+    few = plan([person(i, 4, role="social_worker") for i in range(4)], k)
+    assert {s.when for s in few.values()} == {""}
+    assert "Fewer than 5 responses" in few["0"].note(k)
