@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 
 from survey_app.extensions import db
@@ -119,3 +121,26 @@ def test_hr_can_promote_an_emerging_theme_into_the_taxonomy(client, app):
     _submit(client, "Nobody asked about the staff choir")
     run_themes(progress=False)
     assert "staff_choir" in _themes_of("Nobody asked about the staff choir")
+
+
+def test_a_report_never_names_a_theme_hr_has_not_named(client, app):
+    # An emerging theme's label is made from respondents' own words ("choir / rehearsal").
+    from datetime import date
+
+    from analysis.periods import Quarter
+    from survey_app.reports.service import create_draft
+
+    choir = _choir_cluster(client)
+    label = db.session.execute(sa.select(EmergingTheme.label).filter_by(theme_id=choir)).scalar_one()
+    quarter = Quarter.of(date.today()).label
+    draft = create_draft("quarterly", quarter, created_by="hr@example.org")
+    emerging = next(s for s in draft.data["sections"] if s["id"] == "emerging")
+    names = [row["label"] for t in emerging["tables"] for row in t["rows"]]
+    assert names and all("awaiting HR's review" in name for name in names)
+    text = json.dumps(draft.data).lower()
+    assert label.lower() not in text and "choir" not in text
+    # Once HR names it, by promoting it into the taxonomy, the report uses HR's name.
+    promote_emerging(1, choir, "staff_choir", "The staff choir", ["choir", "staff choir"])
+    db.session.commit()
+    named = create_draft("quarterly", quarter, created_by="hr@example.org")
+    assert "The staff choir" in json.dumps(named.data)

@@ -121,7 +121,7 @@ def _theme_label(inputs: ReportInputs, theme_id: str) -> str:
     if theme_id in inputs.theme_labels:
         return inputs.theme_labels[theme_id]
     if theme_id.startswith(c.EMERGING_PREFIX):
-        return f"Emerging theme {theme_id.split(':', 1)[1]}"
+        return f"Unnamed theme {theme_id.split(':', 1)[1]} (awaiting HR's review)"
     return humanise(theme_id)
 
 

@@ -150,7 +150,7 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
         .order_by(ThemeRunRecord.id.desc()).limit(1)
     ).scalar()
     k = current_app.config["DISCLOSURE_THRESHOLD"]
-    common = {"theme_labels": theme_labels(org.id), "k": k, "model_version": model_version,
+    common = {"theme_labels": theme_labels(org.id, for_publication=True), "k": k, "model_version": model_version,
               "published": published_figures(_published_reports(org.id, k))}
     args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
     if kind == "quarterly":

@@ -50,9 +50,15 @@ def organisation_taxonomy(organisation_id: int) -> Taxonomy:
     return Taxonomy(version=base.version, themes=base.themes + extra, fingerprint=digest, source=base.source)
 
 
-def theme_labels(organisation_id: int) -> dict[str, str]:
-    """Theme id -> label for every taxonomy theme and emerging theme of the organisation."""
+def theme_labels(organisation_id: int, for_publication: bool = False) -> dict[str, str]:
+    """Theme id -> label for every taxonomy theme and emerging theme of the organisation.
+
+    An emerging theme's label is made from the words of the comments in it, so it stays in
+    HR's view: ``for_publication`` leaves emerging themes out (a report then counts them
+    without a name until HR promotes them into the taxonomy with a label of its own)."""
     labels = {t.id: t.label for t in organisation_taxonomy(organisation_id).themes}
+    if for_publication:
+        return labels
     for row in db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id)).scalars():
         labels.setdefault(row.theme_id, f"Emerging: {row.label}")
     return labels
