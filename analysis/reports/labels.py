@@ -5,6 +5,8 @@ Reports show these words; the JSON keeps the ids beside them so other tools can 
 
 from __future__ import annotations
 
+import re
+
 LENGTH_OF_SERVICE = {
     "under_1": "Under 1 year",
     "1_to_2": "1 to 2 years",
@@ -131,6 +133,32 @@ def category_label(dimension: str, category: str) -> str:
     return labels.get(category, humanise(category))
 
 
+# Answers of the equality questions in the shipped exit questionnaire, as the questionnaire
+# words them. A council's own values fall back to :func:`humanise`.
+EQUALITY_VALUES: dict[str, dict[str, str]] = {
+    "sexual_orientation": {"straight": "Straight or heterosexual", "gay_lesbian": "Gay or lesbian",
+                           "other": "Another sexual orientation"},
+    "ethnicity": {"asian": "Asian, Asian British, Asian Welsh",
+                  "black": "Black, Black British, Black Welsh, Caribbean or African",
+                  "mixed": "Mixed or multiple ethnic groups", "other": "Other ethnic group"},
+    "religion": {"none": "No religion", "other": "Any other religion"},
+    "disability": {"yes_a_lot": "Yes, a lot", "yes_a_little": "Yes, a little"},
+}
+
+
+def equality_label(characteristic: str, value: str) -> str:
+    if value == NOT_STATED:
+        return "Not stated"
+    return EQUALITY_VALUES.get(characteristic, {}).get(value) or humanise(value)
+
+
 def humanise(value: str) -> str:
-    text = str(value).replace("_", " ").strip()
+    """Words for an id: "65_plus" -> "65 or over", "16_24" -> "16 to 24", "no_religion" ->
+    "No religion"."""
+    text = str(value).strip()
+    if m := re.fullmatch(r"(\d+)_(?:to_)?(\d+)", text):
+        return f"{m[1]} to {m[2]}"
+    if m := re.fullmatch(r"(\d+)_plus", text):
+        return f"{m[1]} or over"
+    text = text.replace("_", " ")
     return text[:1].upper() + text[1:]

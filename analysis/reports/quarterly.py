@@ -45,6 +45,7 @@ from analysis.reports.labels import (
     RATING_LEVELS,
     THEME_BREAKDOWNS,
     category_label,
+    equality_label,
     humanise,
 )
 
@@ -598,7 +599,7 @@ def _equality_section(f: PublishedFigures, v: _PeriodView, inputs: ReportInputs)
         rows = []
         for value in values:
             count = f.get(c.k_equality(p, char, value))
-            rows.append((value, "Not stated" if value == c.NOT_STATED else humanise(value),
+            rows.append((value, equality_label(char, value),
                          [count, share(count, f.get(c.k_respondents(p)), inputs.k)]))
         tables.append(table(f"equality_{char}", EQUALITY[char], EQUALITY[char],
                             [("count", "Leavers", "count"), ("share", "Share", "percent")], rows))

@@ -1,6 +1,7 @@
 """Report builders: the figures a standards reader sees, worked out by hand."""
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -243,3 +244,16 @@ def test_a_quarter_published_before_keeps_its_figures_when_late_returns_arrive()
     trend = _section(second, "trend")["tables"][0]
     assert _row(trend, "respondents")["values"][-2] == published[n_q1]
     assert audit_reports([first, second], exact=False).disclosed == []
+
+
+def test_every_row_and_column_of_a_report_is_labelled_in_words():
+    # Equality rows used to read "16 24" and "65 plus", and ids with underscores leaked through.
+    frames = synthetic_frames("2025/26 Q1", years=2, leavers_per_year=120, seed=4)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    report = build_quarterly_report(*args, quarter="2025/26 Q1", theme_labels=THEME_LABELS)
+    labels = [label for s in report["sections"] for t in s.get("tables", [])
+              for label in [*(r["label"] for r in t["rows"]), *(c["label"] for c in t["columns"])]]
+    assert labels
+    assert not [x for x in labels if "_" in x or re.fullmatch(r"\d+ \d+", x) or x.endswith(" plus")]
+    age = _section(report, "equality")["tables"][0]
+    assert any(r["label"] == "16 to 24" for r in age["rows"])
