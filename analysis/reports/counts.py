@@ -90,6 +90,15 @@ def k_equality(p: str, characteristic: str, value: str) -> str:
     return f"{p}|equality|{characteristic}|{value}"
 
 
+#: Length of service in three wide groups, to answer "newer or longer-serving?" over a year.
+SERVICE_GROUPS = {"under_2": ("under_1", "1_to_2"), "2_to_5": ("2_to_5",), "5_plus": ("5_to_10", "10_plus"),
+                  NOT_STATED: (NOT_STATED,)}
+
+
+def k_service_group(p: str, group: str) -> str:
+    return f"{p}|service_group|{group}"
+
+
 def span_label(quarters: Sequence[Quarter]) -> str:
     """The key prefix of a run of quarters: a rolling 12 months and the financial year that
     covers the same months share it, so their figures are the same figures."""
@@ -434,6 +443,20 @@ def count_span(
         ))
         for t in present:
             derive(lambda x, purpose=purpose, t=t: k_focus_theme(x, purpose, t), f"{p}|focus|{purpose}")
+
+    # Length of service in wide groups, decided here (whole financial years publish them): each
+    # group is the sum of the quarters' bands, which the reader also knows.
+    bands_series = (span_df["length_of_service"] if "length_of_service" in span_df
+                    else pd.Series([None] * len(span_df), dtype=object))
+    band_counts = _category_counts(bands_series, DIMENSIONS["length_of_service"][1])
+    groups = []
+    for group, bands in SERVICE_GROUPS.items():
+        key = ledger.count(k_service_group(p, group), sum(band_counts.get(b, 0) for b in bands),
+                           f"{p}|service_group")
+        parts = [k_dim(q.label, "length_of_service", b) for q in qs for b in bands]
+        ledger.total_of(key, [x if any(q.has(x) for q in qs) else f"{x}|unpublished" for x in parts])
+        groups.append(key)
+    ledger.total_of(n_key, groups)
 
     # Equality monitoring: published over twelve months or more only, never a quarter. Its
     # tables are protected as if the reader knew the number of leavers in the period exactly,

@@ -241,6 +241,7 @@ def _build(inputs: ReportInputs, cache: PeriodCache, view: _PeriodView,
            quotes: Sequence[Mapping[str, str]], generated_at, model_version) -> dict:
     figures = PublishedFigures(cache.all_periods(), inputs.k)
     sections = [
+        _glance_section(inputs, figures, view),
         _responses_section(inputs, figures, view),
         _themes_section(inputs, figures, view),
         _trend_section(inputs, figures, view),
@@ -285,6 +286,96 @@ def _section(section_id: str, title: str, summary: str | None, tables: Sequence[
 
 
 _NO_SUMMARY = "The figures needed for a comparison are withheld to protect individuals."
+
+
+SERVICE_GROUP_LABELS = {"under_2": "Under 2 years", "2_to_5": "2 to 5 years", "5_plus": "5 years or more",
+                        c.NOT_STATED: "Not stated"}
+
+
+def _lower_first(text: str) -> str:
+    """"Caseload and workload" -> "caseload and workload", but "IT support" stays."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _top_themes(inputs: ReportInputs, f: PublishedFigures, period: c.PeriodCounts) -> str | None:
+    """The most cited themes of a period, from published counts only, saying which themes of
+    k or more people are withheld and so cannot be placed in the order."""
+    p = period.label
+    n = f.get(c.k_respondents(p))
+    counts = [(t, f.get(c.k_theme(p, t))) for t in _theme_ids(inputs, period)]
+    shown = sorted(((t, int(x)) for t, x in counts if is_shown(x) and int(x) >= inputs.k),
+                   key=lambda r: (-r[1], r[0]))
+    withheld = [_lower_first(_theme_label(inputs, t)) for t, x in counts if x == WITHHELD]
+    if not shown:
+        return None
+    parts = []
+    for t, x in shown[:3]:
+        pct = share(x, n, inputs.k)
+        parts.append(f"{_lower_first(_theme_label(inputs, t))} ({x} leavers"
+                     + (f", {fmt_pct(float(pct))})" if is_shown(pct) else ")"))
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    text = f"{'The reason' if len(parts) == 1 else 'The reasons'} most often given: {listed}."
+    if withheld:
+        text += (f" Also cited by {inputs.k} or more people, but withheld to protect individuals and so not "
+                 f"placed in this order: {', '.join(withheld)}.")
+    return text
+
+
+def _glance_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:
+    """The questions the Employer Standards group asks first, answered in sentences built only
+    from figures the report publishes elsewhere."""
+    k = inputs.k
+    now = v.current
+    lines = []
+    n = f.get(c.k_respondents(now.label))
+    if is_shown(n):
+        lines.append(f"{n} leavers answered {v.now_words} ({v.label}).")
+    elif n in (WITHHELD, NOT_SHOWN):
+        lines.append(f"The number of leavers who answered {v.now_words} ({v.label}) is {n}, to protect a "
+                     f"group of fewer than {k} people elsewhere in this report.")
+    else:
+        lines.append(f"Fewer than {k} leavers answered {v.now_words} ({v.label}).")
+    top = _top_themes(inputs, f, now)
+    lines.append(top or f"No theme can be named {v.now_words} without showing a group of fewer than {k} people.")
+    if v.kind == "quarterly":
+        year = _top_themes(inputs, f, v.rolling)
+        lines.append(f"Over the 12 months {v.rolling.label}: {_lower_first(year)}" if year else
+                     f"The 12 months {v.rolling.label} cannot be ranked: some quarter's figures are hidden.")
+    first = ranked([(t, f.get(c.k_theme(now.label, t))) for t in _theme_ids(inputs, now)],
+                   {t: i for i, t in enumerate(inputs.theme_labels)})
+    if first and is_shown(f.get(c.k_theme(now.label, first[0]))):
+        t = first[0]
+        this = share(f.get(c.k_theme(now.label, t)), n, k)
+        for other, words in ((v.previous, v.previous_words), (v.last_year, "the same quarter last year")):
+            if other is None:
+                continue
+            before = share(f.get(c.k_theme(other.label, t)), f.get(c.k_respondents(other.label)), k)
+            sentence = change_sentence(_theme_label(inputs, t), this, before, words, v.now_words)
+            if sentence and is_shown(before):
+                lines.append(sentence)
+    answer, service_table = _service_answer(f, v, k)
+    lines.append(answer)
+    return _section("at_a_glance", "At a glance", lines[0], [service_table], paragraphs=lines)
+
+
+def _service_answer(f: PublishedFigures, v: _PeriodView, k: int) -> tuple[str, dict]:
+    """Is turnover in newer or longer-serving staff? Answered for the last whole financial year
+    (whole years never overlap), in three wide groups of length of service."""
+    span = v.equality
+    year = last_complete_year(v.last_quarter).label
+    n = f.get(c.k_respondents(span.label))
+    counts = {g: f.get(c.k_service_group(span.label, g)) for g in c.SERVICE_GROUPS}
+    rows = [(g, label, [counts[g], share(counts[g], n, k)]) for g, label in SERVICE_GROUP_LABELS.items()]
+    tab = table("service_groups", f"Leavers by length of service, financial year {year} ({span.label})",
+                "Length of service", [("count", "Leavers", "count"), ("share", "Share of leavers", "percent")], rows)
+    newer, longer = share(counts["under_2"], n, k), share(counts["5_plus"], n, k)
+    if not (is_shown(newer) and is_shown(longer)):
+        return (f"Whether leavers in {year} were newer or longer-serving staff cannot be said without "
+                f"showing a group of fewer than {k} people."), tab
+    lead = ("more were newer staff" if float(newer) > float(longer) else "more were longer-serving staff"
+            if float(longer) > float(newer) else "as many were newer as longer-serving staff")
+    return (f"In {year}, {fmt_pct(float(newer))} of leavers had under two years' service and "
+            f"{fmt_pct(float(longer))} five years or more: {lead}."), tab
 
 
 def _responses_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:
@@ -746,7 +837,8 @@ def _method_section(k: int, v: _PeriodView) -> dict:
         ("Figures for longer periods (rolling 12 months, a financial year) are shown only when the "
         "figures for each quarter in them were shown; otherwise they read \u201cnot shown\u201d. "
         "This stops a quarter's hidden figure being worked out by comparing reports."),
-        ("Equality monitoring is shown only over twelve months, never for a single quarter. "
+        ("Equality monitoring is shown only for whole financial years, never for a single quarter or an "
+        "overlapping 12 months. "
         f"Quotes are shown only for themes at least {k} people cited, after HR has removed names and "
         "other identifying details and approved them."),
         ("A leaver can cite several themes, by ticking them or in their own words, so theme shares add up "

@@ -386,6 +386,14 @@ def _read_table(reader: Reader, where: str, table: Mapping, section: Mapping, pe
             expr = N(span, "equality", char, row["id"])
             reader.count(f"{where} {row['id']}", expr, cell(row, "count"))
             reader.percent(expr, N(span, "N"), cell(row, "share"))
+    elif tid == "service_groups":
+        year = quarters_of(_SPAN.search(table["title"]).group(0))
+        groups = {"under_2": ("under_1", "1_to_2"), "2_to_5": ("2_to_5",), "5_plus": ("5_to_10", "10_plus"),
+                  NOT_STATED: (NOT_STATED,)}
+        for row in table["rows"]:
+            expr = reader.column(year, "length_of_service", groups[row["id"]])
+            reader.count(f"{where} {row['id']}", expr, cell(row, "count"))
+            reader.percent(expr, N(year, "N"), cell(row, "share"))
     elif tid == "turnover":
         for row_id, qs in (("leavers", period), ("leavers_12", rolling)):
             row = _row(table, row_id)

@@ -1,0 +1,77 @@
+"""The "At a glance" section: every sentence checked against the true counts of fixed councils."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analysis.periods import Quarter
+from analysis.reports import build_quarterly_report
+from analysis.reports.synthetic import THEME_LABELS, synthetic_frames
+
+QUARTER = "2025/26 Q1"
+
+
+def _truth(frames, quarters):
+    """People per theme and per length of service in ``quarters``, counted from the frames."""
+    months = {str(m) for q in quarters for m in Quarter.parse(q).months()}
+    responses = frames["responses"]
+    exits = responses[responses["period"].astype(str).isin(months) & (responses["instrument_kind"] == "exit")]
+    people: dict[str, set] = {}
+    for rid, reasons in zip(exits["response_id"], exits["leaving_reasons"], strict=True):
+        for t in reasons if isinstance(reasons, list) else []:
+            people.setdefault(t, set()).add(rid)
+    comments = frames["comments"]
+    reasons = comments[(comments["purpose"] == "reasons") & comments["response_id"].isin(set(exits["response_id"]))]
+    assigned = frames["theme_assignments"].merge(reasons[["comment_id", "response_id"]], on="comment_id")
+    for t, rid in zip(assigned["theme_id"], assigned["response_id"], strict=True):
+        if not str(t).startswith("emerging:"):
+            people.setdefault(t, set()).add(rid)
+    return len(exits), {t: len(ids) for t, ids in people.items()}, exits["length_of_service"]
+
+
+@pytest.mark.parametrize(("per_quarter", "seed"), [(15, 2), (30, 2), (60, 2), (60, 11)])
+def test_every_sentence_at_a_glance_is_true(per_quarter, seed):
+    frames = synthetic_frames(QUARTER, years=2, leavers_per_year=4 * per_quarter, seed=seed)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    report = build_quarterly_report(*args, quarter=QUARTER, theme_labels=THEME_LABELS)
+    glance = report["sections"][0]
+    assert glance["id"] == "at_a_glance"
+    lines = glance["paragraphs"]
+    n, themes, bands = _truth(frames, [QUARTER])
+    by_label = {label.lower(): t for t, label in THEME_LABELS.items()}
+
+    assert lines[0] == f"{n} leavers answered this quarter ({QUARTER})." or (
+        n >= 5 and lines[0].startswith(f"The number of leavers who answered this quarter ({QUARTER}) is "))
+    top = next(line for line in lines if line.startswith("The reason"))
+    listed = re.findall(r"([a-z][a-zA-Z ,]+?) \((\d+) leavers", top.split(":", 1)[1])
+    assert listed
+    counts = []
+    for label, count in listed:
+        theme = by_label[label.strip(" ,").removeprefix("and ").lower()]
+        assert themes[theme] == int(count)
+        counts.append(int(count))
+    assert counts == sorted(counts, reverse=True)
+    # Nothing left out ranks above the last theme listed, unless the sentence says it is withheld.
+    named = {by_label[label.strip(" ,").removeprefix("and ").lower()] for label, _ in listed}
+    withheld = top.split("not placed in this order:", 1)[1] if "not placed" in top else ""
+    for theme, count in themes.items():
+        if theme not in named and THEME_LABELS[theme].lower() not in withheld.lower():
+            assert count <= counts[-1], (theme, count)
+
+    # Newer or longer-serving, over the last whole financial year.
+    answer = lines[-1]
+    year_quarters = [q.label for q in Quarter.parse("2024/25 Q4").last_n(4)]
+    n_year, _, year_bands = _truth(frames, year_quarters)
+    m = re.fullmatch(r"In 2024/25, ([\d.]+)% of leavers had under two years' service and ([\d.]+)% five years "
+                     r"or more: more were (newer|longer-serving) staff\.", answer)
+    if m is None:  # the honest alternative, when a year's groups would give a small group away
+        assert answer == ("Whether leavers in 2024/25 were newer or longer-serving staff cannot be said "
+                          "without showing a group of fewer than 5 people.")
+        assert seed == 11  # the fixed councils answering it must keep answering it
+        return
+    newer = int(year_bands.isin(["under_1", "1_to_2"]).sum())
+    longer = int(year_bands.isin(["5_to_10", "10_plus"]).sum())
+    assert abs(float(m[1]) - 100 * newer / n_year) < 0.5 and abs(float(m[2]) - 100 * longer / n_year) < 0.5
+    assert m[3] == ("newer" if newer > longer else "longer-serving")
