@@ -373,6 +373,9 @@ def count_span(
     for q in qs:
         for key, c in q.ledger.counts.items():
             ledger.fixed(key, c.value, q.published(key))
+        # What a reader knows inside each quarter (its totals and breakdowns) also bounds the
+        # counts decided here over the whole span (the length-of-service groups, equality).
+        ledger.relations.extend(q.ledger.relations)
 
     def derive(suffix_key, group: str) -> str:
         components = [suffix_key(q.label) for q in qs]
