@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(instruments_cli)
     app.cli.add_command(drafts_cli)
     app.cli.add_command(submissions_cli)
+    app.cli.add_command(mail_cli)
     from .imports.cli import import_cli
     from .reports.cli import report_cli
     from .reports.headcounts import headcount_cli
@@ -141,3 +142,18 @@ def purge_drafts_command() -> None:
     from .respond.drafts import purge_expired_drafts
 
     click.echo(f"Deleted {purge_expired_drafts()} expired drafts.")
+
+
+@click.group("mail", help="Email waiting in the outbox.")
+def mail_cli() -> None:
+    pass
+
+
+@mail_cli.command("send")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=200, show_default=True)
+def mail_send(limit: int) -> None:
+    """Send queued email (run every few minutes from cron or a systemd timer)."""
+    from .mail import send_queued
+
+    sent, unsent = send_queued(limit)
+    click.echo(f"Sent {sent} message(s); {unsent} could not be sent and stay queued.")

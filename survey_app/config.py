@@ -81,6 +81,19 @@ class Config:
     # Reverse proxies whose X-Forwarded-For/-Proto/-Host headers are believed: addresses or networks,
     # comma-separated. A request from anywhere else is taken as it arrived, whatever it claims.
     TRUSTED_PROXIES = os.environ.get("EXITVOICE_TRUSTED_PROXIES", "127.0.0.1,::1")
+    # Email (survey_app/mail.py): "log" writes each message to the log; "smtp" sends through the
+    # council's relay. Messages wait in an outbox and go out with 'flask mail send'.
+    MAIL_BACKEND = os.environ.get("EXITVOICE_MAIL_BACKEND", "log")
+    MAIL_FROM = os.environ.get("EXITVOICE_MAIL_FROM", "exitvoice@localhost")
+    SMTP_HOST = os.environ.get("EXITVOICE_SMTP_HOST", "localhost")
+    SMTP_PORT = _env_int("EXITVOICE_SMTP_PORT", 587)
+    SMTP_TLS = os.environ.get("EXITVOICE_SMTP_TLS", "starttls")  # starttls | ssl | none
+    SMTP_USER = os.environ.get("EXITVOICE_SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("EXITVOICE_SMTP_PASSWORD", "")
+    # HR's shared mailbox: told when a follow-up conversation is requested (no name, no answers).
+    HR_MAILBOX = os.environ.get("EXITVOICE_HR_MAILBOX", "")
+    # A message still unsent after this many tries is marked failed (and kept).
+    MAIL_MAX_ATTEMPTS = _env_int("EXITVOICE_MAIL_MAX_ATTEMPTS", 10)
 
 
 class DevelopmentConfig(Config):

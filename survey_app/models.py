@@ -155,6 +155,26 @@ class InvitationCode(db.Model):
     expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
+class OutboxMessage(db.Model):
+    """An email waiting to be sent, or sent. Written in the transaction of what caused it and
+    sent later by ``flask mail send``, never inside a respondent's request. No message carries
+    an answer or a respondent's name; the day is enough to show how long one has waited."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = NO_ROWID
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    queued_on: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
 class FollowUpRequest(db.Model):
     """A leaver's request to talk to someone. Named by nature; shares nothing with responses."""
 

@@ -52,3 +52,12 @@ def test_requests_are_never_shown_beside_responses_nor_filtered_by_them(client):
     assert texts(page, "tbody tr td:first-child") == ["Sam"]
     form = page_of(client.get("/hr/follow-ups")).select("main form select, main form input:not([type=hidden])")
     assert [el["name"] for el in form] == ["status"]
+
+
+def test_hr_navigation_counts_new_requests(client):
+    signed_in(client, "hr")
+    assert "Follow-ups" in texts(client.get("/hr/follow-ups"), ".govuk-service-navigation__item")
+    _request("Sam")
+    _request("Alex")
+    _request("Kim", "done")
+    assert "Follow-ups (2 new)" in texts(client.get("/hr/"), ".govuk-service-navigation__item")

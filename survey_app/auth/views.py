@@ -80,8 +80,19 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
                   ("Audit log", "admin.audit_log", ("admin.audit",))]
     items += [("Your account", "auth.account", ("auth.account", "auth.two_factor_setup")),
               ("Sign out", "auth.sign_out", ("auth.sign_out",))]
-    return [{"text": text, "href": url_for(target), "active": endpoint.startswith(prefixes)}
-            for text, target, prefixes in items]
+    out = [{"text": text, "href": url_for(target), "active": endpoint.startswith(prefixes)}
+           for text, target, prefixes in items]
+    if role == "hr":
+        # New follow-up requests are counted where HR looks every day, so none waits unseen.
+        from ..models import FollowUpRequest
+
+        new = db.session.execute(db.select(db.func.count()).select_from(FollowUpRequest)
+                                 .where(FollowUpRequest.status == "new")).scalar_one()
+        if new:
+            for item in out:
+                if item["text"] == "Follow-ups":
+                    item["text"] = f"Follow-ups ({new} new)"
+    return out
 
 
 def home_for(user: User) -> str:

@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from .. import mixing
+from .. import mail, mixing
 from ..access import public
 from ..codes import check_code, spend_code
 from ..extensions import db, limiter
@@ -324,6 +324,13 @@ def follow_up():
                 requested_on=date.today(),
             )
         )
+        if current_app.config["HR_MAILBOX"]:
+            # Queued with the request, sent later by 'flask mail send': the leaver never waits
+            # for the mail server. It names nobody and carries nothing the leaver wrote.
+            mail.queue(default_organisation().id, current_app.config["HR_MAILBOX"],
+                       "A follow-up conversation was requested",
+                       "A leaver has asked for a follow-up conversation.\n\n"
+                       f"Sign in to see who to contact and how: {mail.service_link(url_for('hr.follow_ups'))}\n")
         db.session.commit()
         return redirect(url_for("respond.follow_up_done"))
     return render_template("respond/follow_up.html", form=form), (400 if form.errors else 200)

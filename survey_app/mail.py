@@ -1,0 +1,101 @@
+"""Email: messages wait in an outbox and are sent by ``flask mail send``, never inside a request.
+
+What causes a message (a follow-up request) writes it to ``outbox_message`` in its own
+transaction, so nobody waits for, or fails because of, the mail server, and a message the
+server refuses stays queued for the next run. Backends (``EXITVOICE_MAIL_BACKEND``):
+
+- ``log``: writes the message to the app log (development);
+- ``smtp``: the council's relay (``EXITVOICE_SMTP_HOST``, ``_PORT``, ``_TLS`` = starttls, ssl or
+  none, ``_USER``, ``_PASSWORD``; sender ``EXITVOICE_MAIL_FROM``).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import date
+from email.message import EmailMessage
+
+from flask import current_app
+
+from .extensions import db
+from .models import OutboxMessage
+
+
+class MailError(RuntimeError):
+    """The mail backend could not send a message (it stays queued)."""
+
+
+def queue(organisation_id: int, to: str, subject: str, body: str) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction (the caller commits)."""
+    message = OutboxMessage(organisation_id=organisation_id, to_address=to, subject=subject, body=body,
+                            status="queued", attempts=0, queued_on=date.today())
+    db.session.add(message)
+    return message
+
+
+def _email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    return email
+
+
+def _send_smtp(email: EmailMessage) -> None:
+    config = current_app.config
+    mode = config["SMTP_TLS"]
+    try:
+        if mode == "ssl":
+            server: smtplib.SMTP = smtplib.SMTP_SSL(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20,
+                                                    context=ssl.create_default_context())
+        else:
+            server = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20)
+        with server:
+            if mode == "starttls":
+                server.starttls(context=ssl.create_default_context())
+            if config["SMTP_USER"]:
+                server.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+            server.send_message(email)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise MailError(f"{type(exc).__name__}: {exc}") from None
+
+
+def deliver(message: OutboxMessage) -> None:
+    """Send one message through the configured backend, or raise MailError."""
+    backend = current_app.config["MAIL_BACKEND"]
+    email = _email(message)
+    if backend == "log":
+        current_app.logger.info("email to %s: %s\n%s", message.to_address, message.subject, message.body)
+    elif backend == "smtp":
+        _send_smtp(email)
+    else:
+        raise MailError(f"unknown mail backend {backend!r}: use log or smtp")
+
+
+def send_queued(limit: int = 200) -> tuple[int, int]:
+    """Send queued messages, each in its own transaction. Returns (sent, still unsent)."""
+    ids = db.session.execute(db.select(OutboxMessage.id).where(OutboxMessage.status == "queued")
+                             .limit(limit)).scalars().all()
+    sent = unsent = 0
+    for message_id in ids:
+        message = db.session.get(OutboxMessage, message_id)
+        message.attempts += 1
+        try:
+            deliver(message)
+        except MailError as exc:
+            message.last_error = str(exc)[:2000]
+            if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+                message.status = "failed"
+            unsent += 1
+        else:
+            message.status, message.sent_on, message.last_error = "sent", date.today(), None
+            sent += 1
+        db.session.commit()
+    return sent, unsent
+
+
+def service_link(path: str) -> str:
+    """An absolute link on the configured address of the service (never a request's Host)."""
+    return (current_app.config["BASE_URL"] or "http://localhost:5000") + path
