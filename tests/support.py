@@ -129,3 +129,17 @@ def add_exit_response(period=None, channel: str = "online", **answers):
                               period=period or date.today())
     db.session.commit()
     return response
+
+
+def emailed_link(address: str) -> str:
+    """The set-password link in the latest email queued to ``address`` (as its owner reads it)."""
+    import re
+
+    from survey_app.extensions import db
+    from survey_app.models import OutboxMessage
+
+    bodies = db.session.execute(db.select(OutboxMessage.body).where(
+        OutboxMessage.to_address == address)).scalars().all()
+    links = [m for body in bodies for m in re.findall(r"https?://\S+/set-password/\S+", body)]
+    assert links, f"no set-password link was emailed to {address}"
+    return links[-1]

@@ -13,7 +13,7 @@ from survey_app.auth import accounts
 from survey_app.extensions import db
 from survey_app.models import AuditEvent, Organisation, User
 
-from .support import PASSWORD, csrf_token_of, make_user, page_of, post_form, sign_in, signed_in
+from .support import PASSWORD, csrf_token_of, emailed_link, make_user, page_of, post_form, sign_in, signed_in, texts
 
 
 def _as_seen(response, typed_email: str) -> str:
@@ -280,7 +280,10 @@ def test_an_invited_user_sets_a_password_then_signs_in(app, client):
     admin = app.test_client()
     signed_in(admin, "admin")
     response = post_form(admin, "/admin/users/invite", {"email": "New.Person@Council.example", "role": "hr"})
-    link = page_of(response).select_one("#password-link").get_text(strip=True)
+    # The admin is told the link was emailed, and never sees it; the invitee reads it in the email.
+    assert "We have emailed new.person@council.example" in texts(response, "#link-sent")[0]
+    assert "/set-password/" not in response.get_data(as_text=True)
+    link = emailed_link("new.person@council.example")
     path = urlsplit(link).path
     assert post_form(client, path, {"password": "short", "confirm": "short"}).status_code == 400
     done = post_form(client, path, {"password": "a long enough passphrase", "confirm": "a long enough passphrase"})
@@ -300,9 +303,8 @@ def test_an_invitation_link_uses_the_configured_address_never_the_request_host(a
     assert link == "https://exitvoice.council.example/set-password/TOKEN"
     # And through the page an admin uses.
     signed_in(client, "admin")
-    response = post_form(client, "/admin/users/invite", {"email": "someone@council.example", "role": "hr"})
-    assert page_of(response).select_one("#password-link").get_text(strip=True).startswith(
-        "https://exitvoice.council.example/set-password/")
+    post_form(client, "/admin/users/invite", {"email": "someone@council.example", "role": "hr"})
+    assert emailed_link("someone@council.example").startswith("https://exitvoice.council.example/set-password/")
 
 
 def test_production_refuses_to_start_without_its_https_address(monkeypatch):
@@ -338,3 +340,15 @@ def test_sign_in_attempts_are_rate_limited(database_url):
         statuses = [sign_in(client, "nobody@council.example", "wrong password").status_code for _ in range(4)]
         db.engine.dispose()
     assert statuses == [400, 400, 400, 429]
+
+
+def test_a_reset_link_goes_to_the_person_by_email_and_never_to_the_admin(app, client):
+    person = make_user("sam@council.example", "standards")
+    signed_in(client, "admin")
+    response = post_form(client, f"/admin/users/{person.id}", {"action": "reset"})
+    assert "We have emailed sam@council.example" in texts(response, "#link-sent")[0]
+    assert "/set-password/" not in response.get_data(as_text=True)
+    path = urlsplit(emailed_link("sam@council.example")).path
+    owner = app.test_client()
+    done = post_form(owner, path, {"password": "another long passphrase", "confirm": "another long passphrase"})
+    assert done.headers["Location"] == "/sign-in"

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import audit
+from .. import audit, mail
 from ..access import roles_required
 from ..auth import accounts
 from ..extensions import db
@@ -32,6 +32,24 @@ def _link(token: str) -> str:
     Host header is whatever the sender wrote, so it never decides where a link points."""
     base = current_app.config["BASE_URL"] or "http://localhost:5000"
     return base + url_for("auth.set_password", token=token)
+
+
+def _email_link(user: User, token: str, invited: bool) -> None:
+    """Queue the set-password link to the person's own address: the admin never sees it, so
+    an admin cannot use an account they create or reset."""
+    days = current_app.config["INVITATION_DAYS"]
+    what = "You have been given an ExitVoice account" if invited else "Your ExitVoice sign-in has been reset"
+    mail.queue(user.organisation_id, user.email,
+               "Set your ExitVoice password" if invited else "Reset your ExitVoice sign-in",
+               f"{what} ({ROLE_NAMES[user.role]}).\n\n"
+               f"Set your password with this link. It works once and expires in {days} days:\n{_link(token)}\n\n"
+               "If you did not expect this email, ignore it and tell your IT service desk.\n")
+
+
+def _send_now_if_logging() -> None:
+    """In development (the log backend) there is no relay to wait for: write the email now."""
+    if current_app.config["MAIL_BACKEND"] == "log":
+        mail.send_queued()
 
 
 @bp.route("/users")
@@ -59,8 +77,10 @@ def user_invite():
             audit.record("invited", "user", str(user.id), f"{user.email} as {user.role}")
             if user.hr_unconfirmed:
                 audit.record("hr_access_requested", "user", str(user.id), "waits for confirmation by HR")
+            _email_link(user, token, invited=True)
             db.session.commit()
-            return render_template("admin/user_link.html", user=user, link=_link(token), invited=True)
+            _send_now_if_logging()
+            return render_template("admin/user_link.html", user=user, invited=True)
     return render_template("admin/user_invite.html", form=form), (400 if form.errors else 200)
 
 
@@ -99,8 +119,10 @@ def user(user_id: int):
         if action == "reset":
             token = accounts.reset_sign_in(user)
             audit.record("sign_in_reset", "user", str(user.id), "password and security code cleared")
+            _email_link(user, token, invited=False)
             db.session.commit()
-            return render_template("admin/user_link.html", user=user, link=_link(token), invited=False)
+            _send_now_if_logging()
+            return render_template("admin/user_link.html", user=user, invited=False)
     return render_template("admin/user.html", user=user, form=form, role_names=ROLE_NAMES, is_self=is_self,
                            locked=accounts.is_locked(user)), (400 if form.errors else 200)
 
