@@ -339,7 +339,8 @@ class Ledger:
                 # Nothing decided here is left to withdraw: what pins these counts is published
                 # elsewhere (or assumed known, see assume_known), not by this ledger's figures.
                 return
-            check = self._linked_hidden(out, changed | set(result.disclosed), by_key)
+            linked = self._linked_hidden(out, changed | set(result.disclosed), by_key)
+            check = linked if result.complete else sorted(set(check) | set(linked))
         raise RuntimeError(f"secondary suppression did not converge: {result.disclosed[:5]}")  # pragma: no cover
 
     def _linked_hidden(self, out: dict[str, Published], start: set[str],
@@ -385,6 +386,9 @@ class AuditResult:
 
     ranges: dict[str, tuple[float, float]]
     disclosed: list[str]
+    # False when a quick pass stopped at the first counts it found given away, before checking
+    # the rest: a caller fixing those must check every count again.
+    complete: bool = True
 
     def to_json(self) -> dict:
         return {
@@ -489,7 +493,7 @@ def audit(
     if not exact:
         fast = [t for t in targets if is_disclosed(published[t], *bounds[t], k)]
         if fast:
-            return AuditResult({t: bounds[t] for t in targets}, sorted(fast))
+            return AuditResult({t: bounds[t] for t in targets}, sorted(fast), complete=False)
     # Union-find over unknowns sharing a relation, so each group is solved on its own.
     parent: dict[str, str] = {t: t for t in unknown | set(targets)}
 
