@@ -32,25 +32,9 @@ from analysis.reports import (  # noqa: E402
     build_quarterly_report,
 )
 from analysis.reports.synthetic import THEME_LABELS, synthetic_frames  # noqa: E402
+from tests.analysis.truth import theme_counts  # noqa: E402
 
 K = 5
-
-
-def _true_counts(frames, quarter: str) -> dict[str, int]:
-    months = {str(m) for m in Quarter.parse(quarter).months()}
-    responses = frames["responses"]
-    exits = responses[responses["period"].astype(str).isin(months)]
-    people: dict[str, set] = {}
-    for rid, reasons in zip(exits["response_id"], exits["leaving_reasons"], strict=True):
-        for t in reasons if isinstance(reasons, list) else []:
-            people.setdefault(t, set()).add(rid)
-    comments = frames["comments"]
-    reasons = comments[(comments["purpose"] == "reasons") & comments["response_id"].isin(set(exits["response_id"]))]
-    assigned = frames["theme_assignments"].merge(reasons[["comment_id", "response_id"]], on="comment_id")
-    for t, rid in zip(assigned["theme_id"], assigned["response_id"], strict=True):
-        if not str(t).startswith("emerging:"):
-            people.setdefault(t, set()).add(rid)
-    return {t: len(v) for t, v in people.items()}
 
 
 def council(per_quarter: int, seed: int, attack: bool) -> dict:
@@ -61,7 +45,7 @@ def council(per_quarter: int, seed: int, attack: bool) -> dict:
     for q in Quarter.parse("2025/26 Q1").last_n(8):
         report = build_quarterly_report(*args, quarter=q.label, theme_labels=THEME_LABELS, k=K)
         reports.append(report)
-        truth = _true_counts(frames, q.label)
+        truth = theme_counts(frames, [q.label])
         ranked = next(t for s in report["sections"] for t in s["tables"] if t["id"] == "themes_ranked")
         shown = {row["id"]: row["values"][0] for row in ranked["rows"]}
         best = sorted(truth, key=lambda t: -truth[t])[:5]

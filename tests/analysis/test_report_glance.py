@@ -9,26 +9,14 @@ import pytest
 from analysis.periods import Quarter
 from analysis.reports import build_quarterly_report
 from analysis.reports.synthetic import THEME_LABELS, synthetic_frames
+from tests.analysis.truth import leavers, theme_counts
 
 QUARTER = "2025/26 Q1"
 
 
 def _truth(frames, quarters):
-    """People per theme and per length of service in ``quarters``, counted from the frames."""
-    months = {str(m) for q in quarters for m in Quarter.parse(q).months()}
-    responses = frames["responses"]
-    exits = responses[responses["period"].astype(str).isin(months) & (responses["instrument_kind"] == "exit")]
-    people: dict[str, set] = {}
-    for rid, reasons in zip(exits["response_id"], exits["leaving_reasons"], strict=True):
-        for t in reasons if isinstance(reasons, list) else []:
-            people.setdefault(t, set()).add(rid)
-    comments = frames["comments"]
-    reasons = comments[(comments["purpose"] == "reasons") & comments["response_id"].isin(set(exits["response_id"]))]
-    assigned = frames["theme_assignments"].merge(reasons[["comment_id", "response_id"]], on="comment_id")
-    for t, rid in zip(assigned["theme_id"], assigned["response_id"], strict=True):
-        if not str(t).startswith("emerging:"):
-            people.setdefault(t, set()).add(rid)
-    return len(exits), {t: len(ids) for t, ids in people.items()}, exits["length_of_service"]
+    exits = leavers(frames, quarters)
+    return len(exits), theme_counts(frames, quarters), exits["length_of_service"]
 
 
 @pytest.mark.parametrize(("per_quarter", "seed"), [(15, 2), (30, 2), (60, 2), (60, 11)])
