@@ -307,6 +307,9 @@ def _top_themes(inputs: ReportInputs, f: PublishedFigures, period: c.PeriodCount
                    key=lambda r: (-r[1], r[0]))
     withheld = [_lower_first(_theme_label(inputs, t)) for t, x in counts if x == WITHHELD]
     if not shown:
+        if withheld:
+            return (f"Themes cited by {inputs.k} or more people are withheld to protect individuals and so "
+                    f"not placed in any order: {', '.join(withheld)}.")
         return None
     parts = []
     for t, x in shown[:3]:

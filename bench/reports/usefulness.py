@@ -8,7 +8,8 @@ For each council size (leavers a quarter) and seed it builds eight quarterly rep
 - top5_shown: of the 5 truly most cited themes of each of the 8 quarters (40 cells), how many
   the ranked table shows in some honest form: a count, or "fewer than k" (a range);
 - top3_right: quarters whose "At a glance" names, in order, the truly most cited themes among
-  those it may name (k or more people, not withheld); ties may come in either order;
+  those it may name (k or more people, printed as a number in the ranked table); ties may come
+  in either order;
 - top3_named: of the true top 3 themes of each quarter (24), how many "At a glance" names;
 - service: quarters whose "At a glance" answers "newer or longer-serving?";
 - total_shown: quarters whose number of respondents is printed;
@@ -51,14 +52,17 @@ def council(per_quarter: int, seed: int, attack: bool) -> dict:
         best = sorted(truth, key=lambda t: -truth[t])[:5]
         top5 += sum(1 for t in best if isinstance(shown.get(t), int) or str(shown.get(t)).startswith("fewer"))
         glance = report["sections"][0]["paragraphs"]
-        line = next((x for x in glance if x.startswith("The reason")), "")
-        named = [t for t in THEME_LABELS if THEME_LABELS[t].lower() in line.lower().split("also cited")[0]]
-        named.sort(key=lambda t: line.lower().find(THEME_LABELS[t].lower()))
-        withheld = [t for t in THEME_LABELS if "also cited" in line.lower()
-                    and THEME_LABELS[t].lower() in line.lower().split("also cited")[1]]
+        line = next((x.lower() for x in glance if x.startswith(("The reason", "Themes cited"))), "")
+        ranked_part, _, withheld_part = line.partition("withheld to protect individuals")
+        if line.startswith("themes cited"):
+            ranked_part = ""
+        named = [t for t in THEME_LABELS if THEME_LABELS[t].lower() in ranked_part.split("also cited")[0]]
+        named.sort(key=lambda t: line.find(THEME_LABELS[t].lower()))
+        withheld = [t for t in THEME_LABELS if THEME_LABELS[t].lower() in withheld_part]
         # Right: the themes named are, in order, the truly most cited of those a report may
         # name (k or more people, not withheld); ties may come in either order.
-        nameable = sorted((t for t in truth if truth[t] >= K and t not in withheld), key=lambda t: -truth[t])[:3]
+        nameable = sorted((t for t in truth if truth[t] >= K and t not in withheld and isinstance(shown.get(t), int)),
+                          key=lambda t: -truth[t])[:3]
         if [truth[t] for t in named] == [truth[t] for t in nameable]:
             top3 += 1
         named_top3 += len(set(named) & set(sorted(truth, key=lambda t: -truth[t])[:3]))
