@@ -24,7 +24,7 @@ COMMENT_COLUMNS = ["comment_id", "response_id", "focus_group_id", "instrument_ki
                    "period", "text"]
 ASSIGNMENT_COLUMNS = ["comment_id", "theme_id", "score", "source", "model_version"]
 HEADCOUNT_COLUMNS = ["quarter", "role", "service_area", "length_of_service", "headcount", "fte", "vacancies",
-                     "agency_workers"]
+                     "agency_workers", "leavers"]
 SIMPLE_ROLES = ("length_of_service", "post_qualifying_experience", "role", "service_area", "employment_type",
                 "destination", "recommend", "consider_returning")
 

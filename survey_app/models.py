@@ -320,6 +320,8 @@ class Headcount(db.Model):
     fte: Mapped[float] = mapped_column(Float)
     vacancies: Mapped[int | None] = mapped_column(Integer, nullable=True)
     agency_workers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # HR's own count of leavers in the quarter (all leavers, not only those who answered).
+    leavers: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 REPORT_KINDS = ("quarterly", "annual", "length_of_service")

@@ -61,3 +61,43 @@ def test_headcounts_read_from_xlsx(runner, tmp_path):
     result = runner.invoke(args=["headcount", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert db.session.execute(sa.select(Headcount.headcount)).scalar_one() == 190
+
+
+def test_hr_uploads_headcounts_from_the_template_and_reports_use_hr_leavers(app, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from .support import page_of, signed_in, texts
+
+    signed_in(client, "hr")
+    page = client.get("/hr/headcounts")
+    assert page.status_code == 200
+    token = page_of(page).select_one("input[name=csrf_token]")["value"]
+    # The XLSX template, filled in as downloaded, loads as it is.
+    template = client.get("/hr/headcounts/template.xlsx")
+    assert template.status_code == 200
+    rows = list(load_workbook(io.BytesIO(template.data)).active.iter_rows(values_only=True))
+    assert rows[0] == ("quarter", "role", "service_area", "length_of_service", "headcount", "fte",
+                       "vacancies", "agency_workers", "leavers")
+    done = client.post("/hr/headcounts", data={"csrf_token": token, "file": (io.BytesIO(template.data), "h.xlsx")},
+                       content_type="multipart/form-data")
+    assert done.status_code == 302
+    stored = db.session.execute(sa.select(Headcount).where(Headcount.length_of_service.is_(None))).scalar_one()
+    assert (stored.headcount, stored.leavers) == (320, 14)
+    frame = load_frames(db.engine).headcounts
+    assert frame["leavers"].dropna().tolist() == [14, 6]
+    # A bad CSV: every problem listed, nothing changed.
+    bad = "quarter,headcount,fte,leavers\n2025/26 Q5,10,10,-1\n"
+    refused = client.post("/hr/headcounts", data={"csrf_token": token,
+                                                  "file": (io.BytesIO(bad.encode()), "h.csv")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 400
+    problems = texts(refused, "#problems li")
+    assert any("column quarter" in p for p in problems) and any("column leavers" in p for p in problems)
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Headcount)).scalar_one() == 2
+    # No file at all: a clear message.
+    empty = client.post("/hr/headcounts", data={"csrf_token": token}, content_type="multipart/form-data")
+    assert empty.status_code == 400 and "Choose a CSV or XLSX file of headcounts" in empty.get_data(as_text=True)
+    csv_template = client.get("/hr/headcounts/template.csv")
+    assert csv_template.data.decode().splitlines()[0] == ",".join(rows[0])

@@ -774,7 +774,7 @@ def _turnover_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView,
     agency = _value(end_row, "agency_workers")
     responses = f.get(c.k_respondents(v.current.label))
     response_rate: float | str = "not available"
-    if has_hr_leavers and is_shown(leavers_now) and is_shown(responses) and int(leavers_now) > 0:
+    if source == "HR leaver records" and is_shown(leavers_now) and is_shown(responses) and int(leavers_now) > 0:
         response_rate = round(100.0 * int(responses) / int(leavers_now), 1)
 
     def plain(x: float | None) -> object:

@@ -71,6 +71,7 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
                   ("Export", "hr.export", ("hr.export",)),
                   ("Themes", "hr.emerging_themes", ("hr.emerging_theme",)),
                   ("Reports", "reports.index", ("reports.",)),
+                  ("Headcounts", "hr.headcounts", ("hr.headcount",)),
                   ("HR accounts", "hr.hr_accounts", ("hr.hr_account",))]
     if role == "standards":
         items += [("Reports", "reports.index", ("reports.",))]

@@ -2,9 +2,11 @@
 
 ``flask --app wsgi headcount import FILE`` reads a CSV or XLSX with the columns ``quarter``,
 ``role``, ``service_area``, ``length_of_service``, ``headcount``, ``fte`` and, optionally,
-``vacancies`` and ``agency_workers``. A blank breakdown column means "all". The whole file is
-checked first; any problem is reported with its row and column, and nothing is written. Importing
-a quarter again replaces that quarter's figures.
+``vacancies``, ``agency_workers`` and ``leavers`` (HR's own count of leavers in the quarter; on
+the all-staff row it replaces exit records as the leavers of turnover rates). HR can also upload
+the file on the Headcounts page, which offers a CSV and an XLSX template. A blank breakdown
+column means "all". The whole file is checked first; any problem is reported with its row and
+column, and nothing is written. Importing a quarter again replaces that quarter's figures.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ from ..models import Headcount, default_organisation
 from ..questionnaires import current_instrument, definition_of
 
 REQUIRED = ("quarter", "headcount", "fte")
-OPTIONAL = ("role", "service_area", "length_of_service", "vacancies", "agency_workers")
+OPTIONAL = ("role", "service_area", "length_of_service", "vacancies", "agency_workers", "leavers")
+COLUMNS = ("quarter", "role", "service_area", "length_of_service", "headcount", "fte", "vacancies",
+           "agency_workers", "leavers")
+
+
+def template_rows(quarter: Quarter) -> list[list[object]]:
+    """A header and example rows: the whole service, then one band of length of service."""
+    return [list(COLUMNS),
+            [quarter.label, "", "", "", 320, 301.5, 24, 18, 14],
+            [quarter.label, "", "", "under_1", 41, 40.0, "", "", 6]]
 
 
 class HeadcountError(ValueError):
@@ -98,7 +109,8 @@ def parse_headcounts(rows: list[dict[str, str]]) -> list[dict]:
             if value is not None and value not in known[column]:
                 bad(column, f"not one of {', '.join(sorted(known[column]))}")
             fields[column] = value
-        for column, kind in (("headcount", int), ("fte", float), ("vacancies", int), ("agency_workers", int)):
+        for column, kind in (("headcount", int), ("fte", float), ("vacancies", int), ("agency_workers", int),
+                             ("leavers", int)):
             text = row.get(column, "")
             if text == "":
                 if column in REQUIRED:

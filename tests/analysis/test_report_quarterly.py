@@ -257,3 +257,15 @@ def test_every_row_and_column_of_a_report_is_labelled_in_words():
     assert not [x for x in labels if "_" in x or re.fullmatch(r"\d+ \d+", x) or x.endswith(" plus")]
     age = _section(report, "equality")["tables"][0]
     assert any(r["label"] == "16 to 24" for r in age["rows"])
+
+
+def test_without_hr_leaver_counts_turnover_uses_exit_records_and_gives_no_response_rate():
+    # The database always has a leavers column now; empty, it must not make exit records look
+    # like HR's count (which gave a "response rate" of 100%).
+    frames = synthetic_frames("2025/26 Q1", years=1, leavers_per_year=120, seed=4)
+    headcounts = frames["headcounts"].assign(leavers=None)
+    report = build_quarterly_report(frames["responses"], frames["comments"], frames["theme_assignments"],
+                                    headcounts, quarter="2025/26 Q1", theme_labels=THEME_LABELS)
+    turnover = _section(report, "turnover")["tables"][0]
+    assert _row(turnover, "leavers")["label"].endswith("(exit records)")
+    assert _row(turnover, "response_rate")["values"] == ["not available"]
