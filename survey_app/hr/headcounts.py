@@ -14,11 +14,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 
-from analysis.periods import Quarter  # noqa: E402,I001 - the analysis package never imports the app
+from analysis.periods import Quarter
 
 from .. import audit
 from ..extensions import db
-from ..periods import financial_quarter
 from ..reports.headcounts import COLUMNS, HeadcountError, import_headcounts, template_rows
 from . import bp
 from .common import hr_only
@@ -30,7 +29,7 @@ class HeadcountUploadForm(FlaskForm):
 
 
 def _template_quarter() -> Quarter:
-    return Quarter.parse(financial_quarter(date.today())).previous()
+    return Quarter.of(date.today()).previous()
 
 
 @bp.route("/headcounts", methods=["GET", "POST"])
