@@ -24,11 +24,10 @@ def _add_response(live_app) -> None:
     with live_app.app_context():
         instrument = current_instrument("exit")
         # Five alike, so the queue may show their month, role and length of service (k = 5).
-        for n in range(5):
+        for _ in range(5):
             store_response(instrument, definition_of(instrument),
                            {"role": "social_worker", "length_of_service": "2_to_5", "main_reasons": ["caseload"],
-                            "reasons_text": "Thirty children on my caseload.\nNo supervision for months." if n == 0
-                            else "Too many cases."},
+                            "reasons_text": "Thirty children on my caseload.\nNo supervision for months."},
                            channel="online", period=date.today())
         db.session.commit()
 
@@ -73,11 +72,7 @@ def test_review_queue_and_response_detail(browser_page, live_server, live_app, m
     page.get_by_label("Length of service").select_option("2_to_5")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#result-count")).to_have_text("5 responses")
-    for n in range(5):  # the response with the long answer, wherever the random order puts it
-        page.locator("tbody tr a").nth(n).click()
-        if page.get_by_text("Thirty children on my caseload.").count():
-            break
-        page.go_back()
+    page.locator("tbody tr a").first.click()
     expect(page.get_by_text("Thirty children on my caseload.")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Add note").click()
