@@ -190,6 +190,12 @@ def _add_evaluate(parser: argparse.ArgumentParser) -> None:
         help="drop rows whose text is exactly this (repeatable), e.g. 'Did not answer'",
     )
     parser.add_argument("--taxonomy", help="taxonomy YAML: when labels are its ids, seed scores become features")
+    parser.add_argument(
+        "--codes-curve",
+        metavar="N,N,...",
+        help="learning curve of the whole pipeline (lexicon, HR-code model and vetoes) with N coded comments, "
+        "cross-validated (--cv folds, default 5); labels must be taxonomy theme ids; 0 is zero-shot",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
@@ -232,6 +238,8 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     labels, names = _label_matrix(frame, columns, args.input)
     texts = frame[args.text_column].tolist()
     taxonomy = _taxonomy(args.taxonomy) if args.taxonomy else None
+    if args.codes_curve:
+        return _print_codes_curve(args, texts, labels, names, taxonomy)
     if args.test_size is not None:
         if args.cv:
             raise CommandError("choose either --cv or --test-size")
@@ -262,6 +270,35 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         )
     else:
         print(result.summary())
+    return 0
+
+
+def _print_codes_curve(args: argparse.Namespace, texts, labels, names, taxonomy) -> int:
+    from analysis.taxonomy import load_taxonomy
+    from analysis.themes.evaluate import evaluate_codes_curve
+
+    try:
+        sizes = [int(n) for n in args.codes_curve.split(",") if n.strip()]
+    except ValueError:
+        raise CommandError(f"--codes-curve: expected numbers separated by commas, got {args.codes_curve!r}") from None
+    if not sizes or min(sizes) < 0:
+        raise CommandError("--codes-curve: give at least one number of codes, none negative")
+    if args.test_size is not None:
+        raise CommandError("--codes-curve is cross-validated: use --cv, not --test-size")
+    taxonomy = taxonomy or load_taxonomy()
+    try:
+        curve = evaluate_codes_curve(
+            texts, labels, names, taxonomy, sizes, cv=args.cv or 5, seed=args.seed, progress=sys.stderr.isatty()
+        )
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    dropped = sorted(set(sizes) - set(curve["codes"]))
+    if args.json:
+        print(json.dumps({"curve": json.loads(curve.to_json(orient="records")), "left_out": dropped}, indent=2))
+    else:
+        print(curve.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        if dropped:
+            print(f"left out (more codes than a fold's training share): {', '.join(map(str, dropped))}")
     return 0
 
 

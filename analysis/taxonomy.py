@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,9 @@ LGA_STANDARDS = {
 }
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_THEME_KEYS = {"id", "label", "description", "lga_standard", "seeds"}
+_THEME_KEYS = {"id", "label", "description", "lga_standard", "seeds", "phrases"}
+#: what a lexicon phrase may hold: lower-case words, digits, apostrophes, hyphens, "/" and "*"
+_PHRASE = re.compile(r"^[a-z0-9'/*-]+( [a-z0-9'/*-]+)*$")
 
 
 class TaxonomyError(ValueError):
@@ -92,6 +95,7 @@ class Theme:
     description: str
     lga_standard: int | None
     seeds: tuple[Seed, ...]
+    phrases: tuple[Seed, ...] = ()
 
     @property
     def lga_standard_name(self) -> str | None:
@@ -133,6 +137,7 @@ class Taxonomy:
                 "description": [t.description for t in self.themes],
                 "lga_standard": [t.lga_standard for t in self.themes],
                 "seeds": ["; ".join(s.phrase for s in t.seeds) for t in self.themes],
+                "phrases": ["; ".join(s.phrase for s in t.phrases) for t in self.themes],
             }
         )
 
@@ -256,26 +261,8 @@ def _parse_theme(node: yaml.Node, index: int, source: str, line: int) -> tuple[T
             f"a number 1-8 or null, not {std_node.value if isinstance(std_node, yaml.ScalarNode) else 'a list'}"
         )
 
-    seeds: list[Seed] = []
-    seeds_node = fields.get("seeds")
-    if seeds_node is None:
-        problems.append(f"{where}: missing 'seeds'")
-    elif not isinstance(seeds_node, yaml.SequenceNode) or not seeds_node.value:
-        problems.append(
-            f"{source}:{seeds_node.start_mark.line + 1}: theme '{theme_id}': 'seeds' must be a non-empty list"
-        )
-    else:
-        phrases: set[str] = set()
-        for seed_node in seeds_node.value:
-            seed_line = seed_node.start_mark.line + 1
-            seed, reason = _parse_seed(seed_node)
-            if seed is None:
-                problems.append(f"{source}:{seed_line}: theme '{theme_id}': {reason}")
-            elif seed.phrase.casefold() in phrases:
-                problems.append(f"{source}:{seed_line}: theme '{theme_id}': duplicate seed '{seed.phrase}'")
-            else:
-                phrases.add(seed.phrase.casefold())
-                seeds.append(seed)
+    seeds = _phrase_list(fields.get("seeds"), "seeds", where, source, theme_id, problems, required=True)
+    lexicon = _phrase_list(fields.get("phrases"), "phrases", where, source, theme_id, problems, required=False)
 
     if problems:
         return None, problems
@@ -286,9 +273,88 @@ def _parse_theme(node: yaml.Node, index: int, source: str, line: int) -> tuple[T
             description=texts["description"],
             lga_standard=standard,
             seeds=tuple(seeds),
+            phrases=tuple(lexicon),
         ),
         [],
     )
+
+
+def _phrase_list(
+    node: yaml.Node | None, key: str, where: str, source: str, theme_id: str, problems: list[str], *, required: bool
+) -> list[Seed]:
+    """A theme's ``seeds`` or ``phrases``: each a phrase or ``{phrase, weight}``, no duplicates.
+
+    Lexicon phrases (``phrases``) are matched on the raw text, so they must be written as they
+    are matched: lower-case words, single spaces, ``*`` only at the end of a word.
+    """
+    if node is None:
+        if required:
+            problems.append(f"{where}: missing '{key}'")
+        return []
+    if not isinstance(node, yaml.SequenceNode) or (required and not node.value):
+        problems.append(
+            f"{source}:{node.start_mark.line + 1}: theme '{theme_id}': '{key}' must be a "
+            f"{'non-empty ' if required else ''}list"
+        )
+        return []
+    out: list[Seed] = []
+    seen: set[str] = set()
+    for item in node.value:
+        line = item.start_mark.line + 1
+        seed, reason = _parse_seed(item)
+        if seed is None:
+            problems.append(f"{source}:{line}: theme '{theme_id}': {reason}")
+        elif key == "phrases" and not _is_lexicon_phrase(seed.phrase):
+            problems.append(
+                f"{source}:{line}: theme '{theme_id}': phrase '{seed.phrase}' must be lower-case words "
+                "separated by single spaces, with '*' only at the end of a word"
+            )
+        elif seed.phrase.casefold() in seen:
+            problems.append(f"{source}:{line}: theme '{theme_id}': duplicate {key[:-1]} '{seed.phrase}'")
+        else:
+            seen.add(seed.phrase.casefold())
+            out.append(seed)
+    return out
+
+
+def _is_lexicon_phrase(phrase: str) -> bool:
+    return bool(_PHRASE.match(phrase)) and all("*" not in w.rstrip("*") and w.strip("*") for w in phrase.split())
+
+
+#: how a phrase list written by a person marks a weak phrase (one that needs a second piece of evidence)
+WEAK_MARK = "(weak)"
+WEAK_WEIGHT = 0.35
+
+
+def parse_phrase_lines(text: str) -> tuple[list[Seed], list[str]]:
+    """A theme's phrase list as a person writes it: one phrase per line, blank lines ignored,
+    ``(weak)`` after a phrase for one that needs a second piece of evidence. Capitals are
+    lowered and runs of spaces closed up. Returns the phrases and a message per bad line."""
+    phrases: list[Seed] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        phrase = " ".join(line.casefold().split())
+        if not phrase:
+            continue
+        weak = phrase.endswith(WEAK_MARK)
+        phrase = phrase.removesuffix(WEAK_MARK).strip()
+        if not _is_lexicon_phrase(phrase):
+            problems.append(
+                f"Line {number}: '{line.strip()}' can only hold letters, digits, apostrophes, hyphens and '/', "
+                "with '*' at the end of a word to match any ending"
+            )
+        elif phrase in seen:
+            problems.append(f"Line {number}: '{phrase}' is already in the list")
+        else:
+            seen.add(phrase)
+            phrases.append(Seed(phrase, WEAK_WEIGHT, explicit=True) if weak else Seed(phrase, default_weight(phrase)))
+    return phrases, problems
+
+
+def phrase_lines(phrases: Iterable[Seed]) -> str:
+    """The phrase list written out for a person to edit (the inverse of ``parse_phrase_lines``)."""
+    return "\n".join(f"{p.phrase} {WEAK_MARK}" if p.explicit and p.weight < 0.5 else p.phrase for p in phrases)
 
 
 def _parse_seed(node: yaml.Node) -> tuple[Seed | None, str]:

@@ -302,6 +302,24 @@ class CustomTheme(db.Model):
     seed_phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
+class ThemeLexicon(db.Model):
+    """One saved version of HR's phrase list for a theme; the newest replaces the shipped one.
+
+    Versions are kept, never edited, so the phrases behind any past theme run can be told."""
+
+    __tablename__ = "theme_lexicon"
+    __table_args__ = (UniqueConstraint("organisation_id", "theme_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    theme_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    # [{"phrase": "over worked", "weight": null | 0.35}, ...]
+    phrases: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+
+
 class Headcount(db.Model):
     """Staff in post at the end of a financial quarter, whole or by role, service area or band.
 

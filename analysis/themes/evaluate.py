@@ -15,7 +15,7 @@ from analysis.text import TextPreparer
 from analysis.themes.seeds import SeedMatcher
 from analysis.themes.supervised import SupervisedThemeModel
 
-__all__ = ["Evaluation", "evaluate_cv", "evaluate_split"]
+__all__ = ["Evaluation", "evaluate_codes_curve", "evaluate_cv", "evaluate_split"]
 
 
 @dataclass
@@ -118,3 +118,65 @@ def evaluate_cv(
         for j, name in enumerate(scored.theme_ids):
             predicted[test, column[name]] = scored.assigned[:, j]
     return _scores(labels, predicted, label_names, f"{cv}-fold cross-validation, seed={seed}, {len(docs)} comments")
+
+
+def evaluate_codes_curve(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    label_names: Sequence[str],
+    taxonomy: Taxonomy,
+    sizes: Sequence[int],
+    *,
+    cv: int = 5,
+    seed: int = 42,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """How the whole theme pipeline does as HR codes more comments: the learning curve.
+
+    ``labels`` are themes of ``taxonomy`` (``label_names`` its ids, any order). In each of ``cv``
+    folds, the pipeline is fitted on the fold's training comments with the first ``n`` of them
+    (in a fixed shuffled order) given to it as HR's codes, for each ``n`` in ``sizes``, and
+    assigns themes to the held-out comments, which it never saw. ``n = 0`` is the zero-shot
+    lexicon. Returns one row per size: ``codes``, ``micro_f1``, ``precision``, ``recall``,
+    ``macro_f1``; a size larger than a fold's training share is left out.
+    """
+    from tqdm.auto import tqdm
+
+    from analysis.themes.pipeline import ThemePipeline
+
+    unknown = sorted(set(label_names) - set(taxonomy.ids))
+    if unknown:
+        raise ValueError(f"labels are not themes of the taxonomy: {', '.join(unknown)}")
+    labels = np.asarray(labels).astype(bool)
+    texts = [str(t) for t in texts]
+    ids = [f"c{i}" for i in range(len(texts))]
+    folds = list(KFold(cv, shuffle=True, random_state=seed).split(np.arange(len(texts))))
+    largest = min(len(train) for train, _ in folds)
+    sizes = sorted({int(n) for n in sizes if 0 <= int(n) <= largest})
+    predicted = {n: np.zeros(labels.shape, dtype=bool) for n in sizes}
+    column = {name: j for j, name in enumerate(label_names)}
+    steps = [(fold, n) for fold in range(len(folds)) for n in sizes]
+    for fold, n in tqdm(steps, desc="codes curve", disable=not progress):
+        train, test = folds[fold]
+        order = np.random.default_rng([seed, fold]).permutation(train) if n else train
+        codes = {ids[i]: [label_names[j] for j in np.flatnonzero(labels[i])] for i in order[:n]}
+        pipeline = ThemePipeline(taxonomy, seed=seed, progress=False)
+        pipeline.fit([texts[i] for i in train], [ids[i] for i in train], codes=codes or None)
+        assigned = pipeline.assign([texts[i] for i in test], [ids[i] for i in test])
+        row = {ids[i]: k for k, i in enumerate(test)}
+        for item in assigned.itertuples():
+            if item.theme_id in column:
+                predicted[n][test[row[item.comment_id]], column[item.theme_id]] = True
+    rows = []
+    for n in sizes:
+        p, r, f, _ = precision_recall_fscore_support(labels, predicted[n], average="micro", zero_division=0)
+        rows.append(
+            {
+                "codes": n,
+                "micro_f1": float(f),
+                "precision": float(p),
+                "recall": float(r),
+                "macro_f1": float(f1_score(labels, predicted[n], average="macro", zero_division=0)),
+            }
+        )
+    return pd.DataFrame(rows)

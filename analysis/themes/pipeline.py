@@ -32,7 +32,7 @@ from analysis.taxonomy import Taxonomy, load_taxonomy
 from analysis.text import NEGATION_PREFIX, PreparedText, TextPreparer
 from analysis.themes.base import ThemeScores
 from analysis.themes.emerging import EmergingThemeFinder, EmergingThemes, carry_over_ids
-from analysis.themes.seeds import SeedMatcher
+from analysis.themes.seeds import SeedMatcher, learn_vetoes
 from analysis.themes.supervised import SupervisedThemeModel
 
 __all__ = [
@@ -219,6 +219,8 @@ class ThemePipeline:
 
         clock = time.perf_counter()
         coded = read_codes(codes, self.taxonomy) if codes is not None else {}
+        rows, labels = self._coded(ids, coded)
+        self.seed_matcher.vetoes = learn_vetoes(self.seed_matcher, [docs[i] for i in rows], labels, seed=self.seed)
         seeds = self.seed_matcher.transform(docs)
         self._fit_classifier(docs, ids, coded, seeds)
         scores, sources = self._combine(docs, seeds)
@@ -307,15 +309,20 @@ class ThemePipeline:
         return payload["pipeline"]
 
     # -- steps ----------------------------------------------------------------------------
-    def _fit_classifier(self, docs, ids, coded, seeds: ThemeScores) -> None:
+    def _coded(self, ids: Sequence[str], coded: Mapping[str, Sequence[str]]) -> tuple[list[int], np.ndarray]:
+        """Positions of the coded comments and their themes as an (n, themes) 0/1 array."""
         rows = [i for i, comment_id in enumerate(ids) if comment_id in coded]
+        labels = np.zeros((len(rows), len(self.taxonomy.ids)), dtype=bool)
+        column = {t: j for j, t in enumerate(self.taxonomy.ids)}
+        for r, i in enumerate(rows):
+            for theme_id in coded[ids[i]]:
+                labels[r, column[theme_id]] = True
+        return rows, labels
+
+    def _fit_classifier(self, docs, ids, coded, seeds: ThemeScores) -> None:
+        rows, labels = self._coded(ids, coded)
         self.supervised_ = False
         if rows:
-            labels = np.zeros((len(rows), len(self.taxonomy.ids)), dtype=bool)
-            column = {t: j for j, t in enumerate(self.taxonomy.ids)}
-            for r, i in enumerate(rows):
-                for theme_id in coded[ids[i]]:
-                    labels[r, column[theme_id]] = True
             trainable = (labels.sum(axis=0) >= self.min_positives) & (
                 (len(rows) - labels.sum(axis=0)) >= self.min_positives
             )
@@ -323,7 +330,8 @@ class ThemePipeline:
                 self.classifier.fit([docs[i] for i in rows], labels, self.taxonomy.ids, extra=seeds.scores[rows],
                                     base=seeds.assigned[rows])
                 self.supervised_ = bool(self.classifier.theme_ids_)
-        self.codes_fingerprint_ = _fingerprint_codes(coded, docs, ids) if self.supervised_ else None
+        learnt = self.supervised_ or bool(self.seed_matcher.vetoes)
+        self.codes_fingerprint_ = _fingerprint_codes(coded, docs, ids) if learnt else None
         self.model_version_ = self._version(self.codes_fingerprint_)
 
     def _combine(self, docs: Sequence[PreparedText], seeds: ThemeScores) -> tuple[ThemeScores, np.ndarray]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -10,7 +11,48 @@ from analysis.taxonomy import Taxonomy, default_weight_for
 from analysis.text import NEGATION_PREFIX, PreparedText, TextPreparer
 from analysis.themes.base import ThemeScores
 
-__all__ = ["SeedMatcher"]
+__all__ = ["SeedMatcher", "is_denial", "learn_vetoes", "phrase_pattern"]
+
+#: A comment that only says there is nothing to complain of ("No cons", "None that I can think
+#: of", "Nothing really", "No complaints about the pay") names no theme, whatever words it goes on
+#: to list, unless it then turns ("none, but benefits could be better"). On the development half
+#: of the public review comments this rule silences 14 comments, none of which names a problem
+#: (bench/themes/README.md, "Lexicon rules").
+_DENIAL = re.compile(
+    r"^\W*(?:"
+    r"n/?a|none|nope|nothing|no cons?|no negatives?|no downsides?|not (?:a )?(?:thing|one)"
+    r"|no complaints?|no real (?:cons?|complaints?)|(?:i )?(?:can(?:no|')t|cannot|could(?:n'| no)t) think of"
+    r"|i (?:do not|don't|didn't|did not) have (?:any )?(?:cons?|complaints?)"
+    r")\b(?!\s+to do\b)",
+    re.IGNORECASE,
+)
+_TURN = re.compile(
+    r"\b(?:but|except|however|other than|apart from|besides|could be better|would be nice)\b", re.IGNORECASE
+)
+
+
+def is_denial(text: str) -> bool:
+    """Whether a comment only says there is nothing wrong (it then names no theme)."""
+    text = text.replace("\u2019", "'")
+    match = _DENIAL.match(text)
+    return bool(match) and not _TURN.search(text, match.end())
+
+
+def phrase_pattern(phrase: str) -> str:
+    """The regular expression a lexicon phrase stands for, on lower-cased text.
+
+    Words must match whole (word boundaries at both ends); a trailing ``*`` matches any word
+    ending ("overwork*" matches "overworked", "overworking"); between words any run of spaces,
+    "/" or "-" will do, and a "-" or "/" inside a word may also be a space or nothing, so
+    "work life balance" matches "work-life balance" and "work/life balance", and "co-worker*"
+    matches "coworkers" and "co workers".
+    """
+    parts = []
+    for word in phrase.split(" "):
+        tail = r"\w*" if word.endswith("*") else ""
+        pieces = re.split(r"[-/]", word.rstrip("*"))
+        parts.append(r"[\s/-]?".join(re.escape(piece) for piece in pieces) + tail)
+    return r"(?<!\w)" + r"[\s/-]+".join(parts) + r"(?!\w)"
 
 
 class SeedMatcher:
@@ -34,6 +76,8 @@ class SeedMatcher:
         self.preparer = preparer or TextPreparer(scrub=False)
         self.threshold = threshold
         self.theme_ids = taxonomy.ids
+        #: ``(theme id, phrase)`` pairs HR's codes have overruled (see ``learn_vetoes``)
+        self.vetoes: frozenset[tuple[str, str]] = frozenset()
         # n-gram of stems -> {theme column: (seed phrase, weight)}. Seeds that prepare to the
         # same stems ("caseload", "caseloads") are one seed: the first phrase, the top weight.
         self._index: dict[tuple[str, ...], dict[int, tuple[str, float]]] = {}
@@ -48,6 +92,16 @@ class SeedMatcher:
                 phrase, best = by_theme.get(col, (seed.phrase, 0.0))
                 by_theme[col] = (phrase, max(best, weight))
                 self._max_len = max(self._max_len, len(key))
+        # The lexicon: one alternation, longest phrases first, a named group per phrase.
+        self._phrases: list[tuple[int, str, float]] = []
+        alternatives = []
+        for col, theme in enumerate(taxonomy.themes):
+            for phrase in theme.phrases:
+                weight = phrase.weight if phrase.explicit else default_weight_for(len(phrase.phrase.split()))
+                alternatives.append((len(phrase.phrase), f"(?P<p{len(self._phrases)}>{phrase_pattern(phrase.phrase)})"))
+                self._phrases.append((col, phrase.phrase, weight))
+        alternatives.sort(key=lambda item: -item[0])
+        self._lexicon = re.compile("|".join(a for _, a in alternatives)) if alternatives else None
 
     def fit(
         self, docs: Sequence[PreparedText] | None = None, labels: object = None, theme_ids: object = None
@@ -55,15 +109,28 @@ class SeedMatcher:
         """Nothing to learn: seeds come from the taxonomy."""
         return self
 
+    def evidence(self, doc: PreparedText) -> dict[tuple[int, str], float]:
+        """Every seed or phrase found in one comment: ``(theme column, phrase) -> weight``.
+
+        The same words found as a seed and as a phrase are one piece of evidence, at the higher
+        weight. Vetoed ``(theme id, phrase)`` pairs (``vetoes``) are left out.
+        """
+        if is_denial(doc.text):
+            return {}
+        strongest: dict[tuple[int, str], float] = {}
+        for col, phrase, weight in self._match(doc.tokens) + self._match_phrases(doc.text):
+            if (self.theme_ids[col], phrase) not in self.vetoes:
+                strongest[(col, phrase)] = max(weight, strongest.get((col, phrase), 0.0))
+        return strongest
+
     def transform(self, docs: Sequence[PreparedText]) -> ThemeScores:
         """Score each prepared comment against every taxonomy theme."""
         n, t = len(docs), len(self.theme_ids)
         miss = np.ones((n, t), dtype=np.float64)  # running prod(1 - weight)
         terms: list[dict[int, list[str]]] = []
         for i, doc in enumerate(docs):
-            found = self._match(doc.tokens)
             doc_terms: dict[int, list[str]] = {}
-            for col, phrase, weight in found:
+            for (col, phrase), weight in self.evidence(doc).items():
                 miss[i, col] *= 1.0 - weight
                 doc_terms.setdefault(col, []).append(phrase)
             terms.append(doc_terms)
@@ -73,6 +140,16 @@ class SeedMatcher:
             for col in [c for c in doc_terms if not assigned[i, c]]:
                 del doc_terms[col]
         return ThemeScores(self.theme_ids, scores, assigned, terms)
+
+    def _match_phrases(self, text: str) -> list[tuple[int, str, float]]:
+        """Lexicon phrases found in ``text``, each counted once per comment."""
+        if self._lexicon is None:
+            return []
+        found = {}
+        for match in self._lexicon.finditer(text.casefold().replace("\u2019", "'")):
+            col, phrase, weight = self._phrases[int(match.lastgroup[1:])]
+            found[(col, phrase)] = weight
+        return [(col, phrase, weight) for (col, phrase), weight in found.items()]
 
     def _match(self, tokens: list[str]) -> list[tuple[int, str, float]]:
         """Seeds found in ``tokens``, longest match first, each seed counted once per comment.
@@ -97,3 +174,80 @@ class SeedMatcher:
                     break
             start += step
         return [(col, phrase, weight) for (col, phrase), weight in found.items()]
+
+
+def learn_vetoes(
+    matcher: SeedMatcher,
+    docs: Sequence[PreparedText],
+    labels: np.ndarray,
+    *,
+    min_rejections: int = 5,
+    max_precision: float = 0.5,
+    folds: int = 3,
+    seed: int = 0,
+) -> frozenset[tuple[str, str]]:
+    """The lexicon hits HR's codes overrule: ``(theme id, phrase)`` pairs to veto.
+
+    ``docs`` are comments HR has coded, ``labels`` their themes (an (n, themes) 0/1 array in
+    taxonomy order; a theme not in a coded comment's row is a rejection). A phrase is a
+    candidate for a theme when HR rejected that theme on at least ``min_rejections`` of the
+    comments where the phrase was found and agreed on at most ``max_precision`` of them. The
+    candidates of a theme are kept only if they pass cross-validation: chosen from the other
+    folds' codes, they raise the theme's F1 on each held-out fold taken together, against
+    keeping every hit. So a phrase HR has rejected only a few times, or whose veto would cost
+    more agreements than it saves, keeps assigning its theme.
+    """
+    labels = np.asarray(labels, dtype=bool)
+    n = len(docs)
+    if n < folds * 2 or not labels.size:
+        return frozenset()
+    saved = matcher.vetoes
+    matcher.vetoes = frozenset()
+    try:
+        evidence = [matcher.evidence(doc) for doc in docs]
+    finally:
+        matcher.vetoes = saved
+
+    def candidates(rows: np.ndarray) -> set[tuple[int, str]]:
+        hits: dict[tuple[int, str], list[int]] = {}
+        for r in rows:
+            for pair in evidence[r]:
+                hits.setdefault(pair, []).append(r)
+        chosen = set()
+        for (col, phrase), where in hits.items():
+            agreed = int(labels[where, col].sum())
+            if len(where) - agreed >= min_rejections and agreed <= max_precision * len(where):
+                chosen.add((col, phrase))
+        return chosen
+
+    def assigned(rows: np.ndarray, vetoed: set[tuple[int, str]], col: int) -> np.ndarray:
+        out = np.zeros(len(rows), dtype=bool)
+        for k, r in enumerate(rows):
+            miss = 1.0
+            for (c, phrase), weight in evidence[r].items():
+                if c == col and (c, phrase) not in vetoed:
+                    miss *= 1.0 - weight
+            out[k] = 1.0 - miss >= matcher.threshold
+        return out
+
+    def f1(counts: np.ndarray) -> float:
+        tp, fp, fn = counts
+        return 2 * tp / max(2 * tp + fp + fn, 1)
+
+    from sklearn.model_selection import KFold
+
+    everything = candidates(np.arange(n))
+    themes = {col for col, _ in everything}
+    if not themes:
+        return frozenset()
+    with_veto = {col: np.zeros(3) for col in themes}
+    without = {col: np.zeros(3) for col in themes}
+    for train, test in KFold(folds, shuffle=True, random_state=seed).split(np.arange(n)):
+        fold_vetoes = candidates(train)
+        for col in themes:
+            truth = labels[test, col]
+            for vetoed, counts in ((fold_vetoes, with_veto[col]), (set(), without[col])):
+                predicted = assigned(test, vetoed, col)
+                counts += [(predicted & truth).sum(), (predicted & ~truth).sum(), (~predicted & truth).sum()]
+    kept = {col for col in themes if f1(with_veto[col]) > f1(without[col])}
+    return frozenset((matcher.theme_ids[col], phrase) for col, phrase in everything if col in kept)

@@ -69,7 +69,7 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
                   ("Focus groups", "hr.focus_groups", ("hr.focus_group",)),
                   ("Follow-ups", "hr.follow_ups", ("hr.follow_up",)),
                   ("Export", "hr.export", ("hr.export",)),
-                  ("Themes", "hr.emerging_themes", ("hr.emerging_theme",)),
+                  ("Themes", "hr.emerging_themes", ("hr.emerging_theme", "hr.theme_")),
                   ("Reports", "reports.index", ("reports.",)),
                   ("Headcounts", "hr.headcounts", ("hr.headcount",)),
                   ("HR accounts", "hr.hr_accounts", ("hr.hr_account",))]

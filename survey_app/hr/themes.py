@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from .. import audit
 from ..extensions import db
-from ..models import Comment, EmergingTheme, ThemeAssignment, ThemeRunRecord, default_organisation
+from ..models import (
+    Comment,
+    EmergingTheme,
+    ThemeAssignment,
+    ThemeLexicon,
+    ThemeRunRecord,
+    User,
+    default_organisation,
+)
 from ..reports.service import scrubber
 from ..themes.service import (
+    LexiconError,
+    latest_lexicons,
     merge_emerging,
     organisation_taxonomy,
+    phrase_statistics,
     promote_emerging,
     record_hr_coding,
+    run_themes,
+    save_lexicon,
+    theme_comments,
     theme_labels,
 )
 from . import bp
@@ -76,8 +91,17 @@ def emerging_themes():
             .where(ThemeAssignment.theme_id == theme.theme_id, Comment.text.is_not(None))
             .order_by(Comment.text).limit(3)).scalars()
         examples[theme.theme_id] = [scrub.scrub(t) for t in texts]
+    counts = dict(db.session.execute(
+        sa.select(ThemeAssignment.theme_id, sa.func.count()).where(
+            ThemeAssignment.organisation_id == org.id, ThemeAssignment.source != "rejected")
+        .group_by(ThemeAssignment.theme_id)).all())
+    checked = dict(db.session.execute(
+        sa.select(ThemeAssignment.theme_id, sa.func.count()).where(
+            ThemeAssignment.organisation_id == org.id, ThemeAssignment.source == "hr")
+        .group_by(ThemeAssignment.theme_id)).all())
     return render_template("hr/themes.html", last_run=last_run, themes=themes, examples=examples,
-                           taxonomy=taxonomy_choices(), error=request.args.get("error"))
+                           taxonomy=taxonomy_choices(), error=request.args.get("error"),
+                           counts=counts, checked=checked)
 
 
 def _emerging_or_404(theme_id: str) -> EmergingTheme:
@@ -117,3 +141,82 @@ def emerging_theme_decide(theme_id: str):
     db.session.commit()
     flash(message)
     return redirect(url_for("hr.emerging_themes"))
+
+
+def _theme_or_404(theme_id: str):
+    taxonomy = organisation_taxonomy(default_organisation().id)
+    if theme_id not in taxonomy:
+        abort(404)
+    return taxonomy[theme_id]
+
+
+@bp.route("/themes/<theme_id>", methods=["GET"])
+@hr_only
+def theme_page(theme_id: str, errors: list[str] | None = None, draft: str | None = None):
+    """One taxonomy theme: what drives it (its phrases, with how often HR agreed with each
+    phrase's hits), the editable phrase list and its versions, and its comments to work through."""
+    from analysis.taxonomy import phrase_lines
+
+    theme = _theme_or_404(theme_id)
+    org = default_organisation()
+    stats = phrase_statistics(org.id, theme_id)
+    comments, total = theme_comments(org.id, theme_id)
+    versions = db.session.execute(
+        sa.select(ThemeLexicon).filter_by(organisation_id=org.id, theme_id=theme_id)
+        .order_by(ThemeLexicon.version.desc()).limit(10)).scalars().all()
+    authors = {u.id: u.email for u in db.session.execute(
+        sa.select(User).where(User.id.in_([v.saved_by_id for v in versions if v.saved_by_id]))).scalars()}
+    return render_template(
+        "hr/theme.html", theme=theme, phrases=[s for s in stats if s.kind == "phrase"],
+        seeds=[s for s in stats if s.kind == "seed"], comments=comments, total=total,
+        comment_themes=comment_themes([c for c, _ in comments]), versions=versions, authors=authors,
+        edited=theme_id in latest_lexicons(org.id), errors=errors or [],
+        draft=draft if draft is not None else phrase_lines(theme.phrases), source_names=SOURCE_NAMES,
+    ), (400 if errors else 200)
+
+
+@bp.route("/themes/<theme_id>/phrases", methods=["POST"])
+@hr_only
+def theme_phrases_save(theme_id: str):
+    """Save HR's phrase list as a new version (audited), then re-run the themes with it."""
+    _theme_or_404(theme_id)
+    text = request.form.get("phrases", "")
+    org = default_organisation()
+    try:
+        _, summary = save_lexicon(org.id, theme_id, text, current_user.id)
+    except LexiconError as error:
+        db.session.rollback()
+        return theme_page(theme_id, errors=error.problems, draft=text)
+    audit.record("edited_theme_phrases", "theme", theme_id, detail=summary)
+    db.session.commit()
+    try:
+        result = run_themes(progress=False)
+    except Exception:  # the phrases are saved; the next run uses them
+        db.session.rollback()
+        current_app.logger.exception("theme run after a phrase edit failed")
+        flash(f"Phrases saved ({summary}). Themes could not be re-run now; the next theme run will use them.")
+    else:
+        flash(f"Phrases saved ({summary}). Themes re-run: {result.themed} of {result.comments} comments "
+              "have a theme.")
+    return redirect(url_for("hr.theme_page", theme_id=theme_id))
+
+
+@bp.route("/themes/<theme_id>/comments/<comment_id>", methods=["POST"])
+@hr_only
+def theme_comment_decide(theme_id: str, comment_id: str):
+    """Confirm or reject one theme on one comment, from the theme's page."""
+    theme = _theme_or_404(theme_id)
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.organisation_id != default_organisation().id:
+        abort(404)
+    action = request.form.get("action")
+    if action not in ("confirm", "reject"):
+        abort(400)
+    current = {a.theme_id for a in db.session.execute(sa.select(ThemeAssignment).filter_by(
+        comment_id=comment.id)).scalars() if a.source in ("seed", "model", "hr") and ":" not in a.theme_id}
+    chosen = current | {theme_id} if action == "confirm" else current - {theme_id}
+    record_hr_coding(comment, sorted(chosen))
+    audit.record("coded_themes", "comment", comment.id, detail=", ".join(sorted(chosen)) or "no theme applies")
+    db.session.commit()
+    flash(f"{'Confirmed' if action == 'confirm' else 'Removed'} {theme.label} on this comment.")
+    return redirect(url_for("hr.theme_page", theme_id=theme_id, _anchor="comments"))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from analysis.taxonomy import Seed, Taxonomy, Theme, default_weight, load_taxonomy
+from analysis.taxonomy import Seed, Taxonomy, Theme, default_weight, load_taxonomy, parse_phrase_lines
 
 from ..extensions import db
 from ..models import (
@@ -22,6 +22,7 @@ from ..models import (
     CustomTheme,
     EmergingTheme,
     ThemeAssignment,
+    ThemeLexicon,
     ThemeRunRecord,
     default_organisation,
     random_id,
@@ -32,22 +33,97 @@ SEED = 0
 
 
 def organisation_taxonomy(organisation_id: int) -> Taxonomy:
-    """The shipped taxonomy plus the themes HR promoted from emerging themes."""
+    """The shipped taxonomy, with HR's latest phrase list for each theme whose phrases HR has
+    edited, plus the themes HR promoted from emerging themes."""
     base = load_taxonomy()
     custom = db.session.execute(
         sa.select(CustomTheme).filter_by(organisation_id=organisation_id).order_by(CustomTheme.theme_id)
     ).scalars().all()
-    if not custom:
+    edited = latest_lexicons(organisation_id)
+    if not custom and not edited:
         return base
-    extra = tuple(
+    themes = tuple(
+        replace(t, phrases=_seeds(edited[t.id].phrases)) if t.id in edited else t for t in base.themes
+    ) + tuple(
         Theme(id=c.theme_id, label=c.label, description=c.description, lga_standard=None,
-              seeds=tuple(Seed(p, default_weight(p)) for p in c.seed_phrases))
+              seeds=tuple(Seed(p, default_weight(p)) for p in c.seed_phrases),
+              phrases=_seeds(edited[c.theme_id].phrases) if c.theme_id in edited else ())
         for c in custom
     )
     digest = hashlib.sha256(
-        (base.fingerprint + "".join(f"{t.id}:{[s.phrase for s in t.seeds]}" for t in extra)).encode()
-    ).hexdigest()
-    return Taxonomy(version=base.version, themes=base.themes + extra, fingerprint=digest, source=base.source)
+        (base.fingerprint + "".join(
+            f"{t.id}:{[s.phrase for s in t.seeds]}:{[(p.phrase, p.weight) for p in t.phrases]}"
+            for t in themes if t.id in edited or t.id not in base
+        )).encode()
+    ).hexdigest()[:12]
+    return Taxonomy(version=base.version, themes=themes, fingerprint=digest, source=base.source)
+
+
+def _seeds(stored: list[dict]) -> tuple[Seed, ...]:
+    return tuple(
+        Seed(p["phrase"], p["weight"], explicit=True) if p.get("weight") is not None
+        else Seed(p["phrase"], default_weight(p["phrase"]))
+        for p in stored
+    )
+
+
+def latest_lexicons(organisation_id: int) -> dict[str, ThemeLexicon]:
+    """Theme id -> HR's newest saved phrase list, for the themes HR has edited."""
+    newest = (
+        sa.select(ThemeLexicon.theme_id, sa.func.max(ThemeLexicon.version).label("version"))
+        .where(ThemeLexicon.organisation_id == organisation_id).group_by(ThemeLexicon.theme_id).subquery()
+    )
+    rows = db.session.execute(
+        sa.select(ThemeLexicon).join(newest, sa.and_(ThemeLexicon.theme_id == newest.c.theme_id,
+                                                     ThemeLexicon.version == newest.c.version))
+        .where(ThemeLexicon.organisation_id == organisation_id)
+    ).scalars()
+    return {row.theme_id: row for row in rows}
+
+
+class LexiconError(ValueError):
+    """HR's phrase list has lines that cannot be used; ``problems`` names each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def save_lexicon(organisation_id: int, theme_id: str, text: str, user_id: int | None) -> tuple[ThemeLexicon, str]:
+    """Save HR's phrase list for a theme as a new version. Returns the row and a summary of what
+    changed ("added ...; removed ..."). Nothing is saved if any line is bad (``LexiconError``),
+    the list is empty, or nothing changed. The caller audits and commits."""
+    taxonomy = organisation_taxonomy(organisation_id)
+    if theme_id not in taxonomy:
+        raise LexiconError([f"There is no theme called {theme_id}"])
+    phrases, problems = parse_phrase_lines(text)
+    if problems:
+        raise LexiconError(problems)
+    if not phrases:
+        raise LexiconError(["Enter at least one phrase. A theme with no phrases is only found by HR and the model"])
+    current = {p.phrase: p for p in taxonomy[theme_id].phrases}
+    # A weak phrase keeps its written weight when it stays weak.
+    stored = []
+    for p in phrases:
+        before = current.get(p.phrase)
+        weight = p.weight if p.explicit else None
+        if p.explicit and before is not None and before.explicit and before.weight < 0.5:
+            weight = before.weight
+        stored.append({"phrase": p.phrase, "weight": weight})
+    if _seeds(stored) == tuple(current.values()):
+        raise LexiconError(["The phrase list has not changed"])
+    added = [p.phrase for p in phrases if p.phrase not in current]
+    removed = [p for p in current if p not in {q.phrase for q in phrases}]
+    version = (db.session.execute(
+        sa.select(sa.func.max(ThemeLexicon.version)).filter_by(organisation_id=organisation_id, theme_id=theme_id)
+    ).scalar() or 0) + 1
+    row = ThemeLexicon(organisation_id=organisation_id, theme_id=theme_id, version=version, phrases=stored,
+                       saved_at=datetime.now(UTC).replace(tzinfo=None), saved_by_id=user_id)
+    db.session.add(row)
+    changes = "; ".join(part for part in (
+        f"added {', '.join(added)}" if added else "", f"removed {', '.join(removed)}" if removed else "",
+    ) if part) or "changed weights"
+    return row, f"version {version}: {changes}"
 
 
 def theme_labels(organisation_id: int, for_publication: bool = False) -> dict[str, str]:
@@ -230,3 +306,73 @@ def promote_emerging(organisation_id: int, emerging_id: str, new_id: str, label:
     merge_emerging(organisation_id, emerging_id, new_id)
     theme.status, theme.became = "promoted", new_id
     return custom
+
+
+@dataclass
+class PhraseStats:
+    """How one seed or phrase of a theme fares: comments it is found in, and among the comments
+    HR has coded, how many HR agreed have the theme (its precision against HR's codes)."""
+
+    phrase: str
+    weak: bool
+    kind: str  # "phrase" (HR can edit) or "seed" (from the taxonomy file)
+    found: int = 0
+    coded: int = 0
+    agreed: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.agreed / self.coded if self.coded else None
+
+
+def phrase_statistics(organisation_id: int, theme_id: str) -> list[PhraseStats]:
+    """Every seed and phrase of a theme with its counts over the organisation's comments."""
+    from analysis.text import TextPreparer
+    from analysis.themes.seeds import SeedMatcher
+
+    taxonomy = organisation_taxonomy(organisation_id)
+    theme = taxonomy[theme_id]
+    column = taxonomy.ids.index(theme_id)
+    stats = {p.phrase: PhraseStats(p.phrase, p.weight < 0.5, "phrase") for p in theme.phrases}
+    for seed in theme.seeds:
+        stats.setdefault(seed.phrase, PhraseStats(seed.phrase, seed.weight < 0.5, "seed"))
+    comments = db.session.execute(
+        sa.select(Comment.id, Comment.text).where(Comment.organisation_id == organisation_id,
+                                                  Comment.text.is_not(None), Comment.text != "")
+    ).all()
+    hr_rows = db.session.execute(
+        sa.select(ThemeAssignment.comment_id, ThemeAssignment.theme_id, ThemeAssignment.source)
+        .where(ThemeAssignment.organisation_id == organisation_id, ThemeAssignment.source.in_(HR_SOURCES))
+    ).all()
+    coded = {row.comment_id for row in hr_rows}
+    confirmed = {row.comment_id for row in hr_rows if row.theme_id == theme_id and row.source == "hr"}
+    preparer = TextPreparer()
+    matcher = SeedMatcher(taxonomy, preparer)
+    docs = preparer.transform([text for _, text in comments])
+    for (comment_id, _), doc in zip(comments, docs, strict=True):
+        for col, phrase in matcher.evidence(doc):
+            if col != column or phrase not in stats:
+                continue
+            entry = stats[phrase]
+            entry.found += 1
+            if comment_id in coded:
+                entry.coded += 1
+                entry.agreed += comment_id in confirmed
+    return sorted(stats.values(), key=lambda s: (s.kind != "phrase", -s.found, s.phrase))
+
+
+def theme_comments(organisation_id: int, theme_id: str, limit: int = 50) -> tuple[list[tuple], int]:
+    """Comments given a theme (by the pipeline or HR, not rejected), HR-unchecked first:
+    ``(comment, assignment)`` pairs, and how many there are in all."""
+    where = (ThemeAssignment.organisation_id == organisation_id, ThemeAssignment.theme_id == theme_id,
+             ThemeAssignment.source != "rejected", Comment.text.is_not(None))
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(ThemeAssignment).join(Comment, Comment.id == ThemeAssignment.comment_id)
+        .where(*where)
+    ).scalar_one()
+    rows = db.session.execute(
+        sa.select(Comment, ThemeAssignment).join(Comment, Comment.id == ThemeAssignment.comment_id).where(*where)
+        .order_by((ThemeAssignment.source == "hr"), ThemeAssignment.score, Comment.period.desc(), Comment.id)
+        .limit(limit)
+    ).all()
+    return [(row[0], row[1]) for row in rows], total

@@ -53,8 +53,8 @@ def unthemed() -> list[str]:
     """24 comments about topics the taxonomy does not know, in three clear groups of 8."""
     repeats = 8
     canteen = ["canteen food cold", "canteen menu poor", "canteen closed early", "canteen queue long"]
-    dogs = ["the dog barking", "the dog loud", "the dog everywhere", "the dog bites"]
-    fleet = ["pool car broken", "pool car dirty", "pool car booked", "pool car unavailable"]
+    dogs = ["the dog barking", "the dog howling", "the dog everywhere", "the dog bites"]
+    fleet = ["pool car broken", "pool car muddy", "pool car booked", "pool car unavailable"]
     out = []
     for i in range(repeats):
         for group in (canteen, dogs, fleet):

@@ -1,0 +1,116 @@
+"""HR sees what drives a theme, edits its phrases (versioned, audited, re-run on save), and works
+through a theme's comments on one page; the queue offers its theme filter."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from survey_app.extensions import db
+from survey_app.models import AuditEvent, Comment, ThemeAssignment, ThemeLexicon
+from survey_app.themes.service import organisation_taxonomy, run_themes
+
+from .support import add_exit_response, page_of, signed_in, texts
+
+
+def _token(page) -> str:
+    return page_of(page).find("input", attrs={"name": "csrf_token"})["value"]
+
+
+def _themes_of(comment_id: str) -> dict[str, str]:
+    return dict(db.session.execute(sa.select(ThemeAssignment.theme_id, ThemeAssignment.source)
+                                   .filter_by(comment_id=comment_id)).all())
+
+
+def test_the_queue_page_shows_the_theme_filter(client, app):
+    signed_in(client, "hr")
+    page = page_of(client.get("/hr/"))
+    select = page.find("select", attrs={"name": "theme"})
+    assert select is not None
+    assert "Caseload and workload" in [o.get_text() for o in select.find_all("option")]
+    assert page.find("label", attrs={"for": select["id"]}).get_text(strip=True) == "Theme"
+
+
+def test_the_theme_page_shows_each_phrase_with_how_often_hr_agreed(client, app):
+    add_exit_response(reasons_text="Far too much work, and the hours are long.")
+    add_exit_response(reasons_text="Too much work for one person.")
+    run_themes(progress=False)
+    first, second = db.session.execute(sa.select(Comment.id).order_by(Comment.text)).scalars().all()
+    signed_in(client, "hr")
+    page = client.get("/hr/themes/caseload")
+    assert page.status_code == 200
+    # HR keeps caseload on one comment and rejects it on the other.
+    token = _token(page)
+    client.post(f"/hr/themes/caseload/comments/{first}", data={"csrf_token": token, "action": "confirm"})
+    client.post(f"/hr/themes/caseload/comments/{second}", data={"csrf_token": token, "action": "reject"})
+    assert _themes_of(first)["caseload"] == "hr" and _themes_of(second)["caseload"] == "rejected"
+    table = page_of(client.get("/hr/themes/caseload")).select("table tbody tr")
+    rows = {cells[0]: cells[1:] for cells in ([c.get_text(strip=True) for c in tr.select("th, td")] for tr in table)}
+    assert rows["too much work"] == ["2", "1 of 2", "50%"]
+    # The rejected comment no longer appears among the theme's comments; the confirmed one does.
+    comments = " ".join(texts(client.get("/hr/themes/caseload"), "#comments ~ .govuk-summary-card p.app-pre-wrap"))
+    assert "hours are long" in comments and "one person" not in comments
+
+
+def test_hr_edits_a_themes_phrases_and_the_themes_are_re_run(client, app):
+    add_exit_response(reasons_text="The canteen queue is endless.")
+    run_themes(progress=False)
+    comment_id = db.session.execute(sa.select(Comment.id)).scalar_one()
+    assert "environment" not in _themes_of(comment_id)
+    signed_in(client, "hr")
+    page = client.get("/hr/themes/environment")
+    current = page_of(page).find("textarea", attrs={"name": "phrases"}).get_text()
+    saved = client.post("/hr/themes/environment/phrases",
+                        data={"csrf_token": _token(page), "phrases": current + "\ncanteen queue*\n"})
+    assert saved.status_code == 302
+    assert _themes_of(comment_id)["environment"] == "seed"  # re-run with the new phrase
+    versions = db.session.execute(sa.select(ThemeLexicon).filter_by(theme_id="environment")).scalars().all()
+    assert [v.version for v in versions] == [1]
+    assert {"phrase": "canteen queue*", "weight": None} in versions[0].phrases
+    event = db.session.execute(sa.select(AuditEvent).filter_by(action="edited_theme_phrases")).scalar_one()
+    assert event.record_id == "environment" and "added canteen queue*" in event.detail
+    assert "canteen queue*" in [p.phrase for p in organisation_taxonomy(1)["environment"].phrases]
+
+
+def test_a_bad_phrase_list_is_refused_with_a_message_and_changes_nothing(client, app):
+    signed_in(client, "hr")
+    page = client.get("/hr/themes/pay")
+    refused = client.post("/hr/themes/pay/phrases", data={"csrf_token": _token(page), "phrases": "pay\nbad pay!\n"})
+    assert refused.status_code == 400
+    summary = " ".join(texts(refused, ".govuk-error-summary li"))
+    assert "Line 2: 'bad pay!'" in summary
+    assert page_of(refused).find("textarea", attrs={"name": "phrases"}).get_text().strip() == "pay\nbad pay!"
+    empty = client.post("/hr/themes/pay/phrases", data={"csrf_token": _token(page), "phrases": "  \n"})
+    assert empty.status_code == 400 and "at least one phrase" in " ".join(texts(empty, ".govuk-error-summary li"))
+    assert db.session.execute(sa.select(sa.func.count()).select_from(ThemeLexicon)).scalar_one() == 0
+    assert db.session.execute(sa.select(sa.func.count()).select_from(AuditEvent)
+                              .filter_by(action="edited_theme_phrases")).scalar_one() == 0
+
+
+def test_each_save_is_a_new_version_and_weak_phrases_keep_their_mark(client, app):
+    signed_in(client, "hr")
+    for phrases in ("pay\nwages (weak)", "pay\nwages (weak)\nsalary"):
+        client.post("/hr/themes/pay/phrases", data={"csrf_token": _token(client.get("/hr/themes/pay")),
+                                                     "phrases": phrases})
+    versions = db.session.execute(sa.select(ThemeLexicon.version, ThemeLexicon.phrases)
+                                  .filter_by(theme_id="pay").order_by(ThemeLexicon.version)).all()
+    assert [v for v, _ in versions] == [1, 2]
+    textarea = page_of(client.get("/hr/themes/pay")).find("textarea", attrs={"name": "phrases"}).get_text()
+    assert textarea.strip().splitlines() == ["pay", "wages (weak)", "salary"]
+    unchanged = client.post("/hr/themes/pay/phrases", data={"csrf_token": _token(client.get("/hr/themes/pay")),
+                                                             "phrases": textarea})
+    assert unchanged.status_code == 400 and "has not changed" in unchanged.get_data(as_text=True)
+
+
+def test_theme_pages_are_for_hr_only_and_unknown_themes_are_not_found(client, app):
+    assert client.get("/hr/themes/pay").status_code in (302, 401)
+    for role in ("standards", "admin"):
+        other = app.test_client()
+        signed_in(other, role)
+        assert other.get("/hr/themes/pay").status_code == 403
+        assert other.post("/hr/themes/pay/phrases", data={"phrases": "pay"}).status_code in (400, 403)
+    signed_in(client, "hr")
+    assert client.get("/hr/themes/no_such_theme").status_code == 404
+    token = _token(client.get("/hr/themes/pay"))
+    missing = client.post("/hr/themes/pay/comments/nope", data={"csrf_token": token, "action": "confirm"})
+    assert missing.status_code == 404
+    assert client.post("/hr/themes/pay/phrases", data={"phrases": "pay"}).status_code == 400  # no CSRF token
