@@ -28,10 +28,11 @@ def test_a_password_is_stored_as_an_argon2_hash(app):
     assert PASSWORD not in user.password_hash
 
 
-def test_hr_signs_in_and_lands_on_the_review_queue(client):
+def test_hr_signs_in_and_lands_on_the_overview(client):
     make_user()
     response = sign_in(client)
-    assert response.headers["Location"] == "/hr/"
+    assert response.headers["Location"] == "/hr/overview"
+    assert page_of(client.get("/hr/overview")).select_one("h1").get_text(strip=True) == "Overview"
     page = page_of(client.get("/hr/"))
     assert page.select_one("h1").get_text(strip=True) == "Responses"
     links = page.select(".govuk-service-navigation__item .govuk-service-navigation__link")
@@ -76,7 +77,7 @@ def test_repeated_failures_slow_attempts_down_with_growing_pauses(app, client):
     # After the pause, the right password works again, and the count starts afresh.
     user.locked_until = accounts.utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert sign_in(client).headers["Location"] == "/hr/"
+    assert sign_in(client).headers["Location"] == "/hr/overview"
     assert db.session.get(User, user.id).failed_signins == 0
     actions = db.session.execute(db.select(AuditEvent.action)).scalars().all()
     assert "locked" in actions
@@ -94,7 +95,7 @@ def test_a_stranger_repeating_wrong_passwords_cannot_keep_the_owner_out(app, cli
     page = client.get("/sign-in")
     response = client.post("/sign-in", data={"csrf_token": csrf_token_of(page), "email": "hr@council.example",
                                              "password": PASSWORD, "code": _code(secret)})
-    assert response.headers["Location"] == "/hr/"
+    assert response.headers["Location"] == "/hr/overview"
     assert client.get("/hr/").status_code == 200
     # A guessed code with a guessed password gets nowhere.
     other = app.test_client()
@@ -191,7 +192,7 @@ def test_an_idle_session_times_out(app, client):
 def test_sign_in_returns_only_to_a_page_on_this_site(client):
     make_user()
     client.get("/sign-in?next=//evil.example/steal")
-    assert sign_in(client).headers["Location"] == "/hr/"
+    assert sign_in(client).headers["Location"] == "/hr/overview"
     client2 = client.application.test_client()
     client2.get("/sign-in?next=/hr/follow-ups")
     assert sign_in(client2).headers["Location"] == "/hr/follow-ups"
@@ -211,7 +212,7 @@ def test_with_a_second_factor_a_password_alone_does_not_sign_in(client):
     assert wrong.status_code == 400
     assert client.get("/hr/").status_code == 302
     right = post_form(client, "/sign-in/security-code", {"code": _code(secret)})
-    assert right.headers["Location"] == "/hr/"
+    assert right.headers["Location"] == "/hr/overview"
     assert client.get("/hr/").status_code == 200
 
 

@@ -31,6 +31,9 @@ _TURN = re.compile(
 )
 
 
+_WORD = re.compile(r"\w[\w']*")
+
+
 def is_denial(text: str) -> bool:
     """Whether a comment only says there is nothing wrong (it then names no theme)."""
     text = text.replace("\u2019", "'")
@@ -92,16 +95,21 @@ class SeedMatcher:
                 phrase, best = by_theme.get(col, (seed.phrase, 0.0))
                 by_theme[col] = (phrase, max(best, weight))
                 self._max_len = max(self._max_len, len(key))
-        # The lexicon: one alternation, longest phrases first, a named group per phrase.
-        self._phrases: list[tuple[int, str, float]] = []
-        alternatives = []
+        # The lexicon, indexed by each phrase's first word so that a comment is only tried against
+        # the phrases that can start at each of its words (one alternation of every phrase would
+        # try all of them at every position, which is hundreds of times slower).
+        self._exact: dict[str, list[tuple[re.Pattern[str], int, str, float]]] = {}
+        self._prefixed: dict[str, list[tuple[re.Pattern[str], int, str, float]]] = {}
         for col, theme in enumerate(taxonomy.themes):
             for phrase in theme.phrases:
                 weight = phrase.weight if phrase.explicit else default_weight_for(len(phrase.phrase.split()))
-                alternatives.append((len(phrase.phrase), f"(?P<p{len(self._phrases)}>{phrase_pattern(phrase.phrase)})"))
-                self._phrases.append((col, phrase.phrase, weight))
-        alternatives.sort(key=lambda item: -item[0])
-        self._lexicon = re.compile("|".join(a for _, a in alternatives)) if alternatives else None
+                entry = (re.compile(phrase_pattern(phrase.phrase)), col, phrase.phrase, weight)
+                first = phrase.phrase.split(" ")[0]
+                if re.fullmatch(r"[\w']+", first):
+                    self._exact.setdefault(first, []).append(entry)
+                else:  # "overwork*", "co-worker*", "24/7": any word starting with the first piece
+                    self._prefixed.setdefault(re.split(r"[-/*]", first)[0], []).append(entry)
+        self._prefix_lengths = sorted({len(p) for p in self._prefixed})
 
     def fit(
         self, docs: Sequence[PreparedText] | None = None, labels: object = None, theme_ids: object = None
@@ -142,13 +150,35 @@ class SeedMatcher:
         return ThemeScores(self.theme_ids, scores, assigned, terms)
 
     def _match_phrases(self, text: str) -> list[tuple[int, str, float]]:
-        """Lexicon phrases found in ``text``, each counted once per comment."""
-        if self._lexicon is None:
-            return []
-        found = {}
-        for match in self._lexicon.finditer(text.casefold().replace("\u2019", "'")):
-            col, phrase, weight = self._phrases[int(match.lastgroup[1:])]
-            found[(col, phrase)] = weight
+        """Lexicon phrases found in ``text``, each counted once per comment.
+
+        At each word the longest phrase that matches there wins and its words are consumed, so
+        "wear and tear on your body" is not also read as "wear and tear" (travel costs).
+        """
+        text = text.casefold().replace("\u2019", "'")
+        found: dict[tuple[int, str], float] = {}
+        end = 0
+        for word in _WORD.finditer(text):
+            start = word.start()
+            if start < end:
+                continue
+            token = word.group()
+            candidates = list(self._exact.get(token, ()))
+            for length in self._prefix_lengths:
+                if length > len(token):
+                    break
+                candidates += self._prefixed.get(token[:length], ())
+            best = None
+            for pattern, col, phrase, weight in candidates:
+                match = pattern.match(text, start)
+                if match and (best is None or match.end() > best[0]):
+                    best = (match.end(), [(col, phrase, weight)])
+                elif match and match.end() == best[0]:
+                    best[1].append((col, phrase, weight))
+            if best is not None:
+                end = best[0]
+                for col, phrase, weight in best[1]:
+                    found[(col, phrase)] = max(weight, found.get((col, phrase), 0.0))
         return [(col, phrase, weight) for (col, phrase), weight in found.items()]
 
     def _match(self, tokens: list[str]) -> list[tuple[int, str, float]]:

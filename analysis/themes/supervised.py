@@ -5,9 +5,10 @@ Features: TF-IDF over word stems and two-word phrases (negation kept), TF-IDF ov
 scores, sentence embeddings). One logistic regression per theme (one-vs-rest). Each theme's
 decision threshold is tuned to maximise F1 on out-of-fold predictions from internal
 cross-validation, because a fixed 0.5 suits rare themes badly. Given ``base`` assignments (the
-seed hits), the model is tuned to add to them: the F1 maximised is that of "base or model", a
-threshold of infinity ("never add") is always a candidate and wins ties, so a theme whose
-model does not improve on the base out of fold adds nothing.
+seed hits), the model is tuned to add to them: the F1 maximised is that of "base or model", and
+the decision to add at all is cross-validated in turn (``_adding_threshold``), so a theme whose
+model does not improve on the base on held-out rows, or has fewer than ``min_adding_positives``
+codes, adds nothing (its threshold is infinite).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class SupervisedThemeModel:
         max_char_features: int = 200_000,
         cv: int = 3,
         min_positives: int = 3,
+        min_adding_positives: int = 20,
         seed: int = 0,
         embedder: Embedder | None = None,
         n_terms: int = 3,
@@ -67,6 +69,7 @@ class SupervisedThemeModel:
         self.max_char_features = max_char_features
         self.cv = cv
         self.min_positives = min_positives
+        self.min_adding_positives = min_adding_positives
         self.seed = seed
         self.embedder = embedder
         self.n_terms = n_terms
@@ -174,15 +177,42 @@ class SupervisedThemeModel:
                 f1 = 2 * tp / (predicted.sum(axis=0) + y[:, j].sum())
                 thresholds[j] = _GRID[int(np.argmax(f1))]  # ties: the lowest threshold
                 continue
-            # "Never add" unless adding does strictly better; among equally good thresholds, the
-            # middle one, which leaves the widest margin on both sides.
-            union = base[:, j][:, None] | predicted
-            tp = (union & y[:, j][:, None]).sum(axis=0)
-            f1 = 2 * tp / np.maximum(union.sum(axis=0) + y[:, j].sum(), 1)
-            alone = 2 * (base[:, j] & y[:, j]).sum() / max(base[:, j].sum() + y[:, j].sum(), 1)
-            tied = np.flatnonzero(np.isclose(f1, f1.max()))
-            thresholds[j] = np.inf if f1.max() <= alone + 1e-9 else _GRID[tied[len(tied) // 2]]
+            thresholds[j] = self._adding_threshold(oof[:, j], y[:, j], base[:, j])
         return thresholds
+
+    def _adding_threshold(self, p: np.ndarray, y: np.ndarray, base: np.ndarray) -> float:
+        """The threshold above which the model adds the theme to the seed hits, or infinity.
+
+        The best threshold on the out-of-fold probabilities is chosen from 37 candidates, so on
+        the same rows it will nearly always look better than adding nothing, by chance alone. So
+        the decision to add at all is itself cross-validated: a threshold chosen on the other
+        folds is scored on each held-out fold, and the model adds only if, on these held-out
+        rows together, its additions raise the theme's F1 above the seed hits alone and are more
+        often right than wrong, and HR has coded at least ``min_adding_positives`` comments with
+        the theme. The threshold used is then the one chosen on all rows.
+        """
+
+        def choose(rows: np.ndarray) -> float:
+            predicted = p[rows][:, None] >= _GRID[None, :]
+            union = base[rows][:, None] | predicted
+            tp = (union & y[rows][:, None]).sum(axis=0)
+            f1 = 2 * tp / np.maximum(union.sum(axis=0) + y[rows].sum(), 1)
+            alone = 2 * (base[rows] & y[rows]).sum() / max(base[rows].sum() + y[rows].sum(), 1)
+            if f1.max() <= alone + 1e-9:
+                return np.inf
+            tied = np.flatnonzero(np.isclose(f1, f1.max()))
+            return float(_GRID[tied[len(tied) // 2]])  # the middle of equally good ones
+
+        counts = np.zeros((2, 3))  # rows: with the model, seeds alone; columns: tp, fp, fn
+        for train, test in KFold(self.cv, shuffle=True, random_state=self.seed + 1).split(p):
+            added = p[test] >= choose(train)
+            for k, predicted in enumerate((base[test] | added, base[test])):
+                counts[k] += [(predicted & y[test]).sum(), (predicted & ~y[test]).sum(), (~predicted & y[test]).sum()]
+        f1 = 2 * counts[:, 0] / np.maximum(2 * counts[:, 0] + counts[:, 1] + counts[:, 2], 1)
+        gained, wrong = counts[0, 0] - counts[1, 0], counts[0, 1] - counts[1, 1]
+        # Held out, the additions must raise the theme's F1 and be right more often than wrong.
+        helps = f1[0] > f1[1] and gained > wrong and y.sum() >= self.min_adding_positives
+        return choose(np.arange(len(p))) if helps else np.inf
 
     # -- scoring ----------------------------------------------------------------------
     def predict_proba(self, docs: Sequence[PreparedText], extra: np.ndarray | None = None) -> np.ndarray:

@@ -78,7 +78,7 @@ def labelled(path: str | Path, labels: str | Path = LABELS) -> pd.DataFrame:
     """The held-out sample joined to its labels: ``row``, ``text``, ``labeller_a``, ``labeller_b``
     (each a list of theme ids). Fails if a label row no longer matches its text."""
     held, _ = split(path)
-    table = pd.read_csv(labels, dtype=str, keep_default_na=False)
+    table = pd.read_csv(labels, dtype=str, keep_default_na=False).astype({"row": int})
     merged = held.merge(table, on="row", how="inner", validate="one_to_one")
     wrong = merged[merged["text"].map(text_key) != merged["key"]]
     if len(wrong) or len(merged) != len(table):

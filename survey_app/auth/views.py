@@ -65,7 +65,8 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
     """Service navigation items for a signed-in user's role; the current section is marked."""
     items: list[tuple[str, str, tuple[str, ...]]] = []
     if role == "hr":
-        items += [("Responses", "hr.queue", ("hr.queue", "hr.response", "hr.paper", "hr.retention")),
+        items += [("Overview", "hr.overview", ("hr.overview",)),
+                  ("Responses", "hr.queue", ("hr.queue", "hr.response", "hr.paper", "hr.retention")),
                   ("Focus groups", "hr.focus_groups", ("hr.focus_group",)),
                   ("Follow-ups", "hr.follow_ups", ("hr.follow_up",)),
                   ("Export", "hr.export", ("hr.export",)),
@@ -97,7 +98,7 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
 
 
 def home_for(user: User) -> str:
-    return {"hr": url_for("hr.queue"), "admin": url_for("admin.users"),
+    return {"hr": url_for("hr.overview"), "admin": url_for("admin.users"),
             "standards": url_for("reports.index")}.get(user.role, url_for("auth.account"))
 
 

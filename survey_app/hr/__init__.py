@@ -7,6 +7,6 @@ from flask import Blueprint
 
 bp = Blueprint("hr", __name__)
 
-from . import accounts, export, focus_groups, follow_ups, headcounts, queue, themes  # noqa: E402,F401 - routes register on import
+from . import accounts, dashboard, export, focus_groups, follow_ups, headcounts, queue, themes  # noqa: E402,F401 - routes register on import
 
 __all__ = ["bp"]

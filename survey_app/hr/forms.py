@@ -51,6 +51,7 @@ class QueueFilterForm(FlaskForm):
     status = SelectField("Status", widget=GovSelect(), validators=[Optional()], validate_choice=False,
                          choices=[("", "All"), ("unreviewed", "Not reviewed"), ("reviewed", "Reviewed")])
     theme = SelectField("Theme", widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    channel = SelectField("How it came in", widget=GovSelect(), validators=[Optional()], validate_choice=False)
 
 
 class ActionNoteForm(FlaskForm):

@@ -37,7 +37,7 @@ ENTRY_CHANNELS = {"paper": "Enter a paper questionnaire", "interview": "Enter ex
 
 def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
     """Narrow the queue by the filters that say nothing about who answered (questionnaire,
-    status, theme); unknown values simply match nothing. Period and details are filtered on
+    status, theme, channel); unknown values simply match nothing. Period and details are filtered on
     what the page shows (:func:`shown_matches`)."""
     data = form.data
     if data.get("instrument"):
@@ -48,6 +48,8 @@ def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
         query = query.where(Response.reviewed.is_(True))
     if data.get("theme"):
         query = query.where(Response.id.in_(responses_citing(data["theme"])))
+    if data.get("channel"):
+        query = query.where(Response.channel == data["channel"])  # shown on every row as it is
     return query
 
 
@@ -93,6 +95,7 @@ def _filter_form() -> QueueFilterForm:
     form.role.choices = [("", "All")] + choices_for_role("role")
     form.service_area.choices = [("", "All")] + choices_for_role("service_area")
     form.length_of_service.choices = [("", "All")] + choices_for_role("length_of_service")
+    form.channel.choices = [("", "All")] + list(CHANNEL_NAMES.items())
     form.theme.choices = [("", "All")] + sorted(theme_labels(default_organisation().id).items(), key=lambda t: t[1])
     return form
 

@@ -157,3 +157,28 @@ def test_the_codes_curve_starts_at_the_zero_shot_lexicon(taxonomy, preparer):
     assert curve.loc[0, "micro_f1"] == pytest.approx(2 * tp / (zero_shot.sum() + labels.sum()))
     with pytest.raises(ValueError, match="not themes of the taxonomy"):
         evaluate_codes_curve(["x"] * 6, np.ones((6, 1)), ["gossip"], taxonomy, [0], cv=3)
+
+
+def test_the_model_adds_nothing_where_its_gain_would_be_chance(preparer):
+    from analysis.themes.supervised import SupervisedThemeModel
+
+    rng = np.random.default_rng(5)
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+    texts = [" ".join(rng.choice(words, 4)) for _ in range(120)]
+    labels = (rng.random((120, 1)) < 0.3)  # no relation to the words
+    model = SupervisedThemeModel(seed=0).fit(preparer.transform(texts), labels, ["pay"],
+                                             base=np.zeros((120, 1), dtype=bool))
+    assert np.isinf(model.thresholds_).all()
+
+
+def test_a_theme_with_few_codes_keeps_the_lexicon_alone(preparer):
+    from analysis.themes.supervised import SupervisedThemeModel
+
+    texts = [f"canteen food {i}" for i in range(15)] + [f"car park {i}" for i in range(45)]
+    labels = np.array([[i < 15] for i in range(60)])  # 15 clear positives, below the 20 needed
+    model = SupervisedThemeModel(seed=0).fit(preparer.transform(texts), labels, ["environment"],
+                                             base=np.zeros((60, 1), dtype=bool))
+    assert np.isinf(model.thresholds_).all()
+    more = SupervisedThemeModel(seed=0, min_adding_positives=10).fit(
+        preparer.transform(texts), labels, ["environment"], base=np.zeros((60, 1), dtype=bool))
+    assert np.isfinite(more.thresholds_).all()

@@ -67,7 +67,7 @@ def test_themes_are_listed_in_score_order(taxonomy):
 def coded_comments():
     """Comments on a topic the seeds do not know (the canteen), which HR codes as environment."""
     texts, codes = {}, {}
-    for i in range(12):
+    for i in range(24):  # enough codes per theme for the model to be allowed to add
         texts[f"k{i}"] = f"The canteen was awful, {['cold', 'closed', 'dirty', 'tiny'][i % 4]} food every day"
         codes[f"k{i}"] = ["environment"]
         texts[f"p{i}"] = f"My caseload was far too high, {i + 20} families"

@@ -44,7 +44,7 @@ def test_sign_in_and_its_error_state(browser_page, live_server, make_staff_user)
     assert_no_axe_violations(page)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/hr/")
+    page.wait_for_url(f"{live_server}/hr/overview")
 
 
 def test_second_factor_sign_in_and_setup(browser_page, live_server, make_staff_user):
@@ -56,7 +56,7 @@ def test_second_factor_sign_in_and_setup(browser_page, live_server, make_staff_u
     assert_no_axe_violations(page)
     page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"{live_server}/hr/")
+    page.wait_for_url(f"{live_server}/hr/overview")
     page.goto(f"{live_server}/account/security-code")
     assert page.locator("main img").get_attribute("src").startswith("data:image/svg+xml")
     assert_no_axe_violations(page)
@@ -66,6 +66,9 @@ def test_review_queue_and_response_detail(browser_page, live_server, live_app, m
     page = browser_page
     _add_response(live_app)
     sign_in(page, live_server, make_staff_user("browser-queue@council.example"))
+    page.wait_for_url(f"{live_server}/hr/overview")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Responses", exact=True).click()
     page.wait_for_url(f"{live_server}/hr/")
     assert page.locator("tbody tr").count() >= 1
     assert_no_axe_violations(page)

@@ -93,7 +93,7 @@ def test_hr_signs_in_and_records_a_focus_group_over_https(tls_server, tls_databa
     page = tls_page
     email = _create_user(tls_database, "tls-hr@council.example")
     sign_in(page, tls_server, email)
-    page.wait_for_url(f"{tls_server}/hr/")
+    page.wait_for_url(f"{tls_server}/hr/overview")
     page.goto(f"{tls_server}/hr/focus-groups/new")
     page.get_by_label("Day").fill("12")
     page.get_by_label("Month").fill("3")
