@@ -37,7 +37,7 @@ def test_hr_signs_in_and_lands_on_the_overview(client):
     assert page.select_one("h1").get_text(strip=True) == "Responses"
     links = page.select(".govuk-service-navigation__item .govuk-service-navigation__link")
     nav = [a.get_text(strip=True) for a in links]
-    assert nav[:4] == ["Responses", "Focus groups", "Follow-ups", "Export"]
+    assert nav[:5] == ["Overview", "Responses", "Focus groups", "Follow-ups", "Export"]
 
 
 def test_a_wrong_password_reads_the_same_for_a_known_and_an_unknown_email(app, client):

@@ -223,8 +223,8 @@ def learn_vetoes(
     candidate for a theme when HR rejected that theme on at least ``min_rejections`` of the
     comments where the phrase was found and agreed on at most ``max_precision`` of them. The
     candidates of a theme are kept only if they pass cross-validation: chosen from the other
-    folds' codes, they raise the theme's F1 on each held-out fold taken together, against
-    keeping every hit. So a phrase HR has rejected only a few times, or whose veto would cost
+    folds' codes, on the held-out folds taken together they raise the theme's F1, against
+    keeping every hit, and remove at least two more wrong hits than right ones. So a phrase HR has rejected only a few times, or whose veto would cost
     more agreements than it saves, keeps assigning its theme.
     """
     labels = np.asarray(labels, dtype=bool)
@@ -279,5 +279,11 @@ def learn_vetoes(
             for vetoed, counts in ((fold_vetoes, with_veto[col]), (set(), without[col])):
                 predicted = assigned(test, vetoed, col)
                 counts += [(predicted & truth).sum(), (predicted & ~truth).sum(), (~predicted & truth).sum()]
-    kept = {col for col in themes if f1(with_veto[col]) > f1(without[col])}
+    def helps(col: int) -> bool:
+        # Held out, the veto must raise the theme's F1 and remove at least two more wrong hits
+        # than right ones: one comment's worth of difference is chance at these sizes.
+        (tp, fp, _), (tp0, fp0, _) = with_veto[col], without[col]
+        return f1(with_veto[col]) > f1(without[col]) and (fp0 - fp) - (tp0 - tp) >= 2
+
+    kept = {col for col in themes if helps(col)}
     return frozenset((matcher.theme_ids[col], phrase) for col, phrase in everything if col in kept)

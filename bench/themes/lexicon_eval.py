@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         for truth_name, truth in (("A", a), ("B", b)):
             curve = evaluate_codes_curve(texts, truth, ids, taxonomy, sizes, cv=5, seed=42)
             print(f"\ncodes curve against labeller {truth_name} (5-fold):")
-            print(curve.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+            print(curve.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     return 0
 
 
