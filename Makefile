@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint bench-submit bench-themes bench-reports clean
 
-install: $(STAMP) survey_app/static/dist/app.css
+install: $(STAMP) survey_app/static/dist/app.css survey_app/translations/cy/LC_MESSAGES/messages.mo
 
 $(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 
 survey_app/static/dist/app.css: $(STAMP) survey_app/static/build.mjs $(wildcard survey_app/static/src/*)
 	npm run --silent build
+
+# The Welsh catalogue of the respondent pages, compiled from the reviewed .po file.
+survey_app/translations/cy/LC_MESSAGES/messages.mo: $(STAMP) survey_app/translations/cy/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile -d survey_app/translations -l cy
 
 run: install
 	$(FLASK) db upgrade

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -61,6 +62,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     WTFormsHelpers(app)
     init_security(app)
+    from .i18n import init_i18n
+
+    init_i18n(app)
     _enable_sqlite_wal(app)
 
     from . import (
@@ -108,20 +112,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 # What a person sees for each error: a title, what to do, and (where it helps) that nothing was lost.
 ERROR_PAGES: dict[int | str, tuple[str, str]] = {
-    400: ("Sorry, there is a problem with your request", "Check what you entered and try again."),
-    403: ("You do not have permission to see this page", "If you think you should, ask your administrator."),
-    404: ("Page not found", "If you typed the web address, check it is correct."),
-    413: ("Your answers are too long to send",
-          "Shorten your written answers and try again. Nothing has been saved from this page."),
-    429: ("You have tried too many times",
-          "Wait a few minutes and try again. Nothing has been saved from this attempt."),
-    500: ("Sorry, there is a problem with the service", "Try again later. Anything you had already sent is safe."),
-    "unstorable": ("Your request contained a character we cannot accept",
-                   "Text pasted from another program can carry hidden control characters. Type it again "
-                   "and try once more. Nothing from this page was saved."),
-    "csrf": ("Your page timed out",
-             "For your security, forms only work for a limited time, and only from this service. "
-             "Nothing from this page was saved."),
+    400: (_l("Sorry, there is a problem with your request"), _l("Check what you entered and try again.")),
+    403: (_l("You do not have permission to see this page"), _l("If you think you should, ask your administrator.")),
+    404: (_l("Page not found"), _l("If you typed the web address, check it is correct.")),
+    413: (_l("Your answers are too long to send"),
+          _l("Shorten your written answers and try again. Nothing has been saved from this page.")),
+    429: (_l("You have tried too many times"),
+          _l("Wait a few minutes and try again. Nothing has been saved from this attempt.")),
+    500: (_l("Sorry, there is a problem with the service"),
+          _l("Try again later. Anything you had already sent is safe.")),
+    "unstorable": (_l("Your request contained a character we cannot accept"),
+                   _l("Text pasted from another program can carry hidden control characters. Type it again "
+                      "and try once more. Nothing from this page was saved.")),
+    "csrf": (_l("Your page timed out"),
+             _l("For your security, forms only work for a limited time, and only from this service. "
+                "Nothing from this page was saved.")),
 }
 
 

@@ -96,15 +96,26 @@ def sync_command() -> None:
 
 @instruments_cli.command("check")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def check_command(path: Path) -> None:
-    """Validate a questionnaire YAML file and say what is wrong with it."""
+@click.option("--languages", help="languages every text must have, e.g. cy,en (default: EXITVOICE_LANGUAGES)")
+def check_command(path: Path, languages: str | None) -> None:
+    """Validate a questionnaire YAML file and say what is wrong with it, including any text
+    without a translation into a configured language."""
+    from flask import current_app
+
+    from .i18n import languages_setting
     from .instruments import DefinitionError, load_definition
 
     try:
         definition = load_definition(path)
-    except DefinitionError as exc:
+        wanted = languages_setting(languages) if languages else current_app.config["LANGUAGES"]
+    except (DefinitionError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{path.name}: {definition.slug} v{definition.version}, {len(definition.questions)} questions: valid.")
+    missing = [(language, where) for language in wanted for where in definition.missing_translations(language)]
+    if missing:
+        lines = "\n".join(f"  {language}: {where}" for language, where in missing)
+        raise click.ClickException(f"{path.name}: {len(missing)} texts have no translation:\n{lines}")
+    click.echo(f"{path.name}: {definition.slug} v{definition.version}, {len(definition.questions)} questions, "
+               f"in {', '.join(wanted)}: valid.")
 
 
 @click.group("drafts", help="Answers in progress.")

@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from datetime import date
 
+from flask_babel import gettext as _
+
 from .extensions import db
 from .models import InvitationCode, default_organisation
 
@@ -49,17 +51,17 @@ def issue_codes(instrument_slug: str, count: int, batch: str, expires_on: date |
 def check_code(instrument_slug: str, code: str, today: date | None = None) -> tuple[str | None, str | None]:
     """Return (hash, None) for a usable code, or (None, a message for the person)."""
     if not normalise_code(code):
-        return None, "Enter your invitation code"
+        return None, _("Enter your invitation code")
     digest = hash_code(code)
     row = db.session.execute(
         db.select(InvitationCode).filter_by(code_hash=digest, instrument_slug=instrument_slug)
     ).scalar_one_or_none()
     if row is None:
-        return None, "The invitation code is not recognised. Check it and try again"
+        return None, _("The invitation code is not recognised. Check it and try again")
     if row.used:
-        return None, "This invitation code has already been used"
+        return None, _("This invitation code has already been used")
     if row.expires_on and row.expires_on < (today or date.today()):
-        return None, "This invitation code has expired"
+        return None, _("This invitation code has expired")
     return digest, None
 
 

@@ -27,6 +27,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     COUNCIL_NAME = os.environ.get("EXITVOICE_COUNCIL_NAME", "Your council")
+    # Languages of the respondent pages, the first shown to a new visitor: "en", or "cy,en" for a
+    # council in Wales offering Welsh first (survey_app/i18n.py).
+    LANGUAGES_SETTING = os.environ.get("EXITVOICE_LANGUAGES", "en")
     # The Government Security Classification marking printed on every page of every report.
     PROTECTIVE_MARKING = os.environ.get("EXITVOICE_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
     # Where people reach the service, e.g. https://exitvoice.council.gov.uk: links sent to staff

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -24,11 +26,11 @@ class _ChoiceCheck:
     """Refuse any value that was not offered, with a message a person can act on."""
 
     def pre_validate(self, form: Any) -> None:  # noqa: D401 - WTForms hook
-        offered = {str(value) for value, _ in self.choices}  # type: ignore[attr-defined]
+        offered = {str(value) for value, _label in self.choices}  # type: ignore[attr-defined]
         data = self.data  # type: ignore[attr-defined]
         values = data if isinstance(data, list) else ([] if data in (None, "") else [data])
         if any(str(v) not in offered for v in values):
-            raise ValidationError("Select one of the answers shown")
+            raise ValidationError(_("Select one of the answers shown"))
 
 
 class ChoiceRadioField(_ChoiceCheck, RadioField):
@@ -44,7 +46,7 @@ class ChoiceCheckboxField(_ChoiceCheck, SelectMultipleField):
 
 
 def _label(question: Question) -> str:
-    return question.text if question.required else f"{question.text} (optional)"
+    return question.text if question.required else _("%(question)s (optional)", question=question.text)
 
 
 def build_field(question: Question, today: date | None = None) -> Field:
@@ -59,12 +61,13 @@ def build_field(question: Question, today: date | None = None) -> Field:
         return ChoiceCheckboxField(label, choices=choices, validators=required,
                                    widget=GovCheckboxesInput(), validate_choice=False)
     if question.type == "month":
-        return ChoiceSelectField(label, choices=[("", "Select a month")] + choices, validators=required,
+        return ChoiceSelectField(label, choices=[("", _("Select a month"))] + choices, validators=required,
                                  widget=GovSelect(), validate_choice=False)
     limit = question.max_length
     return TextAreaField(
         label,
-        validators=required + [TypedLength(limit, f"Your answer must be {limit:,} characters or fewer")],
+        validators=required + [TypedLength(limit, _("Your answer must be %(limit)s characters or fewer",
+                                                    limit=format_decimal(limit)))],
         widget=GovCharacterCount(),
     )
 
@@ -84,8 +87,8 @@ class TypedLength:
 
 def _required_message(question: Question) -> str:
     if question.type == "free_text":
-        return f"Enter your answer to ‘{question.text}’"
-    return f"Select your answer to ‘{question.text}’"
+        return _("Enter your answer to ‘%(question)s’", question=question.text)
+    return _("Select your answer to ‘%(question)s’", question=question.text)
 
 
 def answers_from_form(questions: Iterable[Question], form: FlaskForm) -> dict[str, Any]:
@@ -119,7 +122,7 @@ def field_params(question: Question, single: bool) -> dict[str, Any]:
         size = "govuk-label--l" if single else "govuk-label--m"
         params["label"] = {"text": label, "classes": size, "isPageHeading": single}
         if question.type == "free_text":
-            params.update({"maxlength": question.max_length, "rows": 6})
+            params.update({"maxlength": question.max_length, "rows": 6, **_character_count_text()})
         return params
     size = "govuk-fieldset__legend--l" if single else "govuk-fieldset__legend--m"
     params["fieldset"] = {"legend": {"text": label, "classes": size, "isPageHeading": single}}
@@ -130,3 +133,20 @@ def field_params(question: Question, single: bool) -> dict[str, Any]:
     if question.type == "multiple_choice":
         params["classes"] = "govuk-checkboxes--small"
     return params
+
+
+def _character_count_text() -> dict[str, Any]:
+    """The character count's messages in the page's language (govuk-frontend writes English
+    unless told otherwise). Every plural form is given: Welsh has six, and a noun after a number
+    stays singular, so one wording serves them all."""
+    forms = ("zero", "one", "two", "few", "many", "other")
+
+    def every(text: str) -> dict[str, str]:
+        return dict.fromkeys(forms, text)
+
+    return {
+        "textareaDescriptionText": _("You can enter up to %{count} characters"),
+        "charactersUnderLimitText": every(_("You have %{count} characters remaining")),
+        "charactersAtLimitText": _("You have 0 characters remaining"),
+        "charactersOverLimitText": every(_("You have %{count} characters too many")),
+    }

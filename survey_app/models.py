@@ -136,6 +136,8 @@ class Comment(db.Model):
     period: Mapped[date] = mapped_column(Date, index=True)
     # Emptied by the retention purge; the row (and its themes) stay for trends.
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # "cy" or "en" as detected when stored (analysis.language); Welsh comments go to HR to theme.
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
 
     response: Mapped[Response | None] = relationship(back_populates="comments")
     focus_group: Mapped[FocusGroupSession | None] = relationship(back_populates="remarks")

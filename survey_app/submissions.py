@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from analysis.language import detect_language
+
 from .extensions import db
 from .instruments import Definition
 from .models import CHANNELS, Comment, Instrument, Response, default_organisation, random_id
@@ -183,7 +185,7 @@ def shape_response(
     }
     comments = [
         {"id": random_id(), "organisation_id": org_id, "response_id": response_id, "question_key": key,
-         "purpose": purpose, "period": the_period, "text": text}
+         "purpose": purpose, "period": the_period, "text": text, "language": detect_language(text)}
         for key, purpose, text in clean.comments
     ]
     return ShapedResponse(values, comments)

@@ -224,8 +224,9 @@ def learn_vetoes(
     comments where the phrase was found and agreed on at most ``max_precision`` of them. The
     candidates of a theme are kept only if they pass cross-validation: chosen from the other
     folds' codes, on the held-out folds taken together they raise the theme's F1, against
-    keeping every hit, and remove at least two more wrong hits than right ones. So a phrase HR has rejected only a few times, or whose veto would cost
-    more agreements than it saves, keeps assigning its theme.
+    keeping every hit, and remove at least two more wrong hits than right ones. So a phrase HR
+    has rejected only a few times, or whose veto would cost more agreements than it saves, keeps
+    assigning its theme.
     """
     labels = np.asarray(labels, dtype=bool)
     n = len(docs)

@@ -12,6 +12,8 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from analysis.language import detect_language
+
 from .. import audit
 from ..extensions import db
 from ..instruments import Definition
@@ -138,7 +140,8 @@ def focus_group(session_id: str):
                 for text in split_remarks(form[key].data, question.max_length):
                     db.session.add(Comment(organisation_id=row.organisation_id, focus_group_id=row.id,
                                            question_key=key, purpose=question.purpose or "other",
-                                           period=month_start(row.held_on), text=text))
+                                           period=month_start(row.held_on), text=text,
+                                           language=detect_language(text)))
                     added += 1
             if added:
                 audit.record("remarks_added", "focus_group", row.id, f"{added} remarks")

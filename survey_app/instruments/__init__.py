@@ -7,7 +7,7 @@ file name, the question key and the reason, so a broken edit never reaches respo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -73,6 +73,39 @@ LIKERT_SCALES: dict[str, tuple[tuple[str, str], ...]] = {
         ("1", "Strongly disagree"),
     ),
 }
+#: Languages a definition may carry text in; English is required, the others optional per text.
+TEXT_LANGUAGES = ("en", "cy")
+# The built-in answer labels in Welsh (values are the same in every language, so answers count
+# together). To be checked by a Welsh speaker before use: see docs/welsh.md.
+BUILT_IN_LABELS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
+    "cy": {
+        "service_band": (
+            ("under_1", "Llai nag 1 flwyddyn"),
+            ("1_to_2", "1 flwyddyn i lai na 2 flynedd"),
+            ("2_to_5", "2 flynedd i lai na 5 mlynedd"),
+            ("5_to_10", "5 mlynedd i lai na 10 mlynedd"),
+            ("10_plus", "10 mlynedd neu fwy"),
+        ),
+        "quality": (
+            ("5", "Da iawn"),
+            ("4", "Da"),
+            ("3", "Ddim yn dda nac yn wael"),
+            ("2", "Gwael"),
+            ("1", "Gwael iawn"),
+        ),
+        "agreement": (
+            ("5", "Cytuno'n gryf"),
+            ("4", "Cytuno"),
+            ("3", "Ddim yn cytuno nac yn anghytuno"),
+            ("2", "Anghytuno"),
+            ("1", "Anghytuno'n gryf"),
+        ),
+    }
+}
+MONTH_NAMES = {
+    "cy": ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",
+           "Tachwedd", "Rhagfyr"),
+}
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 DEFAULT_TEXT_LIMIT = 3000
 
@@ -93,6 +126,7 @@ class Question:
     role: str | None = None
     scale: str | None = None
     inline: bool = False
+    language: str = "en"  # of the built-in labels (length of service, ratings, months)
 
     @property
     def purpose(self) -> str | None:
@@ -103,12 +137,13 @@ class Question:
 
     def choices(self, today: date | None = None) -> tuple[tuple[str, str], ...]:
         """The (value, label) pairs offered, for every question type with fixed answers."""
+        built_in = BUILT_IN_LABELS.get(self.language, {})
         if self.type == "service_band":
-            return SERVICE_BANDS
+            return built_in.get("service_band", SERVICE_BANDS)
         if self.type == "likert":
-            return LIKERT_SCALES[self.scale or "quality"]
+            return built_in.get(self.scale or "quality", LIKERT_SCALES[self.scale or "quality"])
         if self.type == "month":
-            return month_choices(today or date.today())
+            return month_choices(today or date.today(), language=self.language)
         return self.options
 
     def label_for(self, value: str) -> str:
@@ -136,6 +171,50 @@ class Definition:
     description: str = ""
     source: str = "<memory>"
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # language -> {text path -> text}: the definition's text in languages other than English
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    texts: tuple[str, ...] = field(default=(), compare=False, repr=False)  # every text path, in order
+    language: str = "en"
+
+    def missing_translations(self, language: str) -> list[str]:
+        """The text paths (``page your-job title``, ``question role option asye`` ...) that have
+        no text in ``language``."""
+        if language == "en":
+            return []
+        have = self.translations.get(language, {})
+        return [path for path in self.texts if path not in have]
+
+    def localised(self, language: str) -> Definition:
+        """This definition with its text in ``language`` where given (English elsewhere) and its
+        built-in labels in that language. Keys, values and roles are unchanged, so answers given
+        in any language are stored and counted alike."""
+        if language == self.language or (language == "en" and not self.translations):
+            return self
+        words = self.translations.get(language, {})
+
+        def say(path: str, english: str) -> str:
+            return words.get(path, english)
+
+        pages = tuple(
+            replace(
+                page,
+                title=say(f"page {page.id} title", page.title),
+                intro=say(f"page {page.id} intro", page.intro),
+                questions=tuple(
+                    replace(
+                        q,
+                        text=say(f"question {q.key} text", q.text),
+                        hint=say(f"question {q.key} hint", q.hint),
+                        options=tuple((v, say(f"question {q.key} option {v}", label)) for v, label in q.options),
+                        language=language,
+                    )
+                    for q in page.questions
+                ),
+            )
+            for page in self.pages
+        )
+        return replace(self, title=say("title", self.title), description=say("description", self.description),
+                       pages=pages, language=language)
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -168,14 +247,15 @@ class Definition:
         return None
 
 
-def month_choices(today: date, back: int = 24, ahead: int = 3) -> tuple[tuple[str, str], ...]:
+def month_choices(today: date, back: int = 24, ahead: int = 3, language: str = "en") -> tuple[tuple[str, str], ...]:
     """Months from ``ahead`` months in the future back to ``back`` months ago, newest first."""
     out = []
+    names = MONTH_NAMES.get(language)
     index = today.year * 12 + today.month - 1
     for i in range(index + ahead, index - back - 1, -1):
         year, month = divmod(i, 12)
         d = date(year, month + 1, 1)
-        out.append((d.strftime("%Y-%m"), d.strftime("%B %Y")))
+        out.append((d.strftime("%Y-%m"), f"{names[month]} {year}" if names else d.strftime("%B %Y")))
     return tuple(out)
 
 
@@ -208,11 +288,37 @@ def _valid_role(role: str, qtype: str, theme_ids: frozenset[str], options: tuple
 
 
 def parse_definition(data: Any, source: str, theme_ids: frozenset[str]) -> Definition:
-    """Validate a decoded YAML mapping and build a Definition, or raise DefinitionError."""
+    """Validate a decoded YAML mapping and build a Definition, or raise DefinitionError.
+
+    Any text (title, description, page title and intro, question text and hint, option label)
+    may be plain text (English) or a mapping by language, ``{en: ..., cy: ...}``, English required.
+    """
 
     def fail(reason: str, key: str | None = None) -> DefinitionError:
         where = f"{source}: question {key!r}: " if key else f"{source}: "
         return DefinitionError(where + reason)
+
+    translations: dict[str, dict[str, str]] = {}
+    texts: list[str] = []
+
+    def text(value: Any, path: str, key: str | None = None) -> str:
+        """The English of a text, recording its other languages under ``path``."""
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - set(TEXT_LANGUAGES))
+            if unknown:
+                raise fail(f"{path}: unknown language(s) {', '.join(map(str, unknown))}; "
+                           f"use {', '.join(TEXT_LANGUAGES)}", key)
+            if not value.get("en"):
+                raise fail(f"{path}: the English text (en) is missing", key)
+            for language, words in value.items():
+                if language != "en" and words:
+                    translations.setdefault(language, {})[path] = str(words)
+            english = str(value["en"])
+        else:
+            english = "" if value is None else str(value)
+        if english:
+            texts.append(path)
+        return english
 
     if not isinstance(data, dict):
         raise fail("the file must hold a mapping with slug, version, kind, title and pages")
@@ -247,6 +353,8 @@ def parse_definition(data: Any, source: str, theme_ids: frozenset[str]) -> Defin
                 raise fail(f"type must be one of {', '.join(QUESTION_TYPES)}, not {qtype!r}", key)
             if not raw_q.get("text"):
                 raise fail("the question has no text", key)
+            question_text = text(raw_q["text"], f"question {key} text", key)
+            question_hint = text(raw_q.get("hint", ""), f"question {key} hint", key)
             options: tuple[tuple[str, str], ...] = ()
             if qtype in ("single_choice", "multiple_choice"):
                 raw_opts = raw_q.get("options")
@@ -256,7 +364,8 @@ def parse_definition(data: Any, source: str, theme_ids: frozenset[str]) -> Defin
                 for opt in raw_opts:
                     if not isinstance(opt, dict) or "value" not in opt or "label" not in opt:
                         raise fail("each option needs a value and a label", key)
-                    opts.append((str(opt["value"]), str(opt["label"])))
+                    value = str(opt["value"])
+                    opts.append((value, text(opt["label"], f"question {key} option {value}", key)))
                 values = [v for v, _ in opts]
                 if len(set(values)) != len(values):
                     raise fail("two options share a value", key)
@@ -283,8 +392,8 @@ def parse_definition(data: Any, source: str, theme_ids: frozenset[str]) -> Defin
                 Question(
                     key=key,
                     type=qtype,
-                    text=str(raw_q["text"]),
-                    hint=str(raw_q.get("hint", "")),
+                    text=question_text,
+                    hint=question_hint,
                     required=bool(raw_q.get("required", False)),
                     options=options,
                     max_length=max_length,
@@ -295,11 +404,12 @@ def parse_definition(data: Any, source: str, theme_ids: frozenset[str]) -> Defin
             )
         if not questions:
             raise fail(f"page {raw_page['id']!r} has no questions")
+        page_id = str(raw_page["id"])
         pages.append(
             Page(
-                id=str(raw_page["id"]),
-                title=str(raw_page.get("title", "")),
-                intro=str(raw_page.get("intro", "")),
+                id=page_id,
+                title=text(raw_page.get("title", ""), f"page {page_id} title"),
+                intro=text(raw_page.get("intro", ""), f"page {page_id} intro"),
                 questions=tuple(questions),
                 after_check=bool(raw_page.get("after_check", False)),
             )
@@ -307,12 +417,16 @@ def parse_definition(data: Any, source: str, theme_ids: frozenset[str]) -> Defin
     page_ids = [p.id for p in pages]
     if len(set(page_ids)) != len(page_ids):
         raise fail("two pages share an id")
+    title = text(data["title"], "title")
+    description = text(data.get("description", ""), "description")
     return Definition(
         slug=str(data["slug"]),
         version=data["version"],
         kind=data["kind"],
-        title=str(data["title"]),
-        description=str(data.get("description", "")),
+        title=title,
+        description=description,
+        translations=translations,
+        texts=tuple(texts),
         requires_code=bool(data.get("requires_code", False)),
         pages=tuple(pages),
         source=source,

@@ -6,6 +6,9 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import RadioField, StringField
@@ -16,6 +19,7 @@ from ..access import public
 from ..codes import check_code, spend_code
 from ..extensions import db, limiter
 from ..forms import answers_from_form, field_params, page_form_class
+from ..i18n import choose_language, current_language
 from ..instruments import Definition, Page
 from ..models import FollowUpRequest, Instrument, default_organisation
 from ..questionnaires import current_instrument, definition_of, sync_shipped_instruments
@@ -45,17 +49,18 @@ def _respondent_context() -> dict[str, Any]:
 
 
 def _load(slug: str) -> tuple[Instrument, Definition]:
+    """The current instrument and its definition in the respondent's language."""
     instrument = current_instrument(slug)
     if instrument is None or instrument.kind == "focus_group":
         abort(404)
-    return instrument, definition_of(instrument)
+    return instrument, definition_of(instrument).localised(current_language())
 
 
 def _closed_message(instrument: Instrument, today: date) -> str | None:
     if instrument.opens_on and today < instrument.opens_on:
-        return f"It opens on {instrument.opens_on:%-d %B %Y}."
+        return _("It opens on %(date)s.", date=format_date(instrument.opens_on, "d MMMM y"))
     if instrument.closes_on and today > instrument.closes_on:
-        return f"It closed on {instrument.closes_on:%-d %B %Y}."
+        return _("It closed on %(date)s.", date=format_date(instrument.closes_on, "d MMMM y"))
     return None
 
 
@@ -87,6 +92,13 @@ def index():
     today = date.today()
     instruments = [row for row in rows if _closed_message(row, today) is None]
     return render_template("respond/index.html", instruments=instruments)
+
+
+@bp.route("/language/<code>")
+@public
+def language(code: str):
+    """Change the language of the journey (the switch at the top of every respondent page)."""
+    return choose_language(code)
 
 
 @bp.route("/privacy")
@@ -188,15 +200,15 @@ def page(slug: str, page_id: str):
         form = form_class(data={q.key: saved.get(q.key) for q in the_page.questions})
         status = 200
     steps = definition.main_pages
-    step = (f"page {[p.id for p in steps].index(page_id) + 1} of {len(steps)}"
-            if not the_page.after_check else "optional")
+    step = (_("page %(number)s of %(pages)s", number=[p.id for p in steps].index(page_id) + 1, pages=len(steps))
+            if not the_page.after_check else _("optional"))
     return render_template("respond/page.html", definition=definition, page=the_page, form=form,
                            back_url=back, step=step), status
 
 
 def _summary_value(question, value) -> str:
     if value in (None, "", []):
-        return "Not answered"
+        return _("Not answered")
     if isinstance(value, list):
         return "; ".join(question.label_for(v) for v in value)
     if question.type == "free_text":
@@ -209,7 +221,7 @@ def _missing_required(definition: Definition, answers: dict[str, Any]) -> list[d
     for page in definition.main_pages:
         for q in page.questions:
             if q.required and answers.get(q.key) in (None, "", []):
-                errors.append({"text": f"Answer ‘{q.text}’",
+                errors.append({"text": _("Answer ‘%(question)s’", question=q.text),
                                "href": url_for("respond.page", slug=definition.slug, page_id=page.id, change=1)})
     return errors
 
@@ -238,7 +250,7 @@ def check(slug: str):
             rows.append({
                 "key": {"text": q.text},
                 "value": {"text": _summary_value(q, answers.get(q.key))},
-                "actions": {"items": [{"href": change, "text": "Change", "visuallyHiddenText": q.text}]},
+                "actions": {"items": [{"href": change, "text": _("Change"), "visuallyHiddenText": q.text}]},
             })
         sections.append({"title": page.title, "rows": rows})
     back = url_for("respond.page", slug=slug, page_id=definition.main_pages[-1].id)
@@ -265,12 +277,13 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
     if missing:
         return redirect(url_for("respond.check", slug=instrument.slug))
     try:
-        mixing.hold(instrument, definition, answers, channel="online")
+        # Stored from the English definition: keys and values are the same in every language.
+        mixing.hold(instrument, definition_of(instrument), answers, channel="online")
         if held.get("code_hash") and not spend_code(held["code_hash"]):
             db.session.rollback()
             drafts.forget(slug)
             return render_template("respond/code.html", slug=slug,
-                                   error="This invitation code has already been used", value=""), 400
+                                   error=_("This invitation code has already been used"), value=""), 400
         db.session.delete(draft)
         db.session.commit()
     except AnswerError:
@@ -289,23 +302,24 @@ def done(slug: str):
 
 
 TALK_TO = [
-    ("hr", "Someone in HR"),
-    ("other_manager", "A manager who is not my line manager"),
-    ("senior_manager", "A senior manager"),
+    ("hr", _l("Someone in HR")),
+    ("other_manager", _l("A manager who is not my line manager")),
+    ("senior_manager", _l("A senior manager")),
 ]
 
 
 class FollowUpForm(FlaskForm):
-    talk_to = RadioField("Who would you like to talk to?", choices=TALK_TO, widget=GovRadioInput(),
-                         validators=[InputRequired(message="Select who you would like to talk to")])
-    name = StringField("Your name", widget=GovTextInput(),
-                       validators=[InputRequired(message="Enter your name"),
-                                   Length(max=200, message="Your name must be 200 characters or fewer")])
-    contact = StringField("How should we contact you?", widget=GovTextInput(),
-                          validators=[InputRequired(message="Enter an email address or phone number"),
-                                      Length(max=300, message="Contact details must be 300 characters or fewer")])
-    best_time = StringField("When is a good time to contact you? (optional)", widget=GovTextInput(),
-                            validators=[Optional(), Length(max=300, message="This must be 300 characters or fewer")])
+    talk_to = RadioField(_l("Who would you like to talk to?"), choices=TALK_TO, widget=GovRadioInput(),
+                         validators=[InputRequired(message=_l("Select who you would like to talk to"))])
+    name = StringField(_l("Your name"), widget=GovTextInput(),
+                       validators=[InputRequired(message=_l("Enter your name")),
+                                   Length(max=200, message=_l("Your name must be 200 characters or fewer"))])
+    contact = StringField(_l("How should we contact you?"), widget=GovTextInput(),
+                          validators=[InputRequired(message=_l("Enter an email address or phone number")),
+                                      Length(max=300, message=_l("Contact details must be 300 characters or fewer"))])
+    best_time = StringField(_l("When is a good time to contact you? (optional)"), widget=GovTextInput(),
+                            validators=[Optional(),
+                                        Length(max=300, message=_l("This must be 300 characters or fewer"))])
 
 
 @bp.route("/follow-up", methods=["GET", "POST"])

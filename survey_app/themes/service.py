@@ -194,6 +194,10 @@ def run_themes(progress: bool | None = None) -> RunSummary:
     org = default_organisation()
     frames = load_frames(db.engine, organisation_id=org.id)
     comments = frames.comments[frames.comments["text"].notna() & (frames.comments["text"] != "")]
+    # Comments in Welsh are not themed by the English lexicon and model: HR codes them.
+    welsh = set(db.session.execute(sa.select(Comment.id).where(Comment.organisation_id == org.id,
+                                                               Comment.language == "cy")).scalars())
+    comments = comments[~comments["comment_id"].isin(welsh)]
     # Keys are random, so order by content: the same comments always cluster the same way.
     comments = comments.sort_values(["text", "comment_id"], kind="stable")
     existing = assignments_frame(org.id)
@@ -212,7 +216,7 @@ def run_themes(progress: bool | None = None) -> RunSummary:
 
     # Replace the machine's rows for the comments re-assigned; keep HR's, and everything on
     # comments whose text was purged (their themes stay for trends).
-    ids = comments["comment_id"].tolist()
+    ids = comments["comment_id"].tolist() + sorted(welsh)
     for start in range(0, len(ids), 500):
         db.session.execute(sa.delete(ThemeAssignment).where(
             ThemeAssignment.comment_id.in_(ids[start:start + 500]), ThemeAssignment.source.notin_(HR_SOURCES)))
