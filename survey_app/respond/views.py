@@ -90,7 +90,9 @@ def index():
         .order_by(Instrument.kind, Instrument.title)
     ).scalars()
     today = date.today()
-    instruments = [row for row in rows if _closed_message(row, today) is None]
+    language = current_language()
+    instruments = [{"slug": row.slug, "title": definition_of(row).localised(language).title}
+                   for row in rows if _closed_message(row, today) is None]
     return render_template("respond/index.html", instruments=instruments)
 
 

@@ -82,10 +82,13 @@ def test_a_leaver_completes_the_questionnaire_in_a_browser(live_app, live_server
         from survey_app.extensions import db
         from survey_app.models import Comment, Response
 
-        [response] = db.session.execute(sa.select(Response)).scalars().all()
+        # Other browser tests share this database: find this leaver's response by its comment.
+        comment = db.session.execute(sa.select(Comment).filter_by(
+            text="Thirty children on my caseload and supervision cancelled every month.")).scalar_one()
+        response = db.session.get(Response, comment.response_id)
         assert response.answers["destination"] == "agency_work"
         assert response.answers["eq_age"] == "35_44"
-        texts = set(db.session.execute(sa.select(Comment.text)).scalars())
+        texts = set(db.session.execute(sa.select(Comment.text).filter_by(response_id=response.id)).scalars())
         assert texts == {"Thirty children on my caseload and supervision cancelled every month.",
                          "A manageable caseload."}
         db.session.remove()

@@ -22,6 +22,13 @@ def _add_response(live_app) -> None:
     from survey_app.submissions import store_response
 
     with live_app.app_context():
+        from survey_app.models import Response
+
+        # The queue hides any detail fewer than k responses share, so responses other browser
+        # tests left (in whatever order they ran) would hide these details too: start clean.
+        for row in db.session.execute(db.select(Response)).scalars():
+            db.session.delete(row)
+        db.session.commit()
         instrument = current_instrument("exit")
         # Five alike, so the queue may show their month, role and length of service (k = 5).
         for _ in range(5):
