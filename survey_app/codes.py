@@ -29,8 +29,12 @@ def new_code() -> str:
     return "-".join(raw[i : i + GROUP_LENGTH] for i in range(0, len(raw), GROUP_LENGTH))
 
 
-def issue_codes(instrument_slug: str, count: int, batch: str, expires_on: date | None = None) -> list[str]:
-    """Create ``count`` codes; only their hashes are stored, so the list returned is the only copy."""
+def issue_codes(instrument_slug: str, count: int, batch: str, expires_on: date | None = None,
+                commit: bool = True) -> list[str]:
+    """Create ``count`` codes; only their hashes are stored, so the list returned is the only copy.
+
+    ``commit=False`` leaves the commit to the caller (to queue the codes' emails in the same
+    transaction, so no code exists that was never sent)."""
     if count < 1:
         raise ValueError("count must be at least 1")
     org = default_organisation()
@@ -44,7 +48,8 @@ def issue_codes(instrument_slug: str, count: int, batch: str, expires_on: date |
             InvitationCode(organisation_id=org.id, instrument_slug=instrument_slug, code_hash=hash_code(code),
                            batch=batch, expires_on=expires_on)
         )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return codes
 
 

@@ -4,7 +4,8 @@ What causes a message (a follow-up request) writes it to ``outbox_message`` in i
 transaction, so nobody waits for, or fails because of, the mail server, and a message the
 server refuses stays queued for the next run. Backends (``EXITVOICE_MAIL_BACKEND``):
 
-- ``log``: writes the message to the app log (development);
+- ``log``: writes the message to the app log, and keeps the last 50 in the app's memory
+  (``app.extensions["logged_mail"]``) as a development inbox;
 - ``smtp``: the council's relay (``EXITVOICE_SMTP_HOST``, ``_PORT``, ``_TLS`` = starttls, ssl or
   none, ``_USER``, ``_PASSWORD``; sender ``EXITVOICE_MAIL_FROM``).
 """
@@ -21,15 +22,20 @@ from flask import current_app
 from .extensions import db
 from .models import OutboxMessage
 
+LOGGED_MAIL_KEPT = 50
+
 
 class MailError(RuntimeError):
     """The mail backend could not send a message (it stays queued)."""
 
 
-def queue(organisation_id: int, to: str, subject: str, body: str) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction (the caller commits)."""
+def queue(organisation_id: int, to: str, subject: str, body: str, *, forget_recipient: bool = False) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction (the caller commits).
+
+    A message's body is erased once it is sent or given up (it may hold a set-password link or an
+    invitation code); with ``forget_recipient`` its address is erased too."""
     message = OutboxMessage(organisation_id=organisation_id, to_address=to, subject=subject, body=body,
-                            status="queued", attempts=0, queued_on=date.today())
+                            status="queued", attempts=0, queued_on=date.today(), forget_recipient=forget_recipient)
     db.session.add(message)
     return message
 
@@ -68,6 +74,10 @@ def deliver(message: OutboxMessage) -> None:
     email = _email(message)
     if backend == "log":
         current_app.logger.info("email to %s: %s\n%s", message.to_address, message.subject, message.body)
+        # The development inbox: the last messages "sent", as their recipients would read them.
+        recent = current_app.extensions.setdefault("logged_mail", [])
+        recent.append((message.to_address, message.subject, message.body))
+        del recent[:-LOGGED_MAIL_KEPT]
     elif backend == "smtp":
         _send_smtp(email)
     else:
@@ -88,12 +98,25 @@ def send_queued(limit: int = 200) -> tuple[int, int]:
             message.last_error = str(exc)[:2000]
             if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
                 message.status = "failed"
+                _erase(message)
             unsent += 1
         else:
             message.status, message.sent_on, message.last_error = "sent", date.today(), None
+            _erase(message)
             sent += 1
         db.session.commit()
     return sent, unsent
+
+
+ERASED = "(erased once sent)"
+
+
+def _erase(message: OutboxMessage) -> None:
+    """Nothing that was only for the recipient outlives the sending: not the link or code in the
+    body, and for an invitation not the address either."""
+    message.body = ERASED
+    if message.forget_recipient:
+        message.to_address = ERASED
 
 
 def service_link(path: str) -> str:

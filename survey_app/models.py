@@ -175,6 +175,9 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     queued_on: Mapped[date] = mapped_column(Date)
     sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Survey invitations: the address is erased once the message is sent or given up, so no list
+    # of who was invited survives the sending (see survey_app/hr/invitations.py).
+    forget_recipient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FollowUpRequest(db.Model):

@@ -107,3 +107,18 @@ def test_without_a_mailbox_nothing_is_queued_and_the_log_backend_writes_to_the_l
         app.logger.disabled = disabled
     assert "Sent 1 message(s)" in result.output
     assert any("A follow-up conversation was requested" in r.getMessage() for r in records)
+
+
+def test_a_sent_message_leaves_no_link_in_the_outbox_for_a_database_reader(app):
+    """The attacker reads the outbox table after sending: no set-password link is left to take."""
+    from survey_app.extensions import db
+    from survey_app.mail import ERASED, queue, send_queued
+    from survey_app.models import OutboxMessage
+
+    queue(1, "sam@council.example", "Set your ExitVoice password",
+          "Set your password: https://exitvoice.example/set-password/SECRET-TOKEN\n")
+    db.session.commit()
+    assert send_queued() == (1, 0)
+    row = db.session.execute(db.select(OutboxMessage)).scalar_one()
+    assert row.status == "sent" and row.body == ERASED and "SECRET-TOKEN" not in str(row.__dict__)
+    assert row.to_address == "sam@council.example"  # an account email is not a secret; an invitee's is

@@ -72,6 +72,7 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
                   ("Export", "hr.export", ("hr.export",)),
                   ("Themes", "hr.emerging_themes", ("hr.emerging_theme", "hr.theme_")),
                   ("Reports", "reports.index", ("reports.",)),
+                  ("Invitations", "hr.invitations", ("hr.invitations",)),
                   ("Headcounts", "hr.headcounts", ("hr.headcount",)),
                   ("HR accounts", "hr.hr_accounts", ("hr.hr_account",))]
     if role == "standards":

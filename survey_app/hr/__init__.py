@@ -7,6 +7,16 @@ from flask import Blueprint
 
 bp = Blueprint("hr", __name__)
 
-from . import accounts, dashboard, export, focus_groups, follow_ups, headcounts, queue, themes  # noqa: E402,F401 - routes register on import
+from . import (  # noqa: E402,F401 - routes register on import
+    accounts,
+    dashboard,
+    export,
+    focus_groups,
+    follow_ups,
+    headcounts,
+    invitations,
+    queue,
+    themes,
+)
 
 __all__ = ["bp"]
