@@ -110,6 +110,12 @@ class SeedMatcher:
                 else:  # "overwork*", "co-worker*", "24/7": any word starting with the first piece
                     self._prefixed.setdefault(re.split(r"[-/*]", first)[0], []).append(entry)
         self._prefix_lengths = sorted({len(p) for p in self._prefixed})
+        self._starts: dict[str, list] = {}
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_starts"] = {}  # a cache: rebuilt as comments are matched, never saved
+        return state
 
     def fit(
         self, docs: Sequence[PreparedText] | None = None, labels: object = None, theme_ids: object = None
@@ -162,12 +168,9 @@ class SeedMatcher:
             start = word.start()
             if start < end:
                 continue
-            token = word.group()
-            candidates = list(self._exact.get(token, ()))
-            for length in self._prefix_lengths:
-                if length > len(token):
-                    break
-                candidates += self._prefixed.get(token[:length], ())
+            candidates = self._candidates(word.group())
+            if not candidates:
+                continue
             best = None
             for pattern, col, phrase, weight in candidates:
                 match = pattern.match(text, start)
@@ -180,6 +183,19 @@ class SeedMatcher:
                 for col, phrase, weight in best[1]:
                     found[(col, phrase)] = max(weight, found.get((col, phrase), 0.0))
         return [(col, phrase, weight) for (col, phrase), weight in found.items()]
+
+    def _candidates(self, token: str) -> list[tuple[re.Pattern[str], int, str, float]]:
+        """The phrases that may start at a word (remembered: words repeat across comments)."""
+        found = self._starts.get(token)
+        if found is None:
+            found = list(self._exact.get(token, ()))
+            for length in self._prefix_lengths:
+                if length > len(token):
+                    break
+                found += self._prefixed.get(token[:length], ())
+            if len(self._starts) < 200_000:
+                self._starts[token] = found
+        return found
 
     def _match(self, tokens: list[str]) -> list[tuple[int, str, float]]:
         """Seeds found in ``tokens``, longest match first, each seed counted once per comment.
