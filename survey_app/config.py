@@ -20,6 +20,9 @@ def _env_int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, not {value!r}") from exc
 
 
+#: The kinds of email the service sends; with GOV.UK Notify each has its own template.
+MAIL_KINDS = ("follow_up_requested", "account_link", "survey_invitation", "survey_reminder", "other")
+
 class Config:
     """Settings shared by every environment."""
 
@@ -95,6 +98,15 @@ class Config:
     SMTP_PASSWORD = os.environ.get("EXITVOICE_SMTP_PASSWORD", "")
     # HR's shared mailbox: told when a follow-up conversation is requested (no name, no answers).
     HR_MAILBOX = os.environ.get("EXITVOICE_HR_MAILBOX", "")
+    # GOV.UK Notify (EXITVOICE_MAIL_BACKEND=notify): the API key and one template id per kind of
+    # message (survey_app/mail.py KINDS), e.g. EXITVOICE_NOTIFY_TEMPLATE_SURVEY_INVITATION.
+    NOTIFY_API_KEY = os.environ.get("EXITVOICE_NOTIFY_API_KEY", "")
+    NOTIFY_BASE_URL = os.environ.get("EXITVOICE_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_TEMPLATES = {
+        kind: os.environ[f"EXITVOICE_NOTIFY_TEMPLATE_{kind.upper()}"]
+        for kind in MAIL_KINDS
+        if os.environ.get(f"EXITVOICE_NOTIFY_TEMPLATE_{kind.upper()}")
+    }
     # A message still unsent after this many tries is marked failed (and kept).
     MAIL_MAX_ATTEMPTS = _env_int("EXITVOICE_MAIL_MAX_ATTEMPTS", 10)
 

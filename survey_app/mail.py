@@ -7,7 +7,9 @@ server refuses stays queued for the next run. Backends (``EXITVOICE_MAIL_BACKEND
 - ``log``: writes the message to the app log, and keeps the last 50 in the app's memory
   (``app.extensions["logged_mail"]``) as a development inbox;
 - ``smtp``: the council's relay (``EXITVOICE_SMTP_HOST``, ``_PORT``, ``_TLS`` = starttls, ssl or
-  none, ``_USER``, ``_PASSWORD``; sender ``EXITVOICE_MAIL_FROM``).
+  none, ``_USER``, ``_PASSWORD``; sender ``EXITVOICE_MAIL_FROM``);
+- ``notify``: GOV.UK Notify through its official client (``EXITVOICE_NOTIFY_API_KEY``, one
+  template per kind of message, ``EXITVOICE_NOTIFY_TEMPLATE_<KIND>``).
 """
 
 from __future__ import annotations
@@ -19,23 +21,29 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from .config import MAIL_KINDS
 from .extensions import db
 from .models import OutboxMessage
 
 LOGGED_MAIL_KEPT = 50
+KINDS = MAIL_KINDS  # each with its own Notify template: EXITVOICE_NOTIFY_TEMPLATE_<KIND>, upper case
 
 
 class MailError(RuntimeError):
     """The mail backend could not send a message (it stays queued)."""
 
 
-def queue(organisation_id: int, to: str, subject: str, body: str, *, forget_recipient: bool = False) -> OutboxMessage:
+def queue(organisation_id: int, to: str, subject: str, body: str, *, kind: str = "other",
+          forget_recipient: bool = False) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction (the caller commits).
 
     A message's body is erased once it is sent or given up (it may hold a set-password link or an
     invitation code); with ``forget_recipient`` its address is erased too."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of email {kind!r}")
     message = OutboxMessage(organisation_id=organisation_id, to_address=to, subject=subject, body=body,
-                            status="queued", attempts=0, queued_on=date.today(), forget_recipient=forget_recipient)
+                            status="queued", attempts=0, queued_on=date.today(), forget_recipient=forget_recipient,
+                            kind=kind)
     db.session.add(message)
     return message
 
@@ -68,6 +76,27 @@ def _send_smtp(email: EmailMessage) -> None:
         raise MailError(f"{type(exc).__name__}: {exc}") from None
 
 
+def _send_notify(message: OutboxMessage) -> None:
+    """Send through GOV.UK Notify with the official client and the template for the message's
+    kind; the template shows ``((subject))`` and ``((body))`` (docs/hr-guide.md, Email)."""
+    from notifications_python_client.errors import APIError
+    from notifications_python_client.notifications import NotificationsAPIClient
+    from requests import RequestException
+
+    config = current_app.config
+    template = config["NOTIFY_TEMPLATES"].get(message.kind) or config["NOTIFY_TEMPLATES"].get("other")
+    if not config["NOTIFY_API_KEY"] or not template:
+        raise MailError(f"GOV.UK Notify needs EXITVOICE_NOTIFY_API_KEY and a template for {message.kind!r} "
+                        f"(EXITVOICE_NOTIFY_TEMPLATE_{message.kind.upper()} or _OTHER)")
+    try:
+        client = NotificationsAPIClient(config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"], timeout=20)
+        client.send_email_notification(email_address=message.to_address, template_id=template,
+                                       personalisation={"subject": message.subject, "body": message.body},
+                                       reference=message.id)
+    except (APIError, RequestException, AssertionError) as exc:
+        raise MailError(f"GOV.UK Notify: {type(exc).__name__}: {exc}") from None
+
+
 def deliver(message: OutboxMessage) -> None:
     """Send one message through the configured backend, or raise MailError."""
     backend = current_app.config["MAIL_BACKEND"]
@@ -80,8 +109,10 @@ def deliver(message: OutboxMessage) -> None:
         del recent[:-LOGGED_MAIL_KEPT]
     elif backend == "smtp":
         _send_smtp(email)
+    elif backend == "notify":
+        _send_notify(message)
     else:
-        raise MailError(f"unknown mail backend {backend!r}: use log or smtp")
+        raise MailError(f"unknown mail backend {backend!r}: use log, smtp or notify")
 
 
 def send_queued(limit: int = 200) -> tuple[int, int]:

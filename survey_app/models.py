@@ -178,6 +178,8 @@ class OutboxMessage(db.Model):
     # Survey invitations: the address is erased once the message is sent or given up, so no list
     # of who was invited survives the sending (see survey_app/hr/invitations.py).
     forget_recipient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What the message is (mail.KINDS): GOV.UK Notify sends each kind with its own template.
+    kind: Mapped[str] = mapped_column(String(32), default="other", server_default="other")
 
 
 class FollowUpRequest(db.Model):

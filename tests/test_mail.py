@@ -122,3 +122,97 @@ def test_a_sent_message_leaves_no_link_in_the_outbox_for_a_database_reader(app):
     row = db.session.execute(db.select(OutboxMessage)).scalar_one()
     assert row.status == "sent" and row.body == ERASED and "SECRET-TOKEN" not in str(row.__dict__)
     assert row.to_address == "sam@council.example"  # an account email is not a secret; an invitee's is
+
+
+# -- GOV.UK Notify, against a local fake of its HTTP API ------------------------------------
+class _FakeNotify:
+    """Just enough of GOV.UK Notify's API: POST /v2/notifications/email with a signed JWT."""
+
+    def __init__(self, service_id: str, secret: str) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        import jwt
+
+        self.received: list[dict] = []
+        self.fail_with: int | None = None
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep the test output quiet
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                try:
+                    claims = jwt.decode(token, secret, algorithms=["HS256"])
+                except jwt.PyJWTError:
+                    return self._reply(403, {"errors": [{"error": "AuthError", "message": "Invalid token"}]})
+                if claims.get("iss") != service_id or self.path != "/v2/notifications/email":
+                    return self._reply(403, {"errors": [{"error": "AuthError", "message": "Wrong service"}]})
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if fake.fail_with:
+                    return self._reply(fake.fail_with, {"status_code": fake.fail_with, "errors": [
+                        {"error": "BadRequestError", "message": "Can't send to this recipient"}]})
+                fake.received.append(body)
+                self._reply(201, {"id": "0b5a1e2c-0000-4000-8000-000000000001", "reference": body.get("reference"),
+                                  "content": {"subject": "s", "body": "b"}, "template": {"id": body["template_id"]}})
+
+            def _reply(self, status: int, payload: dict) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture()
+def notify(app):
+    import uuid
+
+    service_id, secret = str(uuid.uuid4()), str(uuid.uuid4())
+    fake = _FakeNotify(service_id, secret)
+    templates = {"follow_up_requested": str(uuid.uuid4()), "other": str(uuid.uuid4())}
+    app.config.update(MAIL_BACKEND="notify", NOTIFY_API_KEY=f"exitvoice_test-{service_id}-{secret}",
+                      NOTIFY_BASE_URL=fake.url, NOTIFY_TEMPLATES=templates, HR_MAILBOX="hr-team@council.example")
+    yield fake, templates
+    fake.server.shutdown()
+
+
+def test_notify_sends_each_kind_with_its_template_through_the_official_client(client, app, notify):
+    fake, templates = notify
+    post_form(client, "/follow-up", {"talk_to": "hr", "name": "Sam Leaver", "contact": "sam@example.org"})
+    assert fake.received == []  # nothing is sent inside the leaver's request
+    assert send_queued() == (1, 0)
+    [sent] = fake.received
+    assert sent["email_address"] == "hr-team@council.example"
+    assert sent["template_id"] == templates["follow_up_requested"]
+    assert sent["personalisation"]["subject"] == "A follow-up conversation was requested"
+    assert "Sam" not in str(sent)  # no name, no contact, no answer
+    row = db.session.execute(db.select(OutboxMessage)).scalar_one()
+    assert row.status == "sent" and sent["reference"] == row.id
+
+
+def test_notify_refusing_a_message_leaves_it_queued_with_the_reason(client, app, notify):
+    fake, _ = notify
+    fake.fail_with = 400
+    post_form(client, "/follow-up", {"talk_to": "hr", "name": "Sam Leaver", "contact": "sam@example.org"})
+    assert send_queued() == (0, 1)
+    row = db.session.execute(db.select(OutboxMessage)).scalar_one()
+    assert row.status == "queued" and "Can't send to this recipient" in row.last_error
+    fake.fail_with = None
+    assert send_queued() == (1, 0)
+
+
+def test_notify_without_a_template_for_the_kind_says_which_setting_is_missing(client, app, notify):
+    app.config["NOTIFY_TEMPLATES"] = {}
+    post_form(client, "/follow-up", {"talk_to": "hr", "name": "Sam Leaver", "contact": "sam@example.org"})
+    assert send_queued() == (0, 1)
+    error = db.session.execute(db.select(OutboxMessage.last_error)).scalar_one()
+    assert "EXITVOICE_NOTIFY_TEMPLATE_FOLLOW_UP_REQUESTED" in error

@@ -43,7 +43,8 @@ def _email_link(user: User, token: str, invited: bool) -> None:
                "Set your ExitVoice password" if invited else "Reset your ExitVoice sign-in",
                f"{what} ({ROLE_NAMES[user.role]}).\n\n"
                f"Set your password with this link. It works once and expires in {days} days:\n{_link(token)}\n\n"
-               "If you did not expect this email, ignore it and tell your IT service desk.\n")
+               "If you did not expect this email, ignore it and tell your IT service desk.\n",
+               kind="account_link")
 
 
 def _send_now_if_logging() -> None:

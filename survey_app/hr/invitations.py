@@ -137,7 +137,7 @@ def invitations_send():
                        "The code lets you answer once. It is not stored with your answers and nothing "
                        "links it to you: your answers go to HR only, never to your line manager.\n"
                        + (f"\nThe survey closes on {expires:%-d %B %Y}.\n" if expires else ""),
-                       forget_recipient=True)
+                       kind="survey_invitation", forget_recipient=True)
         summary = f"{len(addresses)} invitations to {survey.slug}, batch {batch}"
         flash(f"{len(addresses)} invitations are queued, one code each. The list of addresses has not been "
               "kept: each address is erased from the outbox once its email is sent.")
@@ -148,7 +148,7 @@ def invitations_send():
                        "If you have already answered, thank you, and please ignore this email: the survey "
                        "cannot tell who has answered, so everyone invited gets this reminder.\n\n"
                        "Use the code from your invitation email. If you have lost it, ask HR for a new one.\n",
-                       forget_recipient=True)
+                       kind="survey_reminder", forget_recipient=True)
         summary = f"{len(addresses)} reminders for {survey.slug}"
         flash(f"{len(addresses)} reminders are queued. The list of addresses has not been kept.")
     audit.record("invitations_sent" if action == "invite" else "reminders_sent", "instrument", survey.slug,

@@ -346,7 +346,8 @@ def follow_up():
             mail.queue(default_organisation().id, current_app.config["HR_MAILBOX"],
                        "A follow-up conversation was requested",
                        "A leaver has asked for a follow-up conversation.\n\n"
-                       f"Sign in to see who to contact and how: {mail.service_link(url_for('hr.follow_ups'))}\n")
+                       f"Sign in to see who to contact and how: {mail.service_link(url_for('hr.follow_ups'))}\n",
+                       kind="follow_up_requested")
         db.session.commit()
         return redirect(url_for("respond.follow_up_done"))
     return render_template("respond/follow_up.html", form=form), (400 if form.errors else 200)
