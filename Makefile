@@ -26,7 +26,7 @@ survey_app/translations/cy/LC_MESSAGES/messages.mo: $(STAMP) survey_app/translat
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) demo seed --responses 400 --seed 1 --if-empty
+	$(FLASK) demo seed --responses 400 --seed 1 --if-empty --themes --accounts
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install

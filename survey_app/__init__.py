@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["ENVIRONMENT"] = env
     _complete_config(app, env)
     if app.config["DISCLOSURE_THRESHOLD"] < 3:
         raise RuntimeError("EXITVOICE_DISCLOSURE_THRESHOLD must be at least 3: smaller groups can single people out.")

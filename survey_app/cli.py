@@ -67,16 +67,50 @@ def demo_cli() -> None:
 @click.option("--responses", type=click.IntRange(1, 1_000_000), default=300, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--if-empty", is_flag=True, help="Only seed when there are no responses yet.")
-def seed_command(responses: int, seed: int, if_empty: bool) -> None:
+@click.option("--accounts", is_flag=True,
+              help="Also create demo hr, standards and admin accounts and print their passwords (development only).")
+@click.option("--themes", is_flag=True, help="Also run the theme pipeline over the demo comments.")
+def seed_command(responses: int, seed: int, if_empty: bool, accounts: bool, themes: bool) -> None:
     """Add realistic demo exit questionnaires over the last eight financial quarters."""
+    from flask import current_app
+
     from .demo import seed_demo
     from .models import Response
 
+    if accounts and current_app.config["ENVIRONMENT"] != "development":
+        raise click.ClickException("Demo accounts are only created with EXITVOICE_ENV=development.")
     if if_empty and db.session.execute(db.select(Response.id).limit(1)).first():
         click.echo("Responses already present; demo data not added.")
         return
     seed_demo(responses, seed)
     click.echo(f"Added {responses} demo responses.")
+    if themes:
+        from .themes.service import run_themes
+
+        summary = run_themes(progress=False)
+        click.echo(f"Themes run: {summary.themed} of {summary.comments} comments have a theme.")
+    if accounts:
+        _demo_accounts()
+
+
+def _demo_accounts() -> None:
+    """One account per role, with a random password printed once: a newcomer can sign in."""
+    import secrets
+
+    from .auth.accounts import create_user, find_user
+
+    lines = []
+    for role in ("hr", "standards", "admin"):
+        email = f"{role}@demo.example"
+        if find_user(email) is not None:
+            continue
+        password = secrets.token_urlsafe(12)
+        create_user(email, role, password)
+        lines.append(f"  {role:<10} {email:<24} {password}")
+    db.session.commit()
+    if lines:
+        click.echo("Demo accounts (development only; the passwords are shown this once), sign in at /sign-in:")
+        click.echo("\n".join(lines))
 
 
 @click.group("instruments", help="Questionnaire definitions.")

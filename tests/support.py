@@ -59,6 +59,7 @@ EXIT_ANSWERS: dict[str, dict] = {
 def complete_exit_questionnaire(client, equality: dict | None = None, answers: dict | None = None):
     """Fill in every page, check answers, then send (with or without equality answers)."""
     person = Respondent(client, "exit")
+    client.get("/exit/?again=1")  # a fresh set of answers, even if this client has sent one before
     for page_id, data in (answers or EXIT_ANSWERS).items():
         response = person.post_page(page_id, data)
         assert response.status_code == 302, (page_id, page_of(response).get_text(" ", strip=True)[:500])

@@ -82,3 +82,23 @@ def test_demo_data_come_with_headcounts_so_reports_show_turnover(runner):
     values = {row["id"]: row["values"][0] for table in turnover["tables"] for row in table["rows"]}
     assert isinstance(values["vacancy_rate"], float) and isinstance(values["agency_rate"], float)
     assert isinstance(values["cipd_rate"], float) and 1 < values["cipd_rate"] < 15  # a quarter of ~18 % a year
+
+
+def test_demo_seed_creates_one_account_per_role_in_development_only(runner, app, client):
+    import re
+
+    from .support import sign_in
+
+    refused = runner.invoke(args=["demo", "seed", "--responses", "5", "--accounts"])
+    assert refused.exit_code != 0 and "only created with EXITVOICE_ENV=development" in refused.output
+    app.config["ENVIRONMENT"] = "development"
+    try:
+        result = runner.invoke(args=["demo", "seed", "--responses", "5", "--accounts", "--themes"])
+    finally:
+        app.config["ENVIRONMENT"] = "testing"
+    assert result.exit_code == 0, result.output
+    assert "Themes run:" in result.output
+    accounts = dict(re.findall(r"^\s+\w+\s+(\S+@demo\.example)\s+(\S+)$", result.output, re.M))
+    assert sorted(accounts) == ["admin@demo.example", "hr@demo.example", "standards@demo.example"]
+    signed = sign_in(client, "hr@demo.example", accounts["hr@demo.example"])
+    assert signed.status_code == 302 and signed.headers["Location"] == "/hr/overview"

@@ -105,3 +105,17 @@ def test_every_question_is_labelled_by_its_own_text(client):
             expected = question.text if question.required else f"{question.text} (optional)"
             assert " ".join(expected.split()) in labels, (page.id, question.key)
         assert all(hint.get_text(strip=True) for hint in html.select(".govuk-hint")), "empty hint"
+
+
+def test_going_back_after_sending_says_the_answers_were_sent(client, app):
+    from .support import complete_exit_questionnaire, page_of
+
+    complete_exit_questionnaire(client)
+    for path in ("/exit/check", "/exit/your-job"):
+        page = client.get(path)
+        assert page_of(page).select_one("h1").get_text(strip=True) == "You have already sent your answers", path
+    # Someone else on the same device can still answer.
+    again = client.get(page_of(client.get("/exit/check")).select_one("main a.govuk-link")["href"])
+    assert again.status_code == 200
+    assert page_of(client.get("/exit/your-job")).select_one("h1, legend h1, label h1") is not None
+    assert "already sent" not in client.get("/exit/your-job").get_data(as_text=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -64,11 +64,17 @@ def _closed_message(instrument: Instrument, today: date) -> str | None:
     return None
 
 
+SENT_KEY = "sent"  # questionnaires this browser has sent answers to in this session (slugs only)
+
+
 def _guard(instrument: Instrument, definition: Definition, need_code: bool = True):
-    """A response to send instead of the page (closed survey, missing code), or None."""
+    """A response to send instead of the page (closed survey, missing code, answers already
+    sent from this browser and nothing new started), or None."""
     message = _closed_message(instrument, date.today())
     if message:
         return render_template("respond/closed.html", definition=definition, message=message), 403
+    if need_code and instrument.slug in session.get(SENT_KEY, []) and drafts.get_draft(instrument) is None:
+        return render_template("respond/already_sent.html", definition=definition), 200
     if need_code and instrument.requires_code:
         draft = drafts.get_draft(instrument)
         if draft is None or not drafts.contents(draft, instrument.slug).get("code_hash"):
@@ -120,6 +126,8 @@ def accessibility():
 @public
 def start(slug: str):
     instrument, definition = _load(slug)
+    if request.args.get("again"):  # a new set of answers after sending one from this browser
+        session[SENT_KEY] = [s for s in session.get(SENT_KEY, []) if s != slug]
     blocked = _guard(instrument, definition, need_code=False)
     if blocked:
         return blocked
@@ -292,6 +300,7 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
         db.session.rollback()
         return redirect(url_for("respond.check", slug=instrument.slug))
     drafts.forget(slug)
+    session[SENT_KEY] = sorted(set(session.get(SENT_KEY, [])) | {slug})
     mixing.release_if_ready()
     return redirect(url_for("respond.done", slug=slug))
 
