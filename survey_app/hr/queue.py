@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import Select
 
 from .. import audit
@@ -180,7 +181,10 @@ def answer_sections(response: Response, definition: Definition, shown: Shown | N
                 value = "Not shown"
             else:
                 value = _answer_text(q, response.answers.get(q.key))
-            rows.append({"key": {"text": q.text}, "value": {"text": value, "classes": "app-pre-wrap"}})
+            # The text sits in its own element: pre-wrap on the cell would also keep the template's
+            # line break and indent before it, pushing the answer a line below its question.
+            rows.append({"key": {"text": q.text},
+                         "value": {"html": Markup('<span class="app-pre-wrap">{}</span>').format(value)}})
         if rows:
             sections.append({"title": page.title, "rows": rows})
         elif any(is_equality_question(q) for q in page.questions):
