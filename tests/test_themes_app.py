@@ -105,6 +105,7 @@ def test_hr_can_merge_an_emerging_theme_into_a_taxonomy_theme(client, app):
             comment_id=comment_id, theme_id="team")).scalar_one() == "hr"
     row = db.session.execute(sa.select(EmergingTheme).filter_by(theme_id=choir)).scalar_one()
     assert (row.status, row.became) == ("merged", "team")
+    assert _members(choir) == []  # counted once, under the theme HR chose
 
 
 def test_hr_can_promote_an_emerging_theme_into_the_taxonomy(client, app):
@@ -117,6 +118,7 @@ def test_hr_can_promote_an_emerging_theme_into_the_taxonomy(client, app):
         comment_id=c, theme_id="staff_choir")).scalar_one() for c in members} == {"hr"}
     row = db.session.execute(sa.select(EmergingTheme).filter_by(theme_id=choir)).scalar_one()
     assert (row.status, row.became) == ("promoted", "staff_choir")
+    assert _members(choir) == []  # not listed twice in the next report
     # The next run knows the new theme and finds it from its seed terms in new comments.
     _submit(client, "Nobody asked about the staff choir")
     run_themes(progress=False)

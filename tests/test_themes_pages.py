@@ -75,4 +75,14 @@ def test_promoting_without_a_name_explains_what_is_missing(client, app):
                                                                  "new_id": "x_theme", "label": ""},
                            follow_redirects=True)
     assert "Enter a name for the new theme" in page_of(response).select_one(".govuk-error-summary").get_text()
+    # A bad id keeps everything HR typed, and says what a good one looks like.
+    bad = client.post("/hr/themes/emerging:2/decide", data={"csrf_token": token, "action": "promote",
+                                                            "new_id": "Staff Parking!", "label": "Staff parking",
+                                                            "seeds": "car park, parking permit"})
+    assert bad.status_code == 400
+    page = page_of(bad)
+    assert page.select_one(".govuk-error-summary li").get_text(strip=True).startswith("Enter a theme id of lower case")
+    assert page.find("input", attrs={"name": "label"})["value"] == "Staff parking"
+    assert page.find("input", attrs={"name": "new_id"})["value"] == "Staff Parking!"
+    assert page.find("input", attrs={"name": "seeds"})["value"] == "car park, parking permit"
     assert db.session.execute(sa.select(EmergingTheme.status)).scalar_one() == "open"

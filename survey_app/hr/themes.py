@@ -78,6 +78,11 @@ def comment_themes_save(comment_id: str):
 @bp.route("/themes")
 @hr_only
 def emerging_themes():
+    return _themes_page(request.args.get("error"))
+
+
+def _themes_page(error: str | None = None, draft: dict | None = None, status: int = 200):
+    """The themes page; ``draft`` is what HR typed into one emerging theme's form, kept after an error."""
     org = default_organisation()
     last_run = db.session.execute(sa.select(ThemeRunRecord).filter_by(organisation_id=org.id)
                                   .order_by(ThemeRunRecord.id.desc()).limit(1)).scalar()
@@ -100,8 +105,8 @@ def emerging_themes():
             ThemeAssignment.organisation_id == org.id, ThemeAssignment.source == "hr")
         .group_by(ThemeAssignment.theme_id)).all())
     return render_template("hr/themes.html", last_run=last_run, themes=themes, examples=examples,
-                           taxonomy=taxonomy_choices(), error=request.args.get("error"),
-                           counts=counts, checked=checked)
+                           taxonomy=taxonomy_choices(), error=error, draft=draft or {},
+                           counts=counts, checked=checked), status
 
 
 def _emerging_or_404(theme_id: str) -> EmergingTheme:
@@ -136,7 +141,8 @@ def emerging_theme_decide(theme_id: str):
             abort(400)
     except ValueError as exc:
         db.session.rollback()
-        return redirect(url_for("hr.emerging_themes", error=str(exc), _anchor=theme_id.replace(":", "-")))
+        typed = {"theme_id": theme_id, **{k: request.form.get(k, "") for k in ("label", "new_id", "seeds", "into")}}
+        return _themes_page(str(exc), typed, 400)
     audit.record(f"emerging_theme_{action}", "theme", theme_id, detail=message)
     db.session.commit()
     flash(message)

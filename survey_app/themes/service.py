@@ -272,7 +272,7 @@ def record_hr_coding(comment: Comment, chosen: list[str]) -> None:
 def merge_emerging(organisation_id: int, emerging_id: str, into: str) -> int:
     """Code every comment of an emerging theme with taxonomy theme ``into``; returns how many."""
     if into not in set(organisation_taxonomy(organisation_id).ids):
-        raise ValueError(f"unknown theme: {into}")
+        raise ValueError(f"Unknown theme: {into}")
     theme = db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id,
                                                                    theme_id=emerging_id)).scalar_one()
     members = db.session.execute(sa.select(ThemeAssignment.comment_id).filter_by(
@@ -283,6 +283,10 @@ def merge_emerging(organisation_id: int, emerging_id: str, into: str) -> int:
             comment_id=comment_id)).scalars() if a.source in ("seed", "model", "hr") and
                    not a.theme_id.startswith("emerging:")]
         record_hr_coding(comment, sorted(set(current) | {into}))
+    # Its comments now carry HR's theme; left under the emerging one too they would be counted
+    # twice until the next run.
+    db.session.execute(sa.delete(ThemeAssignment).where(ThemeAssignment.organisation_id == organisation_id,
+                                                        ThemeAssignment.theme_id == emerging_id))
     theme.status, theme.became = "merged", into
     return len(members)
 
@@ -297,9 +301,10 @@ def promote_emerging(organisation_id: int, emerging_id: str, new_id: str, label:
     import re
 
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", new_id):
-        raise ValueError("a theme id is lower case letters, digits and underscores, starting with a letter")
+        raise ValueError("Enter a theme id of lower case letters, digits and underscores, starting with a letter, "
+                         "for example staff_parking")
     if new_id in set(organisation_taxonomy(organisation_id).ids):
-        raise ValueError(f"there is already a theme called {new_id}")
+        raise ValueError(f"There is already a theme called {new_id}: choose another id")
     theme = db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id,
                                                                    theme_id=emerging_id)).scalar_one()
     custom = CustomTheme(organisation_id=organisation_id, theme_id=new_id, label=label,
