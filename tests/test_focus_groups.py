@@ -80,7 +80,10 @@ def test_a_remark_can_be_edited_or_removed_until_the_session_is_closed(client):
 
     page = client.get(f"/hr/focus-groups/{session.id}")
     token = csrf_token_of(page)
-    client.post(f"/hr/focus-groups/{session.id}/close", data={"csrf_token": token})
+    asked = client.post(f"/hr/focus-groups/{session.id}/close", data={"csrf_token": token})
+    assert asked.status_code == 200 and not db.session.get(FocusGroupSession, session.id).closed
+    assert page_of(asked).select_one("h1").get_text(strip=True) == "Close this focus group session?"
+    client.post(f"/hr/focus-groups/{session.id}/close", data={"csrf_token": token, "confirm": "yes"})
     assert db.session.get(FocusGroupSession, session.id).closed
     closed = client.get(f"/hr/focus-groups/{session.id}")
     assert not page_of(closed).select("textarea")

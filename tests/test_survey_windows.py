@@ -19,8 +19,14 @@ def _admin_sets_window(app, opens: date | None, closes: date | None, action: str
     def parts(d: date | None) -> list[str]:
         return [str(d.day), str(d.month), str(d.year)] if d else ["", "", ""]
 
-    response = post_form(admin, f"/admin/surveys/{instrument.id}",
-                         {"opens_on": parts(opens), "closes_on": parts(closes), "action": action})
+    data = {"opens_on": parts(opens), "closes_on": parts(closes), "action": action}
+    if action == "close_now":  # closing at once asks first; nothing changes until confirmed
+        asked = post_form(admin, f"/admin/surveys/{instrument.id}", data)
+        assert asked.status_code == 200 and "Yes, close it now" in asked.get_data(as_text=True)
+        db.session.refresh(instrument)
+        assert instrument.closes_on is None or instrument.closes_on >= date.today()
+        data["confirm"] = "yes"
+    response = post_form(admin, f"/admin/surveys/{instrument.id}", data)
     assert response.status_code == 302, page_of(response).get_text(" ", strip=True)[:400]
     db.session.refresh(instrument)
     return instrument

@@ -86,3 +86,20 @@ def test_promoting_without_a_name_explains_what_is_missing(client, app):
     assert page.find("input", attrs={"name": "new_id"})["value"] == "Staff Parking!"
     assert page.find("input", attrs={"name": "seeds"})["value"] == "car park, parking permit"
     assert db.session.execute(sa.select(EmergingTheme.status)).scalar_one() == "open"
+
+
+def test_merging_an_emerging_theme_asks_first_and_changes_nothing_until_confirmed(client, app):
+    db.session.add(EmergingTheme(organisation_id=1, theme_id="emerging:3", label="choir / singing",
+                                 terms=["choir"], size=6))
+    db.session.commit()
+    signed_in(client, "hr")
+    token = page_of(client.get("/hr/themes")).find("input", attrs={"name": "csrf_token"})["value"]
+    asked = client.post("/hr/themes/emerging:3/decide", data={"csrf_token": token, "action": "merge", "into": "team"})
+    assert asked.status_code == 200
+    assert page_of(asked).select_one("h1").get_text(strip=True) == "Merge “choir / singing” into Team and colleagues?"
+    assert db.session.execute(sa.select(EmergingTheme.status)).scalar_one() == "open"
+    hidden = {i["name"]: i["value"] for i in page_of(asked).select("main form input[type=hidden]")}
+    assert hidden["action"] == "merge" and hidden["into"] == "team" and hidden["confirm"] == "yes"
+    done = client.post("/hr/themes/emerging:3/decide", data=hidden)
+    assert done.status_code == 302
+    assert db.session.execute(sa.select(EmergingTheme.status)).scalar_one() == "merged"

@@ -10,6 +10,7 @@ from flask_login import current_user
 from .. import audit, mail
 from ..access import roles_required
 from ..auth import accounts
+from ..confirm import ask, confirmed
 from ..extensions import db
 from ..hr.common import page_of, pagination_params
 from ..models import ROLE_NAMES, AuditEvent, Instrument, Organisation, User
@@ -169,6 +170,10 @@ def survey(instrument_id: int):
     if form.validate_on_submit():
         today = date.today()
         action = request.form.get("action")
+        if action == "close_now" and not confirmed():
+            return ask(f"Close {row.title} now?",
+                       "Nobody will be able to start or send answers until you open it again. Answers in "
+                       "progress cannot be sent.", "Yes, close it now", url_for("admin.survey", instrument_id=row.id))
         if action == "close_now":
             row.closes_on = today - timedelta(days=1)
             if row.opens_on and row.opens_on > row.closes_on:

@@ -15,6 +15,7 @@ from flask_login import current_user
 from analysis.language import detect_language
 
 from .. import audit
+from ..confirm import ask, confirmed
 from ..extensions import db
 from ..instruments import Definition
 from ..models import Comment, FocusGroupSession
@@ -157,6 +158,10 @@ def focus_group(session_id: str):
 def focus_group_close(session_id: str):
     row = _session_or_404(session_id)
     RemarkForm()  # CSRF is checked globally
+    if not row.closed and not confirmed():
+        return ask("Close this focus group session?",
+                   "Once closed, its remarks can no longer be added to, changed or removed. This cannot be undone.",
+                   "Yes, close the session", url_for("hr.focus_group", session_id=row.id))
     if not row.closed:
         row.closed = True
         audit.record("closed", "focus_group", row.id)

@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from .. import audit
+from ..confirm import ask, confirmed
 from ..extensions import db
 from ..models import (
     Comment,
@@ -123,6 +124,15 @@ def emerging_theme_decide(theme_id: str):
     row = _emerging_or_404(theme_id)
     org_id = row.organisation_id
     action = request.form.get("action")
+    if action == "merge" and not confirmed():
+        into = request.form.get("into", "")
+        label = dict(taxonomy_choices()).get(into)
+        if label is None:
+            return _themes_page(f"Unknown theme: {into}", {"theme_id": theme_id}, 400)
+        return ask(f"Merge “{row.label}” into {label}?",
+                   f"Its {row.size} comments will be coded as {label}, as if you had checked each one, and the "
+                   "emerging theme will close. To undo it you would recode the comments one by one.",
+                   f"Yes, merge into {label}", url_for("hr.emerging_themes"))
     try:
         if action == "merge":
             count = merge_emerging(org_id, theme_id, request.form.get("into", ""))
