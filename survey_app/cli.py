@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(drafts_cli)
     app.cli.add_command(submissions_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(worker_command)
     from .imports.cli import import_cli
     from .reports.cli import report_cli
     from .reports.headcounts import headcount_cli
@@ -187,6 +188,19 @@ def purge_drafts_command() -> None:
     from .respond.drafts import purge_expired_drafts
 
     click.echo(f"Deleted {purge_expired_drafts()} expired drafts.")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run whatever is due now, then stop.")
+@click.option("--interval", type=click.FloatRange(1, 3600), default=30.0, show_default=True,
+              help="Seconds between checks for due jobs.")
+def worker_command(once: bool, interval: float) -> None:
+    """Run the scheduled jobs (email, pool release, draft purge, themes, retention) as they fall due.
+
+    Safe to run on several servers at once: each job runs in one worker at a time."""
+    from .worker import work
+
+    work(interval=interval, once=once, echo=click.echo)
 
 
 @click.group("mail", help="Email waiting in the outbox.")

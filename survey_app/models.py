@@ -327,6 +327,20 @@ class ThemeLexicon(db.Model):
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
 
 
+class ScheduledJob(db.Model):
+    """A job ``flask worker`` runs on a schedule: its last run, and the lease that lets only one
+    worker run it at a time (``survey_app/worker.py``)."""
+
+    __tablename__ = "scheduled_job"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_started: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_finished: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    last_outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class Headcount(db.Model):
     """Staff in post at the end of a financial quarter, whole or by role, service area or band.
 

@@ -224,3 +224,12 @@ def audit_log():
     ).scalars().all()
     return render_template("admin/audit.html", form=form, rows=rows, total=total,
                            pagination=pagination_params(page, "admin.audit_log"))
+
+
+@bp.route("/jobs")
+@admin_only
+def jobs():
+    """The scheduled jobs ``flask worker`` runs: last run, outcome and when each is next due."""
+    from ..worker import schedule
+
+    return render_template("admin/jobs.html", jobs=schedule())

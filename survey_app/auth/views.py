@@ -80,7 +80,8 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
     if role == "admin":
         items += [("Users", "admin.users", ("admin.user",)), ("Surveys", "admin.surveys", ("admin.survey",)),
                   ("Settings", "admin.settings", ("admin.settings",)),
-                  ("Audit log", "admin.audit_log", ("admin.audit",))]
+                  ("Audit log", "admin.audit_log", ("admin.audit",)),
+                  ("Scheduled jobs", "admin.jobs", ("admin.jobs",))]
     items += [("Your account", "auth.account", ("auth.account", "auth.two_factor_setup")),
               ("Sign out", "auth.sign_out", ("auth.sign_out",))]
     out = [{"text": text, "href": url_for(target), "active": endpoint.startswith(prefixes)}
