@@ -51,8 +51,8 @@ def windows(today: date) -> list[Window]:
     before = tuple(q.label for q in quarter.shift(-4).last_n(4))
     return [
         Window(f"This quarter ({quarter.label}, under way)", (quarter.label,), (quarter.previous().label,),
-               f"in {quarter.previous().label}", quarter=quarter.label),
-        Window(f"Last four quarters ({four[0]} to {four[-1]})", four, before, "in the four before"),
+               f"In {quarter.previous().label}", quarter=quarter.label),
+        Window(f"Last four quarters ({four[0]} to {four[-1]})", four, before, "In the four before"),
     ]
 
 

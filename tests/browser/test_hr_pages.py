@@ -79,6 +79,16 @@ def test_review_queue_and_response_detail(browser_page, live_server, live_app, m
     page.wait_for_url(f"{live_server}/hr/")
     assert page.locator("tbody tr").count() >= 1
     assert_no_axe_violations(page)
+    # No sideways scrolling of the page at 1,024 px or at 200 % zoom (a 512 px window): the
+    # table scrolls inside its own focusable region instead.
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(overflow) <= 0
+    page.set_viewport_size({"width": 512, "height": 900})
+    assert page.evaluate(overflow) <= 0
+    region = page.get_by_role("region", name="Responses, newest first")
+    assert region.get_attribute("tabindex") == "0"
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 1024, "height": 900})
     page.get_by_label("Length of service").select_option("2_to_5")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#result-count")).to_have_text("5 responses")
