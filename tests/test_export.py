@@ -42,11 +42,13 @@ def test_a_csv_export_has_no_cell_that_starts_a_formula(client):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark for Excel
     text = raw.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    keys, questions, data = rows[0], rows[1], rows[2:]
+    keys, data = rows[0], rows[1:]  # one header row
     assert keys[:6] == ["response_id", "instrument_version", "channel", "period", "period_estimated", "reviewed"]
     assert "reasons_text" in keys and "rating_caseload" in keys
-    assert questions[keys.index("reasons_text")] == "In your own words, why are you leaving?"
     assert len(data) == 2
+    # Choice answers as the words people chose, by default.
+    assert {row[keys.index("role")] for row in data} == {"Social worker"}
+    assert {row[keys.index("length_of_service")] for row in data} == {"1 year to less than 2 years"}
     cells = [cell for row in data for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     for value in HOSTILE[:4]:
@@ -81,7 +83,7 @@ def test_a_comments_export_holds_focus_group_remarks_and_free_text(client):
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows[0] == ["comment_id", "response_id", "focus_group_id", "source", "question_key", "purpose",
                        "period", "text"]
-    assert rows[2][3:] == ["exit", "reasons_text", "reasons", "2026-05-01", "Caseload"]
+    assert rows[1][3:] == ["exit", "reasons_text", "reasons", "2026-05-01", "Caseload"]
 
 
 def test_an_export_can_be_limited_to_a_quarter(client):
@@ -91,7 +93,7 @@ def test_an_export_can_be_limited_to_a_quarter(client):
     signed_in(client, "hr")
     export = _export(client, quarter=financial_quarter(this_month))
     rows = list(csv.reader(io.StringIO(export.get_data().decode("utf-8-sig"))))
-    assert [r[3] for r in rows[2:]] == [this_month.isoformat()]
+    assert [r[3] for r in rows[1:]] == [this_month.isoformat()]
 
 
 def test_text_starting_with_a_tab_or_return_is_neutralised_too():
@@ -104,3 +106,14 @@ def test_every_export_is_audited(client):
     event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "exported")).scalar_one()
     assert (event.actor_id, event.record_type) == (user.id, "responses")
     assert "CSV" in event.detail
+
+
+def test_answers_can_be_exported_as_codes_and_the_dictionary_gives_both(client):
+    _hostile_responses()
+    signed_in(client, "hr")
+    rows = list(csv.reader(io.StringIO(_export(client, answers="codes").get_data().decode("utf-8-sig"))))
+    keys, data = rows[0], rows[1:]
+    assert {row[keys.index("role")] for row in data} == {"social_worker"}
+    book = load_workbook(io.BytesIO(_export(client, file_format="xlsx").get_data()))
+    dictionary = {row[0]: row for row in book["Data dictionary"].iter_rows(values_only=True)}
+    assert "social_worker = Social worker" in dictionary["role"][3]

@@ -88,8 +88,11 @@ def _questions(definitions: list[Definition]) -> list:
     return list(seen.values())
 
 
-def responses_table(organisation_id: int, slug: str, quarter: str | None = None) -> Table:
-    """One row per response of a questionnaire (all versions), one column per question key."""
+def responses_table(organisation_id: int, slug: str, quarter: str | None = None, labels: bool = True) -> Table:
+    """One row per response of a questionnaire (all versions), one column per question key.
+
+    ``labels``: answers as the words the person chose ("Social worker"); otherwise as their codes
+    ("social_worker"). The data dictionary gives both either way."""
     instruments = db.session.execute(
         db.select(Instrument).filter_by(organisation_id=organisation_id, slug=slug)
     ).scalars().all()
@@ -113,6 +116,8 @@ def responses_table(organisation_id: int, slug: str, quarter: str | None = None)
                 values.append(texts.get(q.key))
                 continue
             value = r.answers.get(q.key)
+            if labels and value not in (None, "", []):
+                value = [q.label_for(str(v)) for v in value] if isinstance(value, list) else q.label_for(str(value))
             values.append("; ".join(map(str, value)) if isinstance(value, list) else value)
         table.rows.append([r.id, r.instrument_version, r.channel, r.period, r.period_estimated, r.reviewed, *values])
     table.dictionary = [["column", "question or meaning", "type", "answers (value = label)"]]
@@ -142,11 +147,11 @@ def comments_table(organisation_id: int, quarter: str | None = None) -> Table:
 
 
 def to_csv(table: Table) -> bytes:
-    """UTF-8 with BOM; first header row the column keys, second the question text."""
+    """UTF-8 with BOM; one header row of column keys (the XLSX export's data dictionary, or
+    the export page, says what each column holds)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(v) for v in table.keys])
-    writer.writerow([neutralise(v) for v in table.headings])
     for row in table.rows:
         writer.writerow(["" if v is None else neutralise(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -193,7 +198,8 @@ def export():
             table, label = comments_table(org_id, quarter), "comments"
         else:
             slug = form.instrument.data if form.instrument.data in dict(form.instrument.choices) else "exit"
-            table, label = responses_table(org_id, slug, quarter), f"responses-{slug}"
+            table, label = responses_table(org_id, slug, quarter, labels=form.answers.data != "codes"), \
+                f"responses-{slug}"
         suffix = f"-{quarter.replace('/', '-').replace(' ', '-')}" if quarter else ""
         name = f"exitvoice-{label}{suffix}-{date.today().isoformat()}.{form.file_format.data}"
         audit.record("exported", table.name.lower(), None,

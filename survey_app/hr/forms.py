@@ -138,7 +138,11 @@ class ExportForm(FlaskForm):
     instrument = SelectField("Questionnaire (responses only)", widget=GovSelect(), validate_choice=False,
                              validators=[Optional()])
     quarter = SelectField("Financial quarter", widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    answers = RadioField("Answers to choice questions as", widget=GovRadioInput(), default="labels",
+                         choices=[("labels", "The words people chose, for example “Social worker”"),
+                                  ("codes", "Codes, for example “social_worker” (the data dictionary gives both)")],
+                         validators=[Optional()])  # left out: the words, as for a person reading
     file_format = RadioField("File format", widget=GovRadioInput(), default="xlsx",
                              choices=[("xlsx", "Excel workbook (XLSX) with a data dictionary sheet"),
-                                      ("csv", "CSV (UTF-8), question text in the second header row")],
+                                      ("csv", "CSV (UTF-8), one header row of column names")],
                              validators=[InputRequired(message="Select a file format")])
