@@ -119,3 +119,26 @@ def test_going_back_after_sending_says_the_answers_were_sent(client, app):
     assert again.status_code == 200
     assert page_of(client.get("/exit/your-job")).select_one("h1, legend h1, label h1") is not None
     assert "already sent" not in client.get("/exit/your-job").get_data(as_text=True)
+
+
+def test_the_check_page_says_when_unsent_answers_will_be_deleted_and_an_expired_draft_says_so(client, app):
+    from datetime import UTC, datetime, timedelta
+
+    from survey_app.extensions import db
+    from survey_app.models import DraftAnswers
+
+    from .support import EXIT_ANSWERS, Respondent, page_of
+
+    person = Respondent(client, "exit")
+    person.post_page("your-job", EXIT_ANSWERS["your-job"])
+    warning = page_of(person.get("check")).select_one(".govuk-inset-text").get_text(" ", strip=True)
+    assert warning.startswith("Send your answers by ") and "deleted after that" in warning
+    # The answers in progress expire while the person is away.
+    draft = db.session.execute(db.select(DraftAnswers)).scalar_one()
+    draft.expires_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)
+    db.session.commit()
+    page = person.get("check")
+    assert page_of(page).select_one("h1").get_text(strip=True) == "Your answers in progress were deleted"
+    assert "kept for 4 hours" in page.get_data(as_text=True)
+    # Starting again works, and the message is not repeated.
+    assert "Not answered" in person.get("check").get_data(as_text=True)

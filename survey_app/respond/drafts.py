@@ -53,6 +53,11 @@ def get_draft(instrument: Instrument, create: bool = False) -> DraftAnswers | No
         db.session.delete(draft)
         db.session.commit()
         draft = None
+    if token and draft is None:
+        # This browser had answers in progress and they are gone (expired, or purged after
+        # expiry): say so once, rather than show empty answers without a word.
+        forget(instrument.slug)
+        g.lost_draft = True
     if draft is None and create:
         purge_expired_drafts()
         key = new_key()
@@ -109,6 +114,16 @@ def mark(draft: DraftAnswers, slug: str, flag: str, value: Any = True) -> None:
     data = contents(draft, slug)
     data[flag] = value
     _store(draft, slug, data)
+
+
+def lost() -> bool:
+    """Whether this request found that the browser's answers in progress had expired."""
+    return bool(g.get("lost_draft"))
+
+
+def deleted_at(draft: DraftAnswers) -> datetime:
+    """When the draft will be deleted if nothing more is saved (UTC, naive)."""
+    return draft.expires_at
 
 
 def forget(instrument_slug: str) -> None:

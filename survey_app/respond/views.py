@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import format_date
@@ -75,6 +76,9 @@ def _guard(instrument: Instrument, definition: Definition, need_code: bool = Tru
         return render_template("respond/closed.html", definition=definition, message=message), 403
     if need_code and instrument.slug in session.get(SENT_KEY, []) and drafts.get_draft(instrument) is None:
         return render_template("respond/already_sent.html", definition=definition), 200
+    if need_code and drafts.get_draft(instrument) is None and drafts.lost():
+        hours = int(current_app.config["DRAFT_LIFETIME"].total_seconds() // 3600)
+        return render_template("respond/expired.html", definition=definition, hours=hours), 200
     if need_code and instrument.requires_code:
         draft = drafts.get_draft(instrument)
         if draft is None or not drafts.contents(draft, instrument.slug).get("code_hash"):
@@ -264,8 +268,16 @@ def check(slug: str):
             })
         sections.append({"title": page.title, "rows": rows})
     back = url_for("respond.page", slug=slug, page_id=definition.main_pages[-1].id)
+    draft = drafts.get_draft(instrument)
+    deleted_at = None
+    if draft is not None:
+        local = drafts.deleted_at(draft).replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/London"))
+        today = datetime.now(UTC).astimezone(ZoneInfo("Europe/London")).date()
+        deleted_at = local.strftime("%H:%M") if local.date() == today else \
+            f"{format_date(local.date(), 'd MMMM')} {local.strftime('%H:%M')}"
     return render_template("respond/check.html", sections=sections, errors=errors, back_url=back,
-                           has_more=bool(definition.after_check_pages)), (400 if errors else 200)
+                           has_more=bool(definition.after_check_pages), deleted_at=deleted_at), \
+        (400 if errors else 200)
 
 
 def _submit(instrument: Instrument, definition: Definition, skip_after_check: bool = False):
