@@ -164,3 +164,17 @@ def test_the_queue_tells_hr_when_free_text_is_next_purged(client):
     next_purge = add_months(date.today(), 1)
     assert f"The next purge is due on {next_purge:%-d %B %Y}" in text
     assert "kept for 36 months" in text
+
+
+def test_paper_and_interview_entry_start_at_the_top_of_the_responses_page(client, app):
+    from .support import add_exit_response, page_of, signed_in
+
+    for _ in range(3):
+        add_exit_response()
+    signed_in(client, "hr")
+    page = page_of(client.get("/hr/"))
+    buttons = {a.get_text(" ", strip=True): a["href"] for a in page.select("#enter a.govuk-button")}
+    assert buttons["Enter a paper questionnaire: Exit questionnaire"] == "/hr/responses/new/exit/paper"
+    assert buttons["Enter exit interview notes"] == "/hr/responses/new/exit/interview"
+    html = str(page)
+    assert html.index('id="enter"') < html.index("<table")
