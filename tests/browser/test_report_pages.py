@@ -65,3 +65,17 @@ def test_hr_report_and_theme_pages(report_server, browser_page):
     expect(page.get_by_role("heading", name="Themes in the written answers")).to_be_visible()
     page.get_by_text("Check or correct these themes").first.click()
     assert_no_axe_violations(page)
+
+
+def test_a_slow_form_says_it_is_working_as_soon_as_it_is_sent(report_server, browser_page):
+    base, _ = report_server
+    page = browser_page
+    sign_in(page, base, "hr-reports@council.example")
+    page.goto(f"{base}/hr/themes/caseload")
+    assert_no_axe_violations(page)
+    # Keep the page from leaving, to see it as it looks while the server works.
+    page.evaluate("document.querySelector('form[data-app-busy]').addEventListener('submit', e => e.preventDefault())")
+    page.get_by_role("button", name="Save phrases and re-run themes").click()
+    status = page.get_by_role("status")
+    expect(status).to_have_text("Saving the phrases and running the themes again: this can take a minute.")
+    assert_no_axe_violations(page)
