@@ -114,3 +114,28 @@ def test_theme_pages_are_for_hr_only_and_unknown_themes_are_not_found(client, ap
     missing = client.post("/hr/themes/pay/comments/nope", data={"csrf_token": token, "action": "confirm"})
     assert missing.status_code == 404
     assert client.post("/hr/themes/pay/phrases", data={"phrases": "pay"}).status_code == 400  # no CSRF token
+
+
+def test_a_phrase_hrs_checks_have_stopped_is_marked_on_its_themes_page(client, app):
+    from survey_app.themes.service import record_hr_coding
+
+    texts = {}
+    for i in range(12):
+        texts[f"The office politics were {['vicious', 'tiring', 'endless', 'petty'][i % 4]}, week {i}"] = ["management"]
+    for i in range(3):
+        texts[f"The office was {['freezing', 'cramped', 'filthy'][i]} all winter"] = ["environment"]
+    for i in range(10):
+        texts[f"The building was too noisy, week {i}"] = ["environment"]
+        texts[f"Too much work, {i + 20} children on my list"] = ["caseload"]
+    for text in texts:
+        add_exit_response(reasons_text=text)
+    run_themes(progress=False)
+    for comment in db.session.execute(sa.select(Comment)).scalars().all():
+        if comment.text in texts:
+            record_hr_coding(comment, texts[comment.text])
+    db.session.commit()
+    signed_in(client, "hr")
+    table = page_of(client.get("/hr/themes/environment")).select("table tbody tr")
+    rows = {cells[0]: cells[1:] for cells in ([c.get_text(strip=True) for c in tr.select("th, td")] for tr in table)}
+    assert rows["office"][1] == "3 of 15; stopped by your checks"
+    assert "stopped" not in rows["building"][1]

@@ -328,6 +328,7 @@ class PhraseStats:
     found: int = 0
     coded: int = 0
     agreed: int = 0
+    vetoed: bool = False  # HR's checks have stopped it assigning the theme on its own (seeds.learn_vetoes)
 
     @property
     def precision(self) -> float | None:
@@ -336,8 +337,10 @@ class PhraseStats:
 
 def phrase_statistics(organisation_id: int, theme_id: str) -> list[PhraseStats]:
     """Every seed and phrase of a theme with its counts over the organisation's comments."""
+    import numpy as np
+
     from analysis.text import TextPreparer
-    from analysis.themes.seeds import SeedMatcher
+    from analysis.themes.seeds import SeedMatcher, learn_vetoes
 
     taxonomy = organisation_taxonomy(organisation_id)
     theme = taxonomy[theme_id]
@@ -347,7 +350,8 @@ def phrase_statistics(organisation_id: int, theme_id: str) -> list[PhraseStats]:
         stats.setdefault(seed.phrase, PhraseStats(seed.phrase, seed.weight < 0.5, "seed"))
     comments = db.session.execute(
         sa.select(Comment.id, Comment.text).where(Comment.organisation_id == organisation_id,
-                                                  Comment.text.is_not(None), Comment.text != "")
+                                                  Comment.text.is_not(None), Comment.text != "",
+                                                  sa.or_(Comment.language.is_(None), Comment.language != "cy"))
     ).all()
     hr_rows = db.session.execute(
         sa.select(ThemeAssignment.comment_id, ThemeAssignment.theme_id, ThemeAssignment.source)
@@ -367,6 +371,17 @@ def phrase_statistics(organisation_id: int, theme_id: str) -> list[PhraseStats]:
             if comment_id in coded:
                 entry.coded += 1
                 entry.agreed += comment_id in confirmed
+    # The vetoes the next theme run will learn from the same codes, by the same rule.
+    rows = [i for i, (comment_id, _) in enumerate(comments) if comment_id in coded]
+    if rows:
+        codes: dict[str, set[str]] = {}
+        for row in hr_rows:
+            if row.source == "hr":
+                codes.setdefault(row.comment_id, set()).add(row.theme_id)
+        labels = np.array([[t in codes.get(comments[i][0], set()) for t in taxonomy.ids] for i in rows], dtype=bool)
+        for vetoed_theme, phrase in learn_vetoes(matcher, [docs[i] for i in rows], labels, seed=SEED):
+            if vetoed_theme == theme_id and phrase in stats:
+                stats[phrase].vetoed = True
     return sorted(stats.values(), key=lambda s: (s.kind != "phrase", -s.found, s.phrase))
 
 
