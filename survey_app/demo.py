@@ -171,8 +171,48 @@ def seed_demo(responses: int, seed: int, today: date | None = None) -> int:
         store_response(instrument, definition, answers, channel=rng.choices(
             ["online", "paper", "interview"], weights=[85, 5, 10])[0], today=today)
     seed_demo_headcounts(rng, leavers_per_year=responses / 2, today=today)
+    seed_demo_actions(rng, today)
     db.session.commit()
     return responses
+
+
+# What an HR team might record doing about what leavers said, by theme, for "You said, we did".
+DEMO_ACTIONS = {
+    "caseload": ["Caseloads in the assessment teams are now capped at 18 children, reviewed monthly.",
+                 "Two agency posts in child protection were made permanent to share out new cases."],
+    "supervision": ["Every social worker now has supervision booked monthly for the year ahead.",
+                    "Team managers were trained in reflective supervision."],
+    "pay": ["A market supplement was agreed for experienced social workers in hard-to-fill teams.",
+            "Progression from social worker to senior practitioner now follows published criteria."],
+    "admin": ["Business support officers now take minutes of core groups and strategy meetings."],
+    "flexibility": ["Staff can now ask for compressed hours; requests are answered within four weeks."],
+    "management": ["Heads of service now hold a monthly open session with each team."],
+}
+
+
+def seed_demo_actions(rng: random.Random, today: date) -> int:
+    """Two action notes naming a theme in each of the last four whole quarters, on demo responses,
+    so that a demo report can show "You said, we did" once HR approves them."""
+    from datetime import datetime, time, timedelta
+
+    from analysis.periods import Quarter
+
+    from .models import ActionNote, Response, default_organisation
+
+    org = default_organisation()
+    responses = list(db.session.execute(
+        db.select(Response.id).where(Response.organisation_id == org.id).order_by(Response.id)).scalars())
+    if not responses:
+        return 0
+    added = 0
+    for quarter in Quarter.of(today).previous().last_n(4):
+        for theme in rng.sample(sorted(DEMO_ACTIONS), k=2):
+            day = quarter.start + timedelta(days=rng.randrange((quarter.end - quarter.start).days + 1))
+            db.session.add(ActionNote(organisation_id=org.id, response_id=rng.choice(responses),
+                                      written_at=datetime.combine(day, time(10)), theme_id=theme,
+                                      text=rng.choice(DEMO_ACTIONS[theme])))
+            added += 1
+    return added
 
 
 def seed_demo_headcounts(rng: random.Random, leavers_per_year: float, today: date) -> int:

@@ -392,6 +392,8 @@ class Report(db.Model):
 
     quotes: Mapped[list[ReportQuote]] = relationship(back_populates="report", cascade="all, delete-orphan",
                                                      order_by="ReportQuote.theme_id")
+    actions: Mapped[list[ReportAction]] = relationship(back_populates="report", cascade="all, delete-orphan",
+                                                       order_by="ReportAction.id")
 
 
 class ReportQuote(db.Model):
@@ -406,6 +408,22 @@ class ReportQuote(db.Model):
     approved: Mapped[bool] = mapped_column(Boolean, default=False)
 
     report: Mapped[Report] = relationship(back_populates="quotes")
+
+
+class ReportAction(db.Model):
+    """An action note offered for a draft report's "You said, we did", in the words HR approves
+    for publication (scrubbed of names first); shown only once approved."""
+
+    __tablename__ = "report_action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    note_id: Mapped[str | None] = mapped_column(ForeignKey("action_note.id", ondelete="SET NULL"), nullable=True)
+    theme_id: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    report: Mapped[Report] = relationship(back_populates="actions")
 
 
 class ReportFile(db.Model):
@@ -512,6 +530,9 @@ class ActionNote(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     written_at: Mapped[datetime] = mapped_column(DateTime)
     text: Mapped[str] = mapped_column(Text)
+    # The taxonomy theme the action addresses, if one: such a note may be offered, in words HR
+    # approves, for a report's "You said, we did".
+    theme_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
     author: Mapped[User | None] = relationship()
 

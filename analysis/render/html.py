@@ -55,7 +55,7 @@ def _view(report: dict) -> dict:
                   for c in s.get("charts", [])]
         sections.append({**s, "tables": tables, "charts": charts,
                          "paragraphs": s.get("paragraphs", [])[1:] if s.get("paragraphs") else [],
-                         "quotes": s.get("quotes", [])})
+                         "quotes": s.get("quotes", []), "actions": s.get("actions", [])})
     return {"report": report, "parameters": parameters, "sections": sections,
             "council": params.get("council"), "marking": params.get("marking")}
 

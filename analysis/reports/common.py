@@ -8,6 +8,16 @@ from analysis.disclosure import WITHHELD, Published, is_shown, share
 from analysis.reports.counts import PeriodCounts
 
 
+def lower_first(text: str) -> str:
+    """"Caseload and workload" -> "caseload and workload", but "IT support" stays."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def listed(items: Sequence[str]) -> str:
+    """["a", "b", "c"] -> "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 class PublishedFigures:
     """Looks up the published form of any count and remembers which ones a report used.
 

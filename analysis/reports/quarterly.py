@@ -25,11 +25,14 @@ from analysis.disclosure import (
     suppress_small_count,
 )
 from analysis.periods import FinancialYear, Quarter, last_complete_year, latest_30_september
+from analysis.reports import actions
 from analysis.reports import counts as c
 from analysis.reports.common import (
     PublishedFigures,
     change_sentence,
     fmt_pct,
+    listed,
+    lower_first,
     pp_change,
     ranked,
     table,
@@ -145,6 +148,7 @@ def build_quarterly_report(
     theme_labels: Mapping[str, str],
     k: int = DEFAULT_K,
     quotes: Sequence[Mapping[str, str]] = (),
+    actions: Sequence[Mapping[str, str]] = (),
     generated_at: dt.datetime | str | None = None,
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
@@ -174,7 +178,7 @@ def build_quarterly_report(
         now_words="this quarter",
         last_quarter=q,
     )
-    return _build(inputs, cache, view, quotes, generated_at, model_version)
+    return _build(inputs, cache, view, quotes, actions, generated_at, model_version)
 
 
 def build_annual_report(
@@ -187,6 +191,7 @@ def build_annual_report(
     theme_labels: Mapping[str, str],
     k: int = DEFAULT_K,
     quotes: Sequence[Mapping[str, str]] = (),
+    actions: Sequence[Mapping[str, str]] = (),
     generated_at: dt.datetime | str | None = None,
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
@@ -215,7 +220,7 @@ def build_annual_report(
         now_words="this year",
         last_quarter=quarters[-1],
     )
-    return _build(inputs, cache, view, quotes, generated_at, model_version)
+    return _build(inputs, cache, view, quotes, actions, generated_at, model_version)
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,10 +243,13 @@ class _PeriodView:
 
 
 def _build(inputs: ReportInputs, cache: PeriodCache, view: _PeriodView,
-           quotes: Sequence[Mapping[str, str]], generated_at, model_version) -> dict:
+           quotes: Sequence[Mapping[str, str]], actions: Sequence[Mapping[str, str]],
+           generated_at, model_version) -> dict:
     figures = PublishedFigures(cache.all_periods(), inputs.k)
+    done = _actions_section(inputs, figures, view, actions)
     sections = [
-        _glance_section(inputs, figures, view),
+        _glance_section(inputs, figures, view, done),
+        done,
         _responses_section(inputs, figures, view),
         _themes_section(inputs, figures, view),
         _trend_section(inputs, figures, view),
@@ -292,11 +300,6 @@ SERVICE_GROUP_LABELS = {"under_2": "Under 2 years", "2_to_5": "2 to 5 years", "5
                         c.NOT_STATED: "Not stated"}
 
 
-def _lower_first(text: str) -> str:
-    """"Caseload and workload" -> "caseload and workload", but "IT support" stays."""
-    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
-
-
 def _top_themes(inputs: ReportInputs, f: PublishedFigures, period: c.PeriodCounts) -> str | None:
     """The most cited themes of a period, from published counts only, saying which themes of
     k or more people are withheld and so cannot be placed in the order."""
@@ -305,7 +308,7 @@ def _top_themes(inputs: ReportInputs, f: PublishedFigures, period: c.PeriodCount
     counts = [(t, f.get(c.k_theme(p, t))) for t in _theme_ids(inputs, period)]
     shown = sorted(((t, int(x)) for t, x in counts if is_shown(x) and int(x) >= inputs.k),
                    key=lambda r: (-r[1], r[0]))
-    withheld = [_lower_first(_theme_label(inputs, t)) for t, x in counts if x == WITHHELD]
+    withheld = [lower_first(_theme_label(inputs, t)) for t, x in counts if x == WITHHELD]
     if not shown:
         if withheld:
             return (f"Themes cited by {inputs.k} or more people are withheld to protect individuals and so "
@@ -314,17 +317,16 @@ def _top_themes(inputs: ReportInputs, f: PublishedFigures, period: c.PeriodCount
     parts = []
     for t, x in shown[:3]:
         pct = share(x, n, inputs.k)
-        parts.append(f"{_lower_first(_theme_label(inputs, t))} ({x} leavers"
+        parts.append(f"{lower_first(_theme_label(inputs, t))} ({x} leavers"
                      + (f", {fmt_pct(float(pct))})" if is_shown(pct) else ")"))
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    text = f"{'The reason' if len(parts) == 1 else 'The reasons'} most often given: {listed}."
+    text = f"{'The reason' if len(parts) == 1 else 'The reasons'} most often given: {listed(parts)}."
     if withheld:
         text += (f" Also cited by {inputs.k} or more people, but withheld to protect individuals and so not "
                  f"placed in this order: {', '.join(withheld)}.")
     return text
 
 
-def _glance_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:
+def _glance_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView, done: dict) -> dict:
     """The questions the Employer Standards group asks first, answered in sentences built only
     from figures the report publishes elsewhere."""
     k = inputs.k
@@ -342,7 +344,7 @@ def _glance_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -
     lines.append(top or f"No theme can be named {v.now_words} without showing a group of fewer than {k} people.")
     if v.kind == "quarterly":
         year = _top_themes(inputs, f, v.rolling)
-        lines.append(f"Over the 12 months {v.rolling.label}: {_lower_first(year)}" if year else
+        lines.append(f"Over the 12 months {v.rolling.label}: {lower_first(year)}" if year else
                      f"The 12 months {v.rolling.label} cannot be ranked: some quarter's figures are hidden.")
     first = ranked([(t, f.get(c.k_theme(now.label, t))) for t in _theme_ids(inputs, now)],
                    {t: i for i, t in enumerate(inputs.theme_labels)})
@@ -358,6 +360,7 @@ def _glance_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -
                 lines.append(sentence)
     answer, service_table = _service_answer(f, v, k)
     lines.append(answer)
+    lines.append(done["summary"])
     return _section("at_a_glance", "At a glance", lines[0], [service_table], paragraphs=lines)
 
 
@@ -642,6 +645,24 @@ def _quotes_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView,
     summary = (f"{len(shown)} approved quotes from themes cited by at least {inputs.k} people."
                if shown else f"No approved quotes from themes cited by at least {inputs.k} people.")
     return _section("quotes", "In their own words", summary, [], quotes=shown)
+
+
+def _actions_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView,
+                     approved: Sequence[Mapping[str, str]]) -> dict:
+    """You said, we did: HR's approved actions, under themes shown with at least k people this
+    period, the one before or over the 12 months (see :mod:`analysis.reports.actions`)."""
+    periods = [p for p in (v.current, v.previous, v.rolling) if p is not None]
+
+    def cited_by_k(theme_id: str) -> bool:
+        for period in periods:
+            key = c.k_theme(period.label, theme_id)
+            count = f.get(key) if period.has(key) else 0
+            if is_shown(count) and int(count) >= inputs.k:
+                return True
+        return False
+
+    shown = actions.shown_actions(approved, inputs.theme_labels, cited_by_k)
+    return _section(actions.SECTION_ID, actions.TITLE, actions.summary(shown, inputs.k), [], actions=shown)
 
 
 def _focus_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:

@@ -59,6 +59,9 @@ class ActionNoteForm(FlaskForm):
         "What was done about this, and by whom?", widget=GovCharacterCount(),
         validators=[InputRequired(message="Enter what was done"),
                     Length(max=NOTE_LIMIT, message=f"The note must be {NOTE_LIMIT:,} characters or fewer")])
+    # Choices are the organisation's taxonomy, set by the view; "" is "no single theme".
+    theme = SelectField("Which theme does this action address? (optional)", widget=GovSelect(),
+                        validators=[Optional()], choices=[("", "No single theme")])
 
 
 def paper_form_class(definition: Definition, today: date) -> type[FlaskForm]:

@@ -199,7 +199,7 @@ def response(response_id: str):
     definition = definition_of(row.instrument)
     audit.record("viewed", "response", row.id)
     db.session.commit()
-    return _detail(row, definition, ActionNoteForm())
+    return _detail(row, definition, _note_form())
 
 
 def _question_text(definition: Definition, key: str) -> str:
@@ -207,6 +207,15 @@ def _question_text(definition: Definition, key: str) -> str:
         return definition.question(key).text
     except KeyError:  # a question dropped from a later version of the questionnaire
         return key
+
+
+def _note_form() -> ActionNoteForm:
+    """The action note form, offering the organisation's taxonomy themes."""
+    from .themes import taxonomy_choices
+
+    form = ActionNoteForm()
+    form.theme.choices = [("", "No single theme"), *taxonomy_choices()]
+    return form
 
 
 def _detail(row: Response, definition: Definition, note_form: ActionNoteForm, status: int = 200):
@@ -223,7 +232,7 @@ def _detail(row: Response, definition: Definition, note_form: ActionNoteForm, st
                            sections=answer_sections(row, definition, shown), notes=notes, note_form=note_form,
                            comments=commented, comment_themes=comment_themes(commented),
                            comment_titles={c.id: _question_text(definition, c.question_key) for c in commented},
-                           taxonomy=taxonomy_choices(),
+                           taxonomy=taxonomy_choices(), theme_names=dict(taxonomy_choices()),
                            channel=CHANNEL_NAMES.get(row.channel, row.channel), note_limit=NOTE_LIMIT), status
 
 
@@ -243,11 +252,12 @@ def response_reviewed(response_id: str):
 @hr_only
 def response_note(response_id: str):
     row = _response_or_404(response_id)
-    form = ActionNoteForm()
+    form = _note_form()
     if not form.validate_on_submit():
         return _detail(row, definition_of(row.instrument), form, 400)
     note = ActionNote(organisation_id=row.organisation_id, response_id=row.id, author_id=current_user.id,
-                      written_at=audit.utcnow(), text=clean_free_text(form.text.data, NOTE_LIMIT))
+                      written_at=audit.utcnow(), text=clean_free_text(form.text.data, NOTE_LIMIT),
+                      theme_id=form.theme.data or None)
     db.session.add(note)
     db.session.flush()
     audit.record("note_added", "response", row.id, f"action note {note.id}")

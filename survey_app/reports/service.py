@@ -22,7 +22,9 @@ from analysis.periods import FinancialYear, Quarter
 from ..extensions import db
 from ..models import (
     REPORT_KINDS,
+    ActionNote,
     Report,
+    ReportAction,
     ReportFile,
     ReportQuote,
     ThemeAssignment,
@@ -137,7 +139,8 @@ def published_figures(reports: list[dict]) -> dict[str, object]:
     return out
 
 
-def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None) -> dict:
+def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None,
+                      actions: list[dict[str, str]] | None = None) -> dict:
     """The report as the analysis package builds it from the database as it is now, with the
     figures of periods already published kept as they were published."""
     from analysis.loaders import load_frames
@@ -154,9 +157,9 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
               "published": published_figures(_published_reports(org.id, k))}
     args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
     if kind == "quarterly":
-        data = build_quarterly_report(*args, quarter=period, quotes=quotes or [], **common)
+        data = build_quarterly_report(*args, quarter=period, quotes=quotes or [], actions=actions or [], **common)
     elif kind == "annual":
-        data = build_annual_report(*args, year=period, quotes=quotes or [], **common)
+        data = build_annual_report(*args, year=period, quotes=quotes or [], actions=actions or [], **common)
     else:
         data = build_length_of_service_report(*args, quarter=period, **common)
     # A period still running gives figures that will change: two versions of the same
@@ -203,6 +206,23 @@ def quote_candidates(kind: str, period: str) -> list[tuple[str, str]]:
     return [(theme, text) for theme, texts in sorted(chosen.items()) for text in texts]
 
 
+def action_candidates(kind: str, period: str) -> list[ActionNote]:
+    """Action notes HR may publish under "You said, we did": those naming a theme, written from
+    the start of the period before the report's to the end of its own (a quarterly report tells
+    what was done about last quarter's themes as well as this one's), oldest first."""
+    if kind == "length_of_service":
+        return []
+    parsed = FinancialYear.parse(period) if kind == "annual" else Quarter.parse(period)
+    start = datetime.combine(parsed.previous().start, datetime.min.time())
+    end = datetime.combine(parsed.end, datetime.max.time())
+    return list(db.session.execute(
+        sa.select(ActionNote).where(ActionNote.organisation_id == default_organisation().id,
+                                    ActionNote.theme_id.is_not(None),
+                                    ActionNote.written_at.between(start, end))
+        .order_by(ActionNote.written_at, ActionNote.id)
+    ).scalars())
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
@@ -223,7 +243,18 @@ def create_draft(kind: str, period: str, created_by: str) -> Report:
     for theme_id, text in quote_candidates(kind, period):
         if theme_id in quotable:
             report.quotes.append(ReportQuote(theme_id=theme_id, text=text, approved=(theme_id, text) in earlier))
-    if any(q.approved for q in report.quotes):
+    # An action approved for an earlier draft of the same period keeps its approved wording.
+    approved_before = {a.note_id: a.text for a in db.session.execute(
+        sa.select(ReportAction).join(Report).where(Report.organisation_id == org.id, Report.kind == kind,
+                                                   Report.period == period, ReportAction.approved.is_(True))
+        .order_by(ReportAction.id)
+    ).scalars()}
+    scrub = scrubber()
+    for note in action_candidates(kind, period):
+        report.actions.append(ReportAction(
+            note_id=note.id, theme_id=note.theme_id, approved=note.id in approved_before,
+            text=approved_before.get(note.id) or scrub.scrub(note.text)))
+    if any(q.approved for q in report.quotes) or any(a.approved for a in report.actions):
         _rebuild(report)
     report.model_version = report.data.get("parameters", {}).get("model_version")
     db.session.add(report)
@@ -243,7 +274,8 @@ def _quotable_themes(data: dict, k: int) -> set[str]:
 
 def _rebuild(report: Report) -> None:
     approved = [{"theme_id": q.theme_id, "text": q.text} for q in report.quotes if q.approved]
-    report.data = build_report_data(report.kind, report.period, approved)
+    actions = [{"theme_id": a.theme_id, "text": a.text} for a in report.actions if a.approved]
+    report.data = build_report_data(report.kind, report.period, approved, actions)
     report.model_version = report.data.get("parameters", {}).get("model_version") or report.model_version
 
 
@@ -253,6 +285,20 @@ def set_approved_quotes(report: Report, approved_ids: set[int]) -> None:
         raise ReportError("Only a draft can change.")
     for quote in report.quotes:
         quote.approved = quote.id in approved_ids
+    _rebuild(report)
+    db.session.commit()
+
+
+def set_approved_actions(report: Report, approved: dict[int, str]) -> None:
+    """HR's choice of actions for "You said, we did", each in the words HR approved (by action
+    id); the draft is rebuilt to show them. Approved wording is scrubbed of names again."""
+    if report.status != "draft":
+        raise ReportError("Only a draft can change.")
+    scrub = scrubber()
+    for action in report.actions:
+        action.approved = action.id in approved
+        if action.approved:
+            action.text = scrub.scrub(approved[action.id])
     _rebuild(report)
     db.session.commit()
 

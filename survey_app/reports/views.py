@@ -1,6 +1,7 @@
-"""Report pages. HR drafts, reviews, picks quotes and publishes; the Employer Standards group reads
-published reports and downloads them. Nobody here sees an individual answer: every figure has been
-through disclosure control, and quotes are scrubbed and approved by HR."""
+"""Report pages. HR drafts, reviews, picks quotes and "You said, we did" actions, and publishes;
+the Employer Standards group reads published reports and downloads them. Nobody here sees an
+individual answer: every figure has been through disclosure control, and quotes and actions are
+scrubbed and approved by HR."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from analysis.periods import FinancialYear, Quarter
 from .. import audit
 from ..access import roles_required
 from ..extensions import db
+from ..hr.forms import NOTE_LIMIT
 from ..models import Report, default_organisation
+from ..submissions import clean_free_text, typed_length
+from ..themes.service import theme_labels
 from .service import (
     FORMATS,
     MEDIA_TYPES,
@@ -26,6 +30,7 @@ from .service import (
     file_name,
     publish,
     render,
+    set_approved_actions,
     set_approved_quotes,
 )
 
@@ -84,10 +89,17 @@ def new():
 @bp.route("/<report_id>")
 @readers
 def show(report_id: str):
-    report = _visible(report_id)
+    return _show(_visible(report_id))
+
+
+def _show(report: Report, status: int = 200, action_errors: dict[int, str] | None = None,
+          typed: dict[int, str] | None = None, chosen: set[int] | None = None):
+    """The report page; after a refused "You said, we did" form, with what HR typed and ticked."""
     body = embeddable_html(report, lambda chart_id: url_for("reports.chart", report_id=report.id, chart_id=chart_id))
     return render_template("reports/show.html", report=report, body=body, kinds=KIND_NAMES, formats=FORMAT_NAMES,
-                           error=request.args.get("error"))
+                           error=request.args.get("error"), action_errors=action_errors or {}, typed=typed or {},
+                           chosen=chosen, note_limit=NOTE_LIMIT,
+                           theme_names=theme_labels(report.organisation_id)), status
 
 
 @bp.route("/<report_id>/charts/<chart_id>.svg")
@@ -125,6 +137,34 @@ def quotes(report_id: str):
     db.session.commit()
     flash(f"{len(chosen)} quotes approved. The draft now shows them.")
     return redirect(url_for("reports.show", report_id=report.id, _anchor="quotes"))
+
+
+@bp.route("/<report_id>/actions", methods=["POST"])
+@hr_only
+def actions(report_id: str):
+    """HR's choice of action notes for "You said, we did", each in the words to publish."""
+    report = _visible(report_id)
+    offered = {a.id for a in report.actions}
+    chosen = {int(v) for v in request.form.getlist("actions") if v.isdigit() and int(v) in offered}
+    typed = {a.id: request.form.get(f"action-text-{a.id}", a.text) for a in report.actions}
+    errors = {}
+    for action_id in chosen:
+        words = typed[action_id].strip()
+        if not words:
+            errors[action_id] = "Enter the words to publish, or untick this action"
+        elif typed_length(words) > NOTE_LIMIT:
+            errors[action_id] = f"The words to publish must be {NOTE_LIMIT:,} characters or fewer"
+    if errors:
+        return _show(report, 400, errors, typed, chosen)
+    try:
+        set_approved_actions(report, {i: clean_free_text(typed[i]) for i in chosen})
+    except ReportError as exc:
+        return redirect(url_for("reports.show", report_id=report.id, error=str(exc)))
+    audit.record("approved_actions", "report", report.id, detail=f"{len(chosen)} actions")
+    db.session.commit()
+    flash(f"{len(chosen)} {'action' if len(chosen) == 1 else 'actions'} approved for publication. "
+          "The draft now shows them under “You said, we did” where their theme can be named.")
+    return redirect(url_for("reports.show", report_id=report.id, _anchor="actions"))
 
 
 @bp.route("/<report_id>/publish", methods=["POST"])

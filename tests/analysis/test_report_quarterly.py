@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.disclosure import DisclosureError, audit_reports
+from analysis.render.html import render_html_fragment
 from analysis.reports import (
     build_annual_report,
     build_length_of_service_report,
@@ -269,3 +270,38 @@ def test_without_hr_leaver_counts_turnover_uses_exit_records_and_gives_no_respon
     turnover = _section(report, "turnover")["tables"][0]
     assert _row(turnover, "leavers")["label"].endswith("(exit records)")
     assert _row(turnover, "response_rate")["values"] == ["not available"]
+
+
+def test_you_said_we_did_shows_approved_actions_only_under_themes_k_people_cited(small_council):
+    # Caseload: 6 people this quarter (k = 3). Supervision: 1 this quarter, 0 in the 12 months
+    # before, so never k. "retention" is not a theme of the report; an emerging id has no HR label.
+    actions = [{"theme_id": "supervision", "text": "Monthly supervision is now booked a year ahead."},
+               {"theme_id": "caseload", "text": "Two agency posts were made permanent to take new cases."},
+               {"theme_id": "retention", "text": "Not a theme here."},
+               {"theme_id": "emerging:3", "text": "Emerging themes have no label of HR's."},
+               {"theme_id": "pay", "text": "   "}]
+    report = build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS, k=3,
+                                    actions=actions, generated_at="2025-07-01T09:00:00")
+    section = _section(report, "you_said_we_did")
+    assert report["sections"][1] is section  # straight after "At a glance"
+    assert section["actions"] == [{"theme_id": "caseload", "theme": "Caseload and workload",
+                                   "text": "Two agency posts were made permanent to take new cases."}]
+    assert section["summary"] == "What was done about what leavers told us: 1 action, on caseload and workload."
+    assert section["summary"] in _section(report, "at_a_glance")["paragraphs"]
+    html = render_html_fragment(report)
+    assert "We did: Two agency posts were made permanent" in html
+    assert "Monthly supervision" not in html and "Not a theme here" not in html
+
+    # The section adds no count: the figures the report publishes are the same without it.
+    without = build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS, k=3,
+                                     generated_at="2025-07-01T09:00:00")
+    assert without["disclosure"] == report["disclosure"]
+    assert _section(without, "you_said_we_did")["summary"] == (
+        "No action on a theme that at least 3 leavers raised has been approved for publication in this report.")
+
+
+def test_you_said_we_did_in_the_annual_report(small_council):
+    actions = [{"theme_id": "pay", "text": "Market supplements were agreed for experienced staff."}]
+    report = build_annual_report(*small_council, year="2025/26", theme_labels=LABELS, k=3, actions=actions,
+                                 generated_at="2026-04-01T09:00:00")
+    assert [a["theme"] for a in _section(report, "you_said_we_did")["actions"]] == ["Pay and reward"]
