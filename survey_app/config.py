@@ -43,6 +43,9 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("EXITVOICE_MAX_CONTENT_LENGTH", 256 * 1024)
     # Answers in progress are kept server-side for at most this long.
     DRAFT_LIFETIME = timedelta(hours=_env_int("EXITVOICE_DRAFT_HOURS", 4))
+    # Answers saved with a return code ("save and come back later") are kept this many whole days
+    # after they were last saved.
+    SAVED_DRAFT_DAYS = _env_int("EXITVOICE_SAVED_DRAFT_DAYS", 7)
     # Sent questionnaires become responses in batches of at least this many (survey_app.mixing);
     # 'flask submissions release', run daily, frees any that waited RELEASE_MAX_DAYS.
     RELEASE_BATCH = _env_int("EXITVOICE_RELEASE_BATCH", 5)

@@ -21,7 +21,8 @@ from .support import complete_exit_questionnaire, signed_in
 EXPECTED_PUBLIC = {
     "static", "favicon",
     "respond.index", "respond.privacy", "respond.accessibility", "respond.start", "respond.code",
-    "respond.page", "respond.check", "respond.done", "respond.follow_up", "respond.follow_up_done", "respond.language",
+    "respond.page", "respond.check", "respond.save", "respond.resume", "respond.done", "respond.follow_up",
+    "respond.follow_up_done", "respond.language",
     "auth.sign_in", "auth.two_factor", "auth.sign_out", "auth.set_password",
 }
 

@@ -4,6 +4,12 @@ The browser's signed session cookie holds a random draft token and a random key.
 holds the answers so far (and the invitation code's hash) sealed with that key, so the database,
 dead rows included, holds nothing readable once the browser has gone. Expiry times are whole
 hours. Drafts expire within hours and are removed when the person sends their answers.
+
+Save and come back later: the person is given a return code (16 characters, 80 random bits) that
+only they hold. The draft moves to a row whose id and key are both derived from that code and the
+app's secret key, and is kept for whole days. The code is never stored, sent or logged; nothing
+links it, or the draft, to a person. Anyone who has the code can open the answers, and nobody
+without it can, the database's readers included.
 """
 
 from __future__ import annotations
@@ -16,7 +22,12 @@ from flask import current_app, g, session
 
 from ..extensions import db
 from ..models import DraftAnswers, Instrument
-from ..sealing import Unreadable, new_key, seal, unseal
+from ..sealing import Unreadable, app_key, new_key, seal, unseal
+
+# Crockford's base 32: no I, L, O or U, so a code read aloud or copied by hand survives.
+RETURN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RETURN_CODE_CHARACTERS = 16  # 80 bits
+_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 
 def _now() -> datetime:
@@ -27,6 +38,12 @@ def _expiry() -> datetime:
     """Now plus the draft lifetime, rounded up to the next whole hour."""
     at = _now() + current_app.config["DRAFT_LIFETIME"]
     return at.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
+def _saved_expiry() -> datetime:
+    """Now plus the saved-draft lifetime, rounded up to the next midnight (UTC): whole days."""
+    at = _now() + timedelta(days=current_app.config["SAVED_DRAFT_DAYS"])
+    return at.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
 
 def _session_key(slug: str) -> str:
@@ -97,7 +114,7 @@ def contents(draft: DraftAnswers, slug: str) -> dict[str, Any]:
 
 def _store(draft: DraftAnswers, slug: str, data: dict[str, Any]) -> None:
     draft.sealed = seal(session[_key_name(slug)], data)
-    draft.expires_at = _expiry()
+    draft.expires_at = _saved_expiry() if data.get("saved") else _expiry()
     _cache()[draft.id] = data
     db.session.commit()
 
@@ -129,3 +146,73 @@ def deleted_at(draft: DraftAnswers) -> datetime:
 def forget(instrument_slug: str) -> None:
     session.pop(_session_key(instrument_slug), None)
     session.pop(_key_name(instrument_slug), None)
+
+
+def new_return_code() -> str:
+    """A fresh return code, as it is shown: four groups of four, e.g. ``7KQ4-M2XR-9HTD-WP3B``."""
+    raw = "".join(secrets.choice(RETURN_ALPHABET) for _ in range(RETURN_CODE_CHARACTERS))
+    return "-".join(raw[i:i + 4] for i in range(0, RETURN_CODE_CHARACTERS, 4))
+
+
+def normalise_return_code(typed: str) -> str | None:
+    """The code's 16 characters from what a person typed (any case, spaces or dashes, O for 0,
+    I or L for 1), or None if it cannot be a return code."""
+    text = "".join(ch for ch in typed.upper() if ch.isalnum()).translate(_LOOKALIKES)
+    if len(text) != RETURN_CODE_CHARACTERS or any(ch not in RETURN_ALPHABET for ch in text):
+        return None
+    return text
+
+
+def _from_code(code: str) -> tuple[str, str]:
+    """(draft id, sealing key) for a normalised return code: both keyed with the app's secret, so
+    the database alone cannot even test a guess."""
+    secret = current_app.config["SECRET_KEY"]
+    return app_key(secret, f"saved draft id {code}"), app_key(secret, f"saved draft key {code}")
+
+
+def save_with_code(draft: DraftAnswers, slug: str) -> str:
+    """Keep the draft for whole days under a new return code, and return the code. The browser
+    goes on with the same answers; a code given before for these answers stops working."""
+    data = {**contents(draft, slug), "saved": True}
+    code = new_return_code()
+    draft_id, key = _from_code(normalise_return_code(code))
+    saved = DraftAnswers(id=draft_id, instrument_id=draft.instrument_id, sealed=seal(key, data),
+                         expires_at=_saved_expiry())
+    db.session.delete(draft)
+    db.session.add(saved)
+    db.session.commit()
+    session[_session_key(slug)] = saved.id
+    session[_key_name(slug)] = key
+    session.permanent = True
+    _cache()[saved.id] = data
+    return code
+
+
+def resume(instrument: Instrument, typed: str) -> DraftAnswers | None:
+    """Open the answers saved under a return code in this browser, or None if the code is not one
+    or its answers are gone. Answers this browser had in progress instead are deleted."""
+    code = normalise_return_code(typed)
+    if code is None:
+        return None
+    draft_id, key = _from_code(code)
+    draft = db.session.get(DraftAnswers, draft_id)
+    if draft is None or draft.expires_at < _now() or draft.instrument_id != instrument.id:
+        return None
+    try:
+        data = unseal(key, draft.sealed)
+    except Unreadable:
+        return None
+    current = session.get(_session_key(instrument.slug))
+    if current and current != draft.id:
+        db.session.execute(db.delete(DraftAnswers).where(DraftAnswers.id == current))
+        db.session.commit()
+    session[_session_key(instrument.slug)] = draft.id
+    session[_key_name(instrument.slug)] = key
+    session.permanent = True
+    _cache()[draft.id] = data
+    return draft
+
+
+def is_saved(draft: DraftAnswers, slug: str) -> bool:
+    """Whether the answers were saved with a return code (and so are kept for days)."""
+    return bool(contents(draft, slug).get("saved"))

@@ -207,6 +207,8 @@ def page(slug: str, page_id: str):
             drafts.save_page(draft, slug, answers_from_form(the_page.questions, form))
             if the_page.after_check:
                 return _submit(instrument, definition)
+            if request.form.get("action") == "save":
+                return redirect(url_for("respond.save", slug=slug))
             return redirect(url_for("respond.check", slug=slug) if changing else forward)
         status = 400
     else:
@@ -276,8 +278,58 @@ def check(slug: str):
         deleted_at = local.strftime("%H:%M") if local.date() == today else \
             f"{format_date(local.date(), 'd MMMM')} {local.strftime('%H:%M')}"
     return render_template("respond/check.html", sections=sections, errors=errors, back_url=back,
-                           has_more=bool(definition.after_check_pages), deleted_at=deleted_at), \
+                           has_more=bool(definition.after_check_pages), deleted_at=deleted_at,
+                           slug=slug), \
         (400 if errors else 200)
+
+
+@bp.route("/<slug>/save", methods=["GET", "POST"])
+@public
+@limiter.limit(_form_limit, methods=["POST"])
+def save(slug: str):
+    """Save and come back later: a return code the person keeps, no account, nothing about them."""
+    instrument, definition = _load(slug)
+    blocked = _guard(instrument, definition)
+    if blocked:
+        return blocked
+    draft = drafts.get_draft(instrument)
+    if draft is None:  # nothing answered yet: nothing to save
+        return redirect(url_for("respond.start", slug=slug))
+    days = current_app.config["SAVED_DRAFT_DAYS"]
+    if request.method == "POST":
+        code = drafts.save_with_code(draft, slug)
+        # Shown once, in this response only: never in a URL, a log or an email.
+        return render_template("respond/saved.html", definition=definition, code=code, days=days,
+                               resume_link=mail.service_link(url_for("respond.resume", slug=slug)))
+    return render_template("respond/save.html", definition=definition, days=days,
+                           saved_before=drafts.is_saved(draft, slug))
+
+
+@bp.route("/<slug>/resume", methods=["GET", "POST"])
+@public
+@limiter.limit(_form_limit, methods=["POST"])
+def resume(slug: str):
+    """Go on with answers saved under a return code, in this browser."""
+    instrument, definition = _load(slug)
+    blocked = _guard(instrument, definition, need_code=False)
+    if blocked:
+        return blocked
+    error, value = None, ""
+    if request.method == "POST":
+        value = request.form.get("code", "")[:40]
+        if not value.strip():
+            error = _("Enter your return code")
+        elif drafts.normalise_return_code(value) is None:
+            error = _("Enter the return code as it was shown to you: 16 letters and numbers, "
+                      "for example 7KQ4-M2XR-9HTD-WP3B")
+        elif drafts.resume(instrument, value) is None:
+            error = _("No saved answers match this return code. Check the code. Saved answers are deleted "
+                      "%(days)s days after they were last saved.", days=current_app.config["SAVED_DRAFT_DAYS"])
+        else:
+            session[SENT_KEY] = [s for s in session.get(SENT_KEY, []) if s != slug]
+            return redirect(url_for("respond.check", slug=slug))
+    return render_template("respond/resume.html", definition=definition, error=error, value=value), \
+        (400 if error else 200)
 
 
 def _submit(instrument: Instrument, definition: Definition, skip_after_check: bool = False):

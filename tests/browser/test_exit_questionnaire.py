@@ -103,3 +103,43 @@ def test_other_respondent_pages_are_accessible(live_server, browser_page):
     page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_a_leaver_saves_and_comes_back_on_another_device(live_app, live_server, browser, browser_page):
+    """Save and come back later, in a real browser: the code is shown once, the pages pass axe at
+    1,024 px and at 320 px (400 % zoom of a 1,280 px screen) without sideways scrolling, and a
+    second browser with no cookies of the first carries on from the code."""
+    page = browser_page
+    page.goto(live_server + "/exit/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Social worker", exact=True).check()
+    page.get_by_label("Permanent").check()
+    page.get_by_label("Child in need and child protection").check()
+    page.get_by_role("button", name="Save and come back later").click()
+    expect(page.get_by_role("heading", name="Save your answers and come back later")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Get a return code").click()
+    expect(page.get_by_role("heading", name="Your answers have been saved")).to_be_visible()
+    assert_no_axe_violations(page)
+    code = page.locator("#return-code").inner_text().strip()
+    assert len(code) == 19 and code.count("-") == 3
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_no_axe_violations(page)
+
+    other = browser.new_context(viewport={"width": 1024, "height": 900}, bypass_csp=True)
+    try:
+        second = other.new_page()
+        second.set_default_timeout(10000)
+        second.goto(live_server + "/exit/")
+        second.get_by_role("link", name="Continue with a return code").click()
+        second.get_by_role("button", name="Continue").click()  # empty: the error is announced
+        expect(second.locator(".govuk-error-summary")).to_contain_text("Enter your return code")
+        assert_no_axe_violations(second)
+        second.get_by_label("Continue with a return code").fill(code.lower().replace("-", " "))
+        second.get_by_role("button", name="Continue").click()
+        expect(second.get_by_role("heading", name="Check your answers")).to_be_visible()
+        assert "Child in need and child protection" in second.content()
+        assert "Save your answers and come back later" in second.content()
+    finally:
+        other.close()

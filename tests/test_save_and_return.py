@@ -1,0 +1,123 @@
+"""Save and come back later: a return code the person keeps, no account, nothing about them."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from survey_app.extensions import db
+from survey_app.models import DraftAnswers, Response
+from survey_app.sealing import Unreadable, app_key, unseal
+
+from .support import EXIT_ANSWERS, Respondent, csrf_token_of, error_summary, page_of
+
+CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
+
+
+def _save(person: Respondent) -> str:
+    """Press "Save and come back later" on the second page and get a code."""
+    person.post_page("your-job", EXIT_ANSWERS["your-job"])
+    pressed = person.post_page("your-time-here", {**EXIT_ANSWERS["your-time-here"], "action": "save"})
+    assert pressed.status_code == 302 and pressed.headers["Location"].endswith("/exit/save")
+    offer = person.get("save")
+    assert "Get a return code" in offer.get_data(as_text=True)
+    saved = person.client.post("/exit/save", data={"csrf_token": csrf_token_of(offer)})
+    assert saved.status_code == 200
+    code = page_of(saved).select_one("#return-code").get_text(strip=True)
+    assert CODE.match(code), code
+    assert code not in saved.headers.get("Location", "") and "no-store" in saved.headers["Cache-Control"]
+    return code
+
+
+def _resume(client, typed: str):
+    page = client.get("/exit/resume")
+    return client.post("/exit/resume", data={"csrf_token": csrf_token_of(page), "code": typed})
+
+
+def test_answers_saved_with_a_code_open_on_another_device_and_send_once(app, client):
+    code = _save(Respondent(client))
+    # Another device: typed in lower case, with spaces, O for 0 and I for 1 where they occur.
+    other = app.test_client()
+    typed = " ".join(code.lower().split("-")).replace("0", "o").replace("1", "i")
+    opened = _resume(other, typed)
+    assert opened.status_code == 302 and opened.headers["Location"].endswith("/exit/check")
+    check = page_of(other.get("/exit/check")).get_text(" ", strip=True)
+    assert "Social worker" in check and "1 year to less than 2 years" in check
+    person = Respondent(other)
+    for page_id, data in list(EXIT_ANSWERS.items())[2:]:
+        assert person.post_page(page_id, data).status_code == 302
+    assert person.post_check().status_code == 302
+    sent = person.post_page("equality", {"action": "skip"})
+    assert sent.headers["Location"].endswith("/exit/done")
+    stored = db.session.execute(sa.select(Response)).scalar_one()
+    assert stored.answers["role"] == "social_worker" and stored.answers["length_of_service"] == "1_to_2"
+    assert db.session.execute(sa.select(DraftAnswers)).first() is None
+    # Sent answers are gone: the code opens nothing now.
+    again = _resume(app.test_client(), code)
+    assert again.status_code == 400
+    assert error_summary(again)[0].startswith("No saved answers match this return code")
+
+
+def test_a_saved_draft_is_kept_for_whole_days_and_holds_nothing_readable(app, client):
+    before = datetime.now(UTC).replace(tzinfo=None)
+    code = _save(Respondent(client))
+    row = db.session.execute(sa.select(DraftAnswers)).scalar_one()
+    assert (row.expires_at.hour, row.expires_at.minute, row.expires_at.second) == (0, 0, 0)
+    assert before + timedelta(days=7) <= row.expires_at <= before + timedelta(days=8, hours=1)
+    # As a reader of the database: the code is in no column, and neither are the answers.
+    bare = code.replace("-", "")
+    for value in (row.id, row.sealed.hex(), str(row.expires_at)):
+        assert code not in value and bare not in value
+    assert b"social_worker" not in row.sealed
+    # Without the app's secret key, the code alone neither finds nor opens the row.
+    wrong = app_key("not the secret", f"saved draft key {bare}")
+    try:
+        unseal(wrong, row.sealed)
+        raise AssertionError("opened with the wrong key")
+    except Unreadable:
+        pass
+    assert row.id != app_key("not the secret", f"saved draft id {bare}")
+    # Saving again goes on in the same browser: the page after is still answered.
+    assert "Social worker" in page_of(client.get("/exit/check")).get_text(" ", strip=True)
+
+
+def test_a_new_code_replaces_the_old_one(client, app):
+    person = Respondent(client)
+    first = _save(person)
+    offer = person.get("save")
+    assert "A new code replaces the old one" in offer.get_data(as_text=True)
+    second = page_of(client.post("/exit/save", data={"csrf_token": csrf_token_of(offer)})).select_one(
+        "#return-code").get_text(strip=True)
+    assert second != first
+    assert _resume(app.test_client(), first).status_code == 400
+    assert _resume(app.test_client(), second).status_code == 302
+    assert db.session.execute(sa.select(sa.func.count()).select_from(DraftAnswers)).scalar_one() == 1
+
+
+def test_bad_codes_get_a_clear_message_and_change_nothing(client, app):
+    code = _save(Respondent(client))
+    rows = db.session.execute(sa.select(DraftAnswers.id, DraftAnswers.sealed)).all()
+    other = app.test_client()
+    assert error_summary(_resume(other, "   ")) == ["Enter your return code"]
+    assert error_summary(_resume(other, "7KQ4-M2XR")) == [
+        "Enter the return code as it was shown to you: 16 letters and numbers, for example 7KQ4-M2XR-9HTD-WP3B"]
+    near = code[:-1] + ("A" if code[-1] != "A" else "B")
+    refused = _resume(other, near)
+    assert refused.status_code == 400
+    assert page_of(refused).select_one("#code")["value"] == near  # what was typed stays
+    assert db.session.execute(sa.select(DraftAnswers.id, DraftAnswers.sealed)).all() == rows
+    assert "Social worker" not in other.get("/exit/check").get_data(as_text=True)
+
+
+def test_answers_saved_past_their_days_are_gone(client, app):
+    code = _save(Respondent(client))
+    row = db.session.execute(sa.select(DraftAnswers)).scalar_one()
+    row.expires_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)
+    db.session.commit()
+    assert _resume(app.test_client(), code).status_code == 400
+
+
+def test_nothing_to_save_before_the_first_answer(client):
+    assert client.get("/exit/save").headers["Location"].endswith("/exit/")
