@@ -15,7 +15,24 @@ import numpy as np
 
 from analysis.text import PreparedText
 
-__all__ = ["Embedder", "ThemeScorer", "ThemeScores", "TextStep"]
+__all__ = ["Embedder", "ThemeScorer", "ThemeScores", "TextStep", "clearly_better"]
+
+#: How unlikely a change's held-out record must be if it were really no better than leaving the
+#: lexicon alone (one-sided sign test) before HR's codes may change what the lexicon assigns.
+SIGN_TEST_ALPHA = 0.05
+
+
+def clearly_better(wins: int, losses: int, alpha: float = SIGN_TEST_ALPHA) -> bool:
+    """Whether a change that, on held-out comments, put ``wins`` right and ``losses`` wrong is
+    better than chance: the one-sided sign test, P(at least ``wins`` of ``wins + losses`` fair
+    coin tosses) <= ``alpha``. At 0.05 that needs 5 to 0, 7 to 1, 9 to 2 ... so a change resting on
+    a comment or two, which is what chance gives at a few hundred codes, is never made."""
+    from math import comb
+
+    n = wins + losses
+    if wins <= losses or n == 0:
+        return False
+    return sum(comb(n, k) for k in range(wins, n + 1)) / 2**n <= alpha
 
 
 @dataclass

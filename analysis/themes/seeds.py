@@ -9,7 +9,7 @@ import numpy as np
 
 from analysis.taxonomy import Taxonomy, default_weight_for
 from analysis.text import NEGATION_PREFIX, PreparedText, TextPreparer
-from analysis.themes.base import ThemeScores
+from analysis.themes.base import ThemeScores, clearly_better
 
 __all__ = ["SeedMatcher", "is_denial", "learn_vetoes", "phrase_pattern"]
 
@@ -240,9 +240,9 @@ def learn_vetoes(
     comments where the phrase was found and agreed on at most ``max_precision`` of them. The
     candidates of a theme are kept only if they pass cross-validation: chosen from the other
     folds' codes, on the held-out folds taken together they raise the theme's F1, against
-    keeping every hit, and remove at least two more wrong hits than right ones. So a phrase HR
-    has rejected only a few times, or whose veto would cost more agreements than it saves, keeps
-    assigning its theme.
+    keeping every hit, and the wrong hits they remove outnumber the right ones by more than
+    chance (``clearly_better``: 5 to 0, 7 to 1 ...). So a phrase HR has rejected only a few
+    times, or whose veto would cost more agreements than it saves, keeps assigning its theme.
     """
     labels = np.asarray(labels, dtype=bool)
     n = len(docs)
@@ -297,10 +297,10 @@ def learn_vetoes(
                 predicted = assigned(test, vetoed, col)
                 counts += [(predicted & truth).sum(), (predicted & ~truth).sum(), (~predicted & truth).sum()]
     def helps(col: int) -> bool:
-        # Held out, the veto must raise the theme's F1 and remove at least two more wrong hits
-        # than right ones: one comment's worth of difference is chance at these sizes.
+        # Held out, the veto must raise the theme's F1, and the wrong hits it removes must outnumber
+        # the right ones by more than chance would (a sign test, ``clearly_better``).
         (tp, fp, _), (tp0, fp0, _) = with_veto[col], without[col]
-        return f1(with_veto[col]) > f1(without[col]) and (fp0 - fp) - (tp0 - tp) >= 2
+        return f1(with_veto[col]) > f1(without[col]) and clearly_better(int(fp0 - fp), int(tp0 - tp))
 
     kept = {col for col in themes if helps(col)}
     return frozenset((matcher.theme_ids[col], phrase) for col, phrase in everything if col in kept)

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from analysis.text import PreparedText
-from analysis.themes.base import Embedder, ThemeScores
+from analysis.themes.base import Embedder, ThemeScores, clearly_better
 
 __all__ = ["SupervisedThemeModel", "rescale_to_threshold"]
 
@@ -187,9 +187,10 @@ class SupervisedThemeModel:
         the same rows it will nearly always look better than adding nothing, by chance alone. So
         the decision to add at all is itself cross-validated: a threshold chosen on the other
         folds is scored on each held-out fold, and the model adds only if, on these held-out
-        rows together, its additions raise the theme's F1 above the seed hits alone and are right at
-        least two more times than wrong, and HR has coded at least ``min_adding_positives`` comments with
-        the theme. The threshold used is then the one chosen on all rows.
+        rows together, its additions raise the theme's F1 above the seed hits alone and are right
+        more often than wrong by more than chance (``clearly_better``), and HR has coded at least
+        ``min_adding_positives`` comments with the theme. The threshold used is then the one
+        chosen on all rows.
         """
 
         def choose(rows: np.ndarray) -> float:
@@ -210,9 +211,10 @@ class SupervisedThemeModel:
                 counts[k] += [(predicted & y[test]).sum(), (predicted & ~y[test]).sum(), (~predicted & y[test]).sum()]
         f1 = 2 * counts[:, 0] / np.maximum(2 * counts[:, 0] + counts[:, 1] + counts[:, 2], 1)
         gained, wrong = counts[0, 0] - counts[1, 0], counts[0, 1] - counts[1, 1]
-        # Held out, the additions must raise the theme's F1 and be right at least twice more than
-        # wrong: one comment's worth of difference is chance at these sizes.
-        helps = f1[0] > f1[1] and gained - wrong >= 2 and y.sum() >= self.min_adding_positives
+        # Held out, the additions must raise the theme's F1 and be right more often than wrong by
+        # more than chance would give (a sign test, ``clearly_better``).
+        helps = (f1[0] > f1[1] and clearly_better(int(gained), int(wrong))
+                 and y.sum() >= self.min_adding_positives)
         return choose(np.arange(len(p))) if helps else np.inf
 
     # -- scoring ----------------------------------------------------------------------

@@ -159,6 +159,35 @@ def test_the_codes_curve_starts_at_the_zero_shot_lexicon(taxonomy, preparer):
         evaluate_codes_curve(["x"] * 6, np.ones((6, 1)), ["gossip"], taxonomy, [0], cv=3)
 
 
+def test_a_change_to_the_lexicon_needs_a_held_out_record_better_than_chance():
+    """``clearly_better`` is the one-sided sign test at 5 %: checked against scipy's binomial test
+    for every record of up to 30 changed comments."""
+    from scipy.stats import binomtest
+
+    from analysis.themes.base import clearly_better
+
+    for n in range(31):
+        for wins in range(n + 1):
+            losses = n - wins
+            expected = n > 0 and wins > losses and binomtest(wins, n, 0.5, alternative="greater").pvalue <= 0.05
+            assert clearly_better(wins, losses) == expected, (wins, losses)
+    # What it means at the sizes HR's codes give: two or three comments' difference is never enough.
+    assert not clearly_better(2, 0) and not clearly_better(4, 1) and clearly_better(5, 0) and clearly_better(7, 1)
+
+
+def test_a_veto_whose_held_out_record_could_be_chance_is_not_learned(taxonomy, preparer):
+    matcher = SeedMatcher(taxonomy, preparer)
+    col = taxonomy.ids.index("environment")
+    # "office" is wrong on 8 comments and right on 3; "building" is right on 6 and never rejected.
+    # Held out, the veto raises environment's F1 and removes more wrong hits than right ones, by
+    # a margin a rule of "two more" accepted; by the sign test it could be chance, so no veto.
+    texts = ([f"office politics, {i}" for i in range(8)] + [f"the office, {i}" for i in range(3)]
+             + [f"the building was noisy, {i}" for i in range(6)])
+    labels = np.zeros((len(texts), len(taxonomy.ids)), dtype=bool)
+    labels[8:, col] = True
+    assert learn_vetoes(matcher, preparer.transform(texts), labels) == frozenset()
+
+
 def test_the_model_adds_nothing_where_its_gain_would_be_chance(preparer):
     from analysis.themes.supervised import SupervisedThemeModel
 
