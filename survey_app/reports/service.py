@@ -36,6 +36,7 @@ from ..themes.service import theme_labels
 # The analysis package (pandas, scikit-learn, nltk, matplotlib) loads on first use, not when a web
 # worker or command starts.
 if TYPE_CHECKING:
+    from analysis.loaders import Frames
     from analysis.text import Scrubber
 
 EARLIEST_REPORT_YEAR = 2000
@@ -140,14 +141,15 @@ def published_figures(reports: list[dict]) -> dict[str, object]:
 
 
 def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None,
-                      actions: list[dict[str, str]] | None = None) -> dict:
-    """The report as the analysis package builds it from the database as it is now, with the
-    figures of periods already published kept as they were published."""
+                      actions: list[dict[str, str]] | None = None, frames: Frames | None = None) -> dict:
+    """The report as the analysis package builds it from the database as it is now (or from
+    ``frames`` already read from it), with the figures of periods already published kept as
+    they were published."""
     from analysis.loaders import load_frames
     from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
 
     org = default_organisation()
-    frames = load_frames(db.engine, organisation_id=org.id)
+    frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id)
     model_version = db.session.execute(
         sa.select(ThemeRunRecord.model_version).where(ThemeRunRecord.organisation_id == org.id)
         .order_by(ThemeRunRecord.id.desc()).limit(1)
@@ -173,14 +175,14 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
     return data
 
 
-def quote_candidates(kind: str, period: str) -> list[tuple[str, str]]:
+def quote_candidates(kind: str, period: str, frames: Frames | None = None) -> list[tuple[str, str]]:
     """(theme id, scrubbed text) pairs HR may choose from: exit comments in the period, per theme."""
     if kind == "length_of_service":
         return []
     from analysis.loaders import load_frames
 
     org = default_organisation()
-    frames = load_frames(db.engine, organisation_id=org.id)
+    frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id)
     comments = frames.comments
     months = _months(kind, period)
     comments = comments[comments["text"].notna() & comments["purpose"].isin(QUOTE_PURPOSES)
@@ -228,7 +230,10 @@ def _now() -> datetime:
 
 
 def create_draft(kind: str, period: str, created_by: str) -> Report:
-    """Build a new draft from the data as it is now, offering quotes HR approved before."""
+    """Build a new draft from the data as it is now, offering quotes and actions HR approved
+    for an earlier draft of the same period (approved again, in the words approved then)."""
+    from analysis.loaders import load_frames
+
     period = normalise_period(kind, period)
     org = default_organisation()
     earlier = {(q.theme_id, q.text) for q in db.session.execute(
@@ -238,12 +243,10 @@ def create_draft(kind: str, period: str, created_by: str) -> Report:
     report = Report(organisation_id=org.id, kind=kind, period=period, status="draft",
                     threshold=current_app.config["DISCLOSURE_THRESHOLD"], data={}, created_at=_now(),
                     created_by=created_by)
-    report.data = build_report_data(kind, period)
-    quotable = _quotable_themes(report.data, report.threshold)
-    for theme_id, text in quote_candidates(kind, period):
-        if theme_id in quotable:
-            report.quotes.append(ReportQuote(theme_id=theme_id, text=text, approved=(theme_id, text) in earlier))
-    # An action approved for an earlier draft of the same period keeps its approved wording.
+    # The data are read once; the report is built once, with the earlier approvals (the builder
+    # shows a quote or an action only under a theme at least k people cited, as offered below).
+    frames = load_frames(db.engine, organisation_id=org.id)
+    quotes = quote_candidates(kind, period, frames)
     approved_before = {a.note_id: a.text for a in db.session.execute(
         sa.select(ReportAction).join(Report).where(Report.organisation_id == org.id, Report.kind == kind,
                                                    Report.period == period, ReportAction.approved.is_(True))
@@ -254,8 +257,13 @@ def create_draft(kind: str, period: str, created_by: str) -> Report:
         report.actions.append(ReportAction(
             note_id=note.id, theme_id=note.theme_id, approved=note.id in approved_before,
             text=approved_before.get(note.id) or scrub.scrub(note.text)))
-    if any(q.approved for q in report.quotes) or any(a.approved for a in report.actions):
-        _rebuild(report)
+    report.data = build_report_data(
+        kind, period, [{"theme_id": t, "text": text} for t, text in quotes if (t, text) in earlier],
+        [{"theme_id": a.theme_id, "text": a.text} for a in report.actions if a.approved], frames)
+    quotable = _quotable_themes(report.data, report.threshold)
+    for theme_id, text in quotes:
+        if theme_id in quotable:
+            report.quotes.append(ReportQuote(theme_id=theme_id, text=text, approved=(theme_id, text) in earlier))
     report.model_version = report.data.get("parameters", {}).get("model_version")
     db.session.add(report)
     db.session.commit()

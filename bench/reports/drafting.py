@@ -1,0 +1,131 @@
+"""Time HR's report work in the app on a council of 60 leavers a quarter with 10 years of history.
+
+Usage: python bench/reports/drafting.py [--database sqlite|postgresql] [--per-quarter 60] [--years 10]
+
+It migrates a fresh database (a temporary SQLite file, or a new database on the PostgreSQL server
+of ``EXITVOICE_BENCH_PG_URL``, default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``),
+seeds the demo questionnaire answers for ``years`` years, runs the themes, then times, three times
+each (median printed): drafting the last whole quarter's report (``create_draft``: loading the
+data, building and auditing the report, offering quotes and actions), drafting the last whole
+financial year's, publishing the quarter (every format rendered once and stored), and downloading
+each stored format through the app as a signed-in HR user. Targets: drafting under 2 s, every
+download under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+
+TARGETS = {"draft": 2.0, "download": 0.3}
+
+
+def _database(kind: str, folder: str) -> tuple[str, callable]:
+    if kind == "sqlite":
+        return "sqlite:///" + os.path.join(folder, "bench.sqlite"), lambda: None
+    from sqlalchemy import create_engine, text
+
+    admin_url = os.environ.get("EXITVOICE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"exitvoice_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return admin_url.rsplit("/", 1)[0] + "/" + name, drop
+
+
+def _timed(fn, runs: int = 3) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--per-quarter", type=int, default=60)
+    parser.add_argument("--years", type=int, default=10)
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from analysis.periods import Quarter, last_complete_year
+    from survey_app import create_app
+    from survey_app.demo import seed_demo
+    from survey_app.extensions import db
+    from survey_app.reports.service import FORMATS, create_draft, publish
+    from survey_app.themes.service import run_themes
+    from tests.support import signed_in
+
+    today = date.today()
+    quarter = Quarter.of(today).previous()
+    year = last_complete_year(quarter)
+    with tempfile.TemporaryDirectory() as folder:
+        url, drop = _database(args.database, folder)
+        try:
+            app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+            with app.app_context():
+                upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "..", "migrations"))
+                t0 = time.perf_counter()
+                # The demo spreads its answers over the eight quarters up to ``today``: one call
+                # per two years of history.
+                for block in range(0, args.years, 2):
+                    end = quarter.shift(-4 * block).end
+                    seed_demo(args.per_quarter * 8, seed=block + 1, today=min(end, today))
+                seeded = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                run_themes(progress=False)
+                themed = time.perf_counter() - t0
+                from survey_app.models import Response
+
+                responses = db.session.query(Response).count()
+                if os.environ.get("EXITVOICE_BENCH_PROFILE"):
+                    import cProfile
+
+                    cProfile.runctx("create_draft('quarterly', quarter.label, created_by='bench')", globals(),
+                                    locals(), sort=os.environ.get("EXITVOICE_BENCH_PROFILE"))
+                draft_s, report = _timed(lambda: create_draft("quarterly", quarter.label, created_by="bench"))
+                annual_s, _ = _timed(lambda: create_draft("annual", year.label, created_by="bench"))
+                t0 = time.perf_counter()
+                publish(report, published_by="bench", without_quotes=True)
+                publish_s = time.perf_counter() - t0
+                client = app.test_client()
+                signed_in(client, "hr", email="bench-hr@council.example")
+                downloads = {}
+                for fmt in FORMATS:
+                    path = f"/reports/{report.id}/download/{fmt}"
+                    seconds, response = _timed(lambda path=path: client.get(path), runs=5)
+                    assert response.status_code == 200, (fmt, response.status_code)
+                    downloads[fmt] = (seconds, len(response.data))
+        finally:
+            drop()
+
+    print(f"database={args.database} cpus={os.cpu_count()} responses={responses} "
+          f"({args.per_quarter} a quarter, {args.years} years); seeding {seeded:.1f} s, themes {themed:.1f} s")
+    print(f"draft quarterly {quarter.label}: {draft_s:.2f} s "
+          f"({'ok' if draft_s <= TARGETS['draft'] else 'OVER'}, target {TARGETS['draft']:g} s)")
+    print(f"draft annual {year.label}: {annual_s:.2f} s "
+          f"({'ok' if annual_s <= TARGETS['draft'] else 'OVER'}, target {TARGETS['draft']:g} s)")
+    print(f"publish (render and store every format): {publish_s:.2f} s")
+    for fmt, (seconds, size) in downloads.items():
+        verdict = "ok" if seconds <= TARGETS["download"] else "OVER"
+        print(f"download {fmt}: {1000 * seconds:.0f} ms, {size // 1024} KB ({verdict}, target 300 ms)")
+
+
+if __name__ == "__main__":
+    main()
