@@ -116,3 +116,30 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class _Inbox:
+    """What an in-process SMTP server received: aiosmtpd envelopes, in order."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(envelope)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port: (controller, inbox)."""
+    from aiosmtpd.controller import Controller
+
+    from .support import free_port
+
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()

@@ -148,3 +148,12 @@ def emailed_link(address: str) -> str:
     links = [m for body in bodies for m in re.findall(r"https?://\S+/set-password/\S+", body)]
     assert links, f"no set-password link was emailed to {address}"
     return links[-1]
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -3,44 +3,16 @@
 from __future__ import annotations
 
 import logging
-import socket
 from email import message_from_bytes
 from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from survey_app.extensions import db
 from survey_app.mail import send_queued
 from survey_app.models import FollowUpRequest, OutboxMessage
 
-from .support import post_form
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(envelope)
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
+from .support import free_port, post_form
 
 
 def _ask(client):
@@ -74,7 +46,7 @@ def test_a_follow_up_request_is_answered_at_once_and_hr_is_emailed_later(app, cl
 
 def test_a_mail_server_that_is_down_loses_nothing(app, client):
     app.config.update(HR_MAILBOX="hr-team@council.example", MAIL_BACKEND="smtp", SMTP_TLS="none",
-                      SMTP_HOST="127.0.0.1", SMTP_PORT=_free_port(), MAIL_MAX_ATTEMPTS=2)
+                      SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), MAIL_MAX_ATTEMPTS=2)
     assert _ask(client).status_code == 302  # the leaver is not affected
     assert db.session.execute(db.select(FollowUpRequest)).scalar_one().name == "Sam Taylor"
     assert send_queued() == (0, 1)

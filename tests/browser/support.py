@@ -9,7 +9,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from tests.support import PASSWORD
+from tests.support import PASSWORD, free_port
 
 
 def migrated_app(folder: Path):
@@ -55,14 +55,6 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
          "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True)
     return cert, key
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
