@@ -77,6 +77,18 @@ def k_survey_respondents(p: str) -> str:
 #: The purpose of the free-text answers that count as reasons for leaving.
 REASONS_PURPOSE = "reasons"
 
+#: The other exit questions answered in words, each counted apart from the reasons for leaving
+#: and from each other: what would have kept them, what worked well, what should improve.
+ANSWER_PURPOSES = ("would_have_stayed", "worked_well", "improve")
+
+
+def k_answered(p: str, purpose: str) -> str:
+    return f"{p}|answers|{purpose}|answered"
+
+
+def k_answer_theme(p: str, purpose: str, theme: str) -> str:
+    return f"{p}|answers|{purpose}|{theme}"
+
 
 def k_remarks(p: str, purpose: str) -> str:
     return f"{p}|focus_group|{purpose}|remarks"
@@ -115,6 +127,8 @@ class Prepared:
     exit: pd.DataFrame  # one row per exit response
     exit_themes: pd.DataFrame  # response_id, theme_id, quarter (unique pairs)
     survey: pd.DataFrame  # staff-survey responses
+    answers: pd.DataFrame  # response_id, purpose, quarter: who answered each ANSWER_PURPOSES question
+    answer_themes: pd.DataFrame  # response_id, purpose, theme_id, quarter (unique)
     remarks: pd.DataFrame  # focus-group remarks: comment_id, purpose, quarter
     remark_themes: pd.DataFrame  # comment_id, purpose, theme_id, quarter
     headcounts: pd.DataFrame
@@ -181,6 +195,15 @@ def prepare(
         .reset_index(drop=True)
     )
 
+    # The other questions answered in words: who answered each, and the themes of their answers.
+    other = (comments["response_id"].notna() & comments["purpose"].isin(ANSWER_PURPOSES)
+             & (comments["instrument_kind"] == "exit"))
+    answered = comments[other][["comment_id", "response_id", "purpose"]].merge(
+        exit_[["response_id", "quarter"]], on="response_id")
+    answers = answered.drop_duplicates(["response_id", "purpose"])[["response_id", "purpose", "quarter"]]
+    answer_themes = assigned.merge(answered, on="comment_id")[["response_id", "purpose", "theme_id", "quarter"]]
+    answer_themes = answer_themes.drop_duplicates(["response_id", "purpose", "theme_id"])
+
     remarks = comments[comments["instrument_kind"] == "focus_group"][["comment_id", "purpose", "period"]].copy()
     remarks["quarter"] = quarter_of_series(remarks["period"])
     remarks = remarks[remarks["quarter"].notna()]
@@ -196,6 +219,8 @@ def prepare(
         exit=exit_.reset_index(drop=True),
         exit_themes=exit_themes,
         survey=survey.reset_index(drop=True),
+        answers=answers.reset_index(drop=True),
+        answer_themes=answer_themes.reset_index(drop=True),
         remarks=remarks.reset_index(drop=True),
         remark_themes=remark_themes.reset_index(drop=True),
         headcounts=headcounts if headcounts is not None else pd.DataFrame(),
@@ -240,6 +265,7 @@ class PeriodCounts:
     themes: list[str] = field(default_factory=list)
     emerging: list[str] = field(default_factory=list)
     purposes: list[str] = field(default_factory=list)
+    answer_purposes: list[str] = field(default_factory=list)
     survey_areas: list[str] = field(default_factory=list)
     equality: dict[str, list[str]] = field(default_factory=dict)
     # Figures of this period published before: when set, they are the period's figures, and
@@ -332,6 +358,22 @@ def count_quarter(prep: Prepared, quarter: Quarter, theme_ids: Sequence[str], k:
             parts = [ledger.count(k_rating(p, area, lv, "staff_survey"), int(levels.get(lv, 0)),
                                   f"{p}|staff_survey_rating|{area}") for lv in RATING_LEVELS]
             ledger.total_of(s_key, parts)
+
+    answers = prep.answers[prep.answers["quarter"] == p]
+    if len(answers):
+        per_purpose = answers["purpose"].value_counts()
+        themed = prep.answer_themes[prep.answer_themes["quarter"] == p]
+        by_theme = themed.groupby(["purpose", "theme_id"]).size().to_dict()
+        pc.answer_purposes = [x for x in ANSWER_PURPOSES if x in per_purpose.index]
+        for purpose in pc.answer_purposes:
+            group = f"{p}|answers|{purpose}"
+            a_key = ledger.count(k_answered(p, purpose), int(per_purpose[purpose]), group)
+            ledger.at_most(a_key, n_key)
+            # Every taxonomy theme, zeros too, so that a year adds up its quarters; not emerging
+            # themes, which have no name a report may print.
+            for t in pc.themes:
+                key = ledger.count(k_answer_theme(p, purpose, t), int(by_theme.get((purpose, t), 0)), group)
+                ledger.at_most(key, a_key)
 
     remarks = prep.remarks[prep.remarks["quarter"] == p]
     if len(remarks):
@@ -437,6 +479,15 @@ def count_span(
     for area in areas:
         for lv in RATING_LEVELS:
             derive(lambda x, area=area, lv=lv: k_rating(x, area, lv), f"{p}|rating|{area}")
+    pc.answer_purposes = [x for x in ANSWER_PURPOSES if any(x in q.answer_purposes for q in qs)]
+    for purpose in pc.answer_purposes:
+        derive(lambda x, purpose=purpose: k_answered(x, purpose), f"{p}|answers|{purpose}")
+        present = list(dict.fromkeys(
+            key.rsplit("|", 1)[1] for q in qs for key in q.ledger.counts
+            if key.startswith(f"{q.label}|answers|{purpose}|") and not key.endswith("|answered")
+        ))
+        for t in present:
+            derive(lambda x, purpose=purpose, t=t: k_answer_theme(x, purpose, t), f"{p}|answers|{purpose}")
     pc.purposes = list(dict.fromkeys(x for q in qs for x in q.purposes))
     for purpose in pc.purposes:
         derive(lambda x, purpose=purpose: k_remarks(x, purpose), f"{p}|focus|{purpose}")

@@ -253,6 +253,7 @@ def _build(inputs: ReportInputs, cache: PeriodCache, view: _PeriodView,
         _responses_section(inputs, figures, view),
         _themes_section(inputs, figures, view),
         _trend_section(inputs, figures, view),
+        _answers_section(inputs, figures, view),
         *_breakdown_sections(inputs, figures, view),
         _destinations_section(figures, view),
         _ratings_section(figures, view, inputs),
@@ -663,6 +664,56 @@ def _actions_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView,
 
     shown = actions.shown_actions(approved, inputs.theme_labels, cited_by_k)
     return _section(actions.SECTION_ID, actions.TITLE, actions.summary(shown, inputs.k), [], actions=shown)
+
+
+ANSWER_TITLES = {"would_have_stayed": "What would have kept them", "worked_well": "What worked well",
+                 "improve": "What the council should improve"}
+ANSWER_WORDS = {"would_have_stayed": "what would have kept them", "worked_well": "what worked well for them",
+                "improve": "what the council should improve"}
+
+
+def _answers_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:
+    """The other questions leavers answered in words, each counted on its own: a theme here is
+    never a reason for leaving (praise of supervision is not a complaint about it)."""
+    p = v.current.label
+    order = {t: i for i, t in enumerate(inputs.theme_labels)}
+    tables, lines = [], []
+    for purpose in v.current.answer_purposes:
+        answered = f.get(c.k_answered(p, purpose))
+        counts = {t: f.get(c.k_answer_theme(p, purpose, t)) for t in v.current.themes
+                  if v.current.has(c.k_answer_theme(p, purpose, t))}
+        ids = [t for t in ranked(list(counts.items()), order) if counts[t] != 0]
+        rows = [("answered", "Leavers who answered", [answered])] + [
+            (t, _theme_label(inputs, t), [counts[t]]) for t in ids]
+        tables.append(table(f"answers_{purpose}", ANSWER_TITLES[purpose], "Theme",
+                            [("people", "People", "count")], rows))
+        line = _most_raised(inputs, counts, answered, ANSWER_WORDS[purpose])
+        if line:
+            lines.append(line)
+    if not tables:
+        summary = "No leaver answered these questions in words this period."
+    else:
+        summary = lines[0] if lines else (f"No theme can be named as raised most often by at least {inputs.k} "
+                                          "of the leavers who answered these questions.")
+    return _section("other_answers", "What would have kept them, what worked, what to improve", summary, tables,
+                    paragraphs=lines)
+
+
+def _most_raised(inputs: ReportInputs, counts: Mapping[str, Published], answered: Published, words: str) -> str | None:
+    """"Of the 23 leavers who said what would have kept them, caseload and workload was raised
+    most often (9)", only when no hidden figure could be as large: every other count is shown or
+    is "fewer than k" while the top is k or more."""
+    shown = {t: int(x) for t, x in counts.items() if is_shown(x)}
+    if not shown or not is_shown(answered):
+        return None
+    top = max(shown.values())
+    hidden_could_match = any(not is_shown(x) and not str(x).startswith("fewer than") for x in counts.values())
+    if top < inputs.k or hidden_could_match:
+        return None
+    first = [lower_first(_theme_label(inputs, t)) for t, x in shown.items() if x == top]
+    most = f"{first[0]} was raised most often ({top})" if len(first) == 1 else \
+        f"{listed(first)} were raised most often ({top} each)"
+    return f"Of the {answered} leavers who said {words}, {most}."
 
 
 def _focus_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:

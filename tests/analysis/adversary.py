@@ -122,6 +122,18 @@ class Reader:
         self.relate({self.v(q, "focus", purpose, theme): 1, self.v(q, "focus", purpose, "remarks"): -1},
                     -math.inf, 0)
 
+    def answers(self, q: str, purpose: str, theme: str | None) -> None:
+        """Who answered one of the other questions in words is among the quarter's leavers; a
+        theme of those answers is among who answered (people may raise several themes)."""
+        key = (q, f"answers|{purpose}|{theme}")
+        if key in self._made:
+            return
+        self._made.add(key)
+        answered = self.v(q, "answers", purpose, "answered")
+        self.relate({answered: 1, self.v(q, "N"): -1}, -math.inf, 0)
+        if theme is not None:
+            self.relate({self.v(q, "answers", purpose, theme): 1, answered: -1}, -math.inf, 0)
+
     def equality(self, quarters: Sequence[str], char: str, values: Sequence[str]) -> None:
         """Equality answers per quarter: never printed for a quarter, so each quarter's count is
         also a figure the reader must not be able to work out."""
@@ -378,6 +390,13 @@ def _read_table(reader: Reader, where: str, table: Mapping, section: Mapping, pe
                 for q in period:
                     reader.focus(q, purpose, row["id"])
             reader.count(f"{where} {row['id']}", N(period, "focus", purpose, row["id"]), cell(row, "remarks"))
+    elif tid.startswith("answers_"):
+        purpose = tid.removeprefix("answers_")
+        for row in table["rows"]:
+            for q in period:
+                reader.quarter(q)
+                reader.answers(q, purpose, None if row["id"] == "answered" else row["id"])
+            reader.count(f"{where} {row['id']}", N(period, "answers", purpose, row["id"]), cell(row, "people"))
     elif tid.startswith("equality_"):
         char = tid.removeprefix("equality_")
         span = quarters_of(_SPAN.search(section["summary"]).group(0))

@@ -205,6 +205,34 @@ def test_what_worked_well_is_never_counted_as_a_reason_for_leaving(small_council
     # Supervision stays at r9's reason alone (shown as fewer than 3), not 10 of 10.
     assert _row(ranked, "supervision")["values"][:2] == ["fewer than 3", "withheld"]
     assert _row(ranked, "caseload")["values"][:2] == [6, 60.0]
+    # The praise is counted where it belongs: what worked well, 10 of the 10 who answered.
+    worked = next(t for t in _section(report, "other_answers")["tables"] if t["id"] == "answers_worked_well")
+    assert [(r["id"], r["values"]) for r in worked["rows"]] == [("answered", [10]), ("supervision", [10])]
+
+
+def test_what_would_have_kept_them_is_its_own_table(small_council):
+    responses, comments, assignments, headcounts = small_council
+    # r1..r7 say what would have kept them: r1..r5 a smaller caseload (r5 in two comments, counted once),
+    # r6 and r7 better pay, r7 also a smaller caseload; r8 answered "what should improve" only.
+    stay = [("s1", "r1", "caseload"), ("s2", "r2", "caseload"), ("s3", "r3", "caseload"), ("s4", "r4", "caseload"),
+            ("s5", "r5", "caseload"), ("s5b", "r5", "caseload"), ("s6", "r6", "pay"), ("s7", "r7", "pay"),
+            ("s7", "r7", "caseload")]
+    extra = pd.DataFrame([{**_comment(cid, rid, "2025-05"), "question_key": "would_have_stayed",
+                           "purpose": "would_have_stayed"} for cid, rid in dict.fromkeys((c, r) for c, r, _ in stay)]
+                         + [{**_comment("i8", "r8", "2025-05"), "question_key": "improve", "purpose": "improve"}])
+    themed = pd.DataFrame([(cid, t, 0.9, "model", "m1") for cid, _, t in stay] + [("i8", "pay", 0.9, "model", "m1")],
+                          columns=assignments.columns)
+    report = build_quarterly_report(responses, pd.concat([comments, extra]), pd.concat([assignments, themed]),
+                                    headcounts, quarter="2025/26 Q1", theme_labels=LABELS, k=3)
+    section = _section(report, "other_answers")
+    stayed = {t["id"]: [(r["id"], r["values"][0]) for r in t["rows"]] for t in section["tables"]}
+    assert stayed["answers_would_have_stayed"] == [("answered", 7), ("caseload", 6), ("pay", "fewer than 3")]
+    assert stayed["answers_improve"] == [("answered", "fewer than 3"), ("pay", "fewer than 3")]
+    assert section["summary"] == ("Of the 7 leavers who said what would have kept them, caseload and workload was "
+                                  "raised most often (6).")
+    # None of it is a reason for leaving: the reasons table is as it was (pay: r1, r2 and r7).
+    ranked = _section(report, "themes")["tables"][0]
+    assert _row(ranked, "caseload")["values"][0] == 6 and _row(ranked, "pay")["values"][0] == 3
 
 
 def test_a_withheld_total_is_never_described_as_small():

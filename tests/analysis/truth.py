@@ -34,3 +34,20 @@ def theme_counts(frames: Mapping[str, pd.DataFrame], quarters: Sequence[str]) ->
         if not str(t).startswith("emerging:"):
             people.setdefault(t, set()).add(rid)
     return {t: len(ids) for t, ids in people.items()}
+
+
+def answer_counts(frames: Mapping[str, pd.DataFrame], quarters: Sequence[str],
+                  purpose: str) -> tuple[int, dict[str, int]]:
+    """For one of the other questions answered in words (``purpose``): how many leavers of
+    ``quarters`` answered it, and how many of them raised each taxonomy theme in that answer."""
+    exits = leavers(frames, quarters)
+    comments = frames["comments"]
+    answers = comments[(comments["purpose"] == purpose) & comments["response_id"].isin(set(exits["response_id"]))]
+    assignments = frames["theme_assignments"]
+    assignments = assignments[assignments["source"] != "rejected"]
+    assigned = assignments.merge(answers[["comment_id", "response_id"]], on="comment_id")
+    people: dict[str, set] = {}
+    for t, rid in zip(assigned["theme_id"], assigned["response_id"], strict=True):
+        if not str(t).startswith("emerging:"):
+            people.setdefault(t, set()).add(rid)
+    return answers["response_id"].nunique(), {t: len(ids) for t, ids in people.items()}
