@@ -128,6 +128,7 @@ def test_a_paper_form_is_stored_with_its_channel_under_the_month_of_leaving(clie
     response = post_form(client, "/hr/responses/new/exit/paper", {
         "period_month": leaving.strftime("%Y-%m"), "role": "senior_practitioner", "length_of_service": "5_to_10",
         "main_reasons": ["pay", "career"], "reasons_text": "Better pay at the neighbouring council.",
+        "action": "save", "step": "0",
     })
     assert response.status_code == 302
     stored = db.session.execute(db.select(Response)).scalar_one()
@@ -149,13 +150,80 @@ def test_interview_notes_use_the_same_questionnaire_form(client):
     assert any(label.startswith("What was your role when you left?") for label in labels), labels[:3]
     # The questionnaire's own month question is answered by the month of leaving above it.
     assert not form.select("[name=leaving_month]")
-    response = post_form(client, "/hr/responses/new/exit/interview", {"period_month": date.today().strftime("%Y-%m")})
+    response = post_form(client, "/hr/responses/new/exit/interview",
+                         {"period_month": date.today().strftime("%Y-%m"), "action": "continue", "step": "0"})
     assert response.status_code == 400
     assert "Select your answer to ‘What was your role when you left?’" in error_summary(response)
     assert db.session.execute(db.select(Response)).first() is None
     response = post_form(client, "/hr/responses/new/exit/interview", {
-        "period_month": date.today().strftime("%Y-%m"), "role": "asye", "length_of_service": "under_1"})
+        "period_month": date.today().strftime("%Y-%m"), "role": "asye", "length_of_service": "under_1",
+        "action": "save", "step": "0"})
     assert db.session.execute(db.select(Response.channel)).scalar_one() == "interview"
+
+
+def _next_page(client, response, data: dict, action: str = "continue"):
+    """Press a button on an entry page as a browser would: the form's hidden fields, the
+    fields filled in, and the button's own name and value."""
+    form = page_of(response).select_one("main form")
+    payload: dict[str, list[str]] = {}
+    for field in form.select("input[name], select[name], textarea[name]"):
+        kind = field.get("type", "")
+        if field.name == "select":
+            chosen = field.select_one("option[selected]")
+            value = chosen["value"] if chosen else None
+        elif field.name == "textarea":
+            value = field.get_text()
+        elif kind in ("radio", "checkbox"):
+            value = field["value"] if field.has_attr("checked") else None
+        elif kind == "submit" or field.name == "button":
+            value = None
+        else:
+            value = field.get("value", "")
+        if value is not None:
+            payload.setdefault(field["name"], []).append(value)
+    for name, value in data.items():
+        payload[name] = value if isinstance(value, list) else [value]
+    payload["action"] = [action]
+    return client.post(response.request.path, data=payload)
+
+
+def test_paper_entry_goes_a_page_at_a_time_and_stores_only_at_the_end(client):
+    signed_in(client, "hr")
+    leaving = add_months(date.today(), -3)
+    first = client.get("/hr/responses/new/exit/paper")
+    assert "page 1 of" in page_of(first).select_one(".govuk-caption-l").get_text()
+    # A page's own errors, and only its own, are shown before moving on.
+    refused = _next_page(client, first, {"period_month": leaving.strftime("%Y-%m")})
+    assert refused.status_code == 400
+    assert error_summary(refused) == ["Select your answer to ‘What was your role when you left?’"]
+    page = _next_page(client, refused, {"role": "social_worker", "employment_type": "agency"})
+    assert page.status_code == 200 and "page 2 of" in page.get_data(as_text=True)
+    pages = 2
+    answers = {"your-time-here": {"length_of_service": "2_to_5"},
+               "why-leaving": {"main_reasons": ["caseload", "supervision"],
+                               "reasons_text": "Thirty children.\nNo supervision for months."}}
+    while "Check the answers" not in page_of(page).select_one("h1").get_text():
+        names = {el["name"] for el in page_of(page).select("main form [name]") if el.get("type") != "hidden"}
+        data = next((d for d in answers.values() if set(d) <= names), {})
+        page = _next_page(client, page, data)
+        assert page.status_code == 200
+        pages += 1
+        assert db.session.execute(db.select(Response)).first() is None  # nothing stored on the way
+    summary = page_of(page).get_text(" ", strip=True)
+    assert "Agency" in summary and "Thirty children." in summary
+    # Change a page from the check page, and come straight back to it.
+    again = _next_page(client, page, {}, action="change-0")
+    assert page_of(again).select_one("[name=role][value=social_worker]").has_attr("checked")
+    back = _next_page(client, again, {"role": "senior_practitioner"})
+    assert "Check the answers" in page_of(back).select_one("h1").get_text()
+    saved = _next_page(client, back, {}, action="save")
+    assert saved.status_code == 302
+    stored = db.session.execute(db.select(Response)).scalar_one()
+    assert stored.answers["role"] == "senior_practitioner" and stored.answers["employment_type"] == "agency"
+    assert stored.answers["main_reasons"] == ["caseload", "supervision"] and stored.period == leaving.replace(day=1)
+    comment = db.session.execute(db.select(Comment).filter_by(question_key="reasons_text")).scalar_one()
+    assert comment.text == "Thirty children.\nNo supervision for months."  # line breaks survive the pages
+    assert pages > 4
 
 
 def test_the_queue_tells_hr_when_free_text_is_next_purged(client):

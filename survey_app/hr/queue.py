@@ -284,35 +284,107 @@ def _paper_data(definition: Definition, form) -> dict[str, Any]:
     return out
 
 
+def _entry_steps(definition: Definition) -> list[tuple[str, list[Any]]]:
+    """The pages of paper or interview entry, as the respondent's: (title, questions) per page,
+    the month of leaving first on the first page, then a page to check everything."""
+    pages = [(page.title, [q for q in page.questions if q.role != "leaving_month"]) for page in definition.pages]
+    pages = [(title, questions) for title, questions in pages if questions]
+    return [(pages[0][0], ["period_month", *pages[0][1]]), *pages[1:], ("Check the answers", [])]
+
+
+def _field_names(questions: list[Any]) -> list[str]:
+    return [q if isinstance(q, str) else q.key for q in questions]
+
+
+def _entry_summary(definition: Definition, form, steps) -> list[dict[str, Any]]:
+    """What has been entered, page by page, for the check page."""
+    out = []
+    for index, (title, questions) in enumerate(steps[:-1]):
+        rows = []
+        for q in questions:
+            if isinstance(q, str):
+                value = form.period_month.data
+                label = dict(form.period_month.choices).get(value, value) if value else "Not answered"
+                rows.append({"key": {"text": form.period_month.label.text}, "value": {"text": label}})
+                continue
+            value = form[q.key].data
+            if value in (None, "", []):
+                text = "Not answered"
+            elif isinstance(value, list):
+                text = "; ".join(q.label_for(v) for v in value)
+            else:
+                text = value if q.type == "free_text" else q.label_for(str(value))
+            rows.append({"key": {"text": q.text}, "value": {"text": text}})
+        out.append({"title": title, "step": index, "rows": rows})
+    return out
+
+
 @bp.route("/responses/new/<slug>/<channel>", methods=["GET", "POST"])
 @hr_only
 def paper_entry(slug: str, channel: str):
+    """Paper or interview entry, a page at a time like the questionnaire itself. Nothing is
+    stored until the last page: what earlier pages hold travels in the form as hidden fields,
+    so an entry left half way leaves nothing behind."""
     instrument = current_instrument(slug)
     if instrument is None or instrument.kind == "focus_group" or channel not in ENTRY_CHANNELS:
         abort(404)
     definition = definition_of(instrument)
     today = date.today()
     form = paper_form_class(definition, today)()
+    steps = _entry_steps(definition)
+    last = len(steps) - 1
     problems: list[dict[str, str]] = []
-    if form.validate_on_submit():
-        year, month = form.period_month.data.split("-")
-        try:
-            stored = store_response(instrument, definition, _paper_data(definition, form), channel=channel,
-                                    today=today, period=date(int(year), int(month), 1))
-            db.session.flush()
-        except AnswerError as exc:
-            db.session.rollback()
-            problems = [{"text": f"{definition.question(k).text}: {v}" if k in
-                         {q.key for q in definition.questions} else v, "href": f"#{k}"}
-                        for k, v in exc.problems.items()]
+    step, failed = 0, False
+    if request.method == "POST":
+        step = min(max(int(request.form.get("step", "0")) if request.form.get("step", "0").isdigit() else 0, 0), last)
+        action = request.form.get("action", "")
+        if action == "back":
+            step = max(step - 1, 0)
+        elif action.startswith("change-") and action[7:].isdigit():
+            step = min(int(action[7:]), last - 1)
+        elif action == "continue":
+            names = _field_names(steps[step][1])
+            failed = not all([form[name].validate(form) for name in names])
+            if not failed:
+                step = last if request.form.get("checked") == "1" else min(step + 1, last)
+        elif action == "save":
+            if not form.validate():
+                # Back to the first page with a problem, its errors shown.
+                failed = True
+                step = next((i for i, (_, questions) in enumerate(steps)
+                             if set(_field_names(questions)) & set(form.errors)), 0)
+            else:
+                year, month = form.period_month.data.split("-")
+                try:
+                    stored = store_response(instrument, definition, _paper_data(definition, form), channel=channel,
+                                            today=today, period=date(int(year), int(month), 1))
+                    db.session.flush()
+                except AnswerError as exc:
+                    db.session.rollback()
+                    failed = True
+                    problems = [{"text": f"{definition.question(k).text}: {v}" if k in
+                                 {q.key for q in definition.questions} else v, "href": f"#{k}"}
+                                for k, v in exc.problems.items()]
+                else:
+                    audit.record("entered", "response", stored.id, f"{channel} entry of {slug}")
+                    db.session.commit()
+                    flash(f"The {'paper questionnaire' if channel == 'paper' else 'interview notes'} "
+                          f"for {stored.period:%B %Y} has been saved.")
+                    return redirect(url_for("hr.response", response_id=stored.id))
         else:
-            audit.record("entered", "response", stored.id, f"{channel} entry of {slug}")
-            db.session.commit()
-            flash(f"The {'paper questionnaire' if channel == 'paper' else 'interview notes'} "
-                  f"for {stored.period:%B %Y} has been saved.")
-            return redirect(url_for("hr.response", response_id=stored.id))
-    sections = [(page, [(q, _params(q, form)) for q in page.questions if q.role != "leaving_month"])
-                for page in definition.pages]
-    status = 400 if (form.errors or problems) else 200
-    return render_template("hr/paper_entry.html", form=form, definition=definition, sections=sections,
-                           heading=ENTRY_CHANNELS[channel], channel=channel, problems=problems), status
+            abort(400)
+    title, questions = steps[step]
+    shown = set(_field_names(questions))
+    # Everything entered on the other pages travels on, as typed.
+    carried = [(name, value) for name in request.form if name not in shown | {"csrf_token", "step", "action",
+                                                                                 "checked"}
+               for value in request.form.getlist(name)] if request.method == "POST" else []
+    fields = [(q, None) if isinstance(q, str) else (q, _params(q, form)) for q in questions]
+    errors = [{"text": form[name].errors[0], "href": f"#{form[name].id}"}
+              for name in _field_names(questions) if failed and form[name].errors]
+    return render_template("hr/paper_entry.html", form=form, definition=definition, heading=ENTRY_CHANNELS[channel],
+                           channel=channel, problems=problems, errors=errors, step=step, steps=steps, title=title,
+                           fields=fields, carried=carried, last=last,
+                           summary=_entry_summary(definition, form, steps) if step == last else [],
+                           checked=request.form.get("checked") == "1" or step == last), \
+        (400 if failed else 200)

@@ -140,7 +140,24 @@ def test_export_page(browser_page, live_server, make_staff_user):
 def test_paper_entry_follow_ups_and_admin_pages(browser_page, live_server, make_staff_user):
     page = browser_page
     sign_in(page, live_server, make_staff_user("browser-paper@council.example"))
-    for path in ("/hr/responses/new/exit/paper", "/hr/follow-ups", "/hr/focus-groups", "/account"):
+    # Paper entry goes a page at a time, with each page's errors, and a page to check at the end.
+    page.goto(f"{live_server}/hr/responses/new/exit/paper")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Month of leaving").select_option(index=2)
+    page.get_by_label("Social worker", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-caption-l")).to_contain_text("page 2 of")
+    page.get_by_role("group", name="How long did you work for the council?").get_by_label(
+        "1 year to less than 2 years").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Previous page").click()
+    expect(page.get_by_role("group", name="How long did you work for the council?").get_by_label(
+        "1 year to less than 2 years")).to_be_checked()
+    assert_no_axe_violations(page)
+    for path in ("/hr/follow-ups", "/hr/focus-groups", "/account"):
         page.goto(f"{live_server}{path}")
         assert_no_axe_violations(page)
     page.goto(f"{live_server}/sign-out")
