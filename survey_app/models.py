@@ -11,6 +11,7 @@ Privacy rules live in the shape of these tables (see docs/privacy.md):
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -30,8 +31,10 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .sealing import Unreadable, app_key, seal, unseal
 
 DEFAULT_ORGANISATION_SLUG = "default"
 # Respondent rows are kept without SQLite's hidden sequential rowid.
@@ -157,6 +160,40 @@ class InvitationCode(db.Model):
     expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
+class SealedText(TypeDecorator):
+    """Text stored sealed (AES-GCM) with a key derived from the app's ``SECRET_KEY``: whoever reads
+    the database files, dead row versions included, but not the secret, reads nothing of it. The
+    app reads and writes plain strings. Rows written before sealing are read as they are; a row
+    sealed under another secret reads as ``UNREADABLE``."""
+
+    impl = Text
+    cache_ok = True
+    PREFIX = "sealed:"
+    UNREADABLE = "(unreadable: sealed under another secret key)"
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__()
+        self.purpose = purpose
+
+    def _key(self) -> str:
+        from flask import current_app
+
+        return app_key(current_app.config["SECRET_KEY"], self.purpose)
+
+    def process_bind_param(self, value: str | None, dialect) -> str | None:
+        if value is None:
+            return None
+        return self.PREFIX + base64.b64encode(seal(self._key(), value)).decode("ascii")
+
+    def process_result_value(self, value: str | None, dialect) -> str | None:
+        if value is None or not value.startswith(self.PREFIX):
+            return value
+        try:
+            return unseal(self._key(), base64.b64decode(value[len(self.PREFIX):]))
+        except (Unreadable, ValueError):
+            return self.UNREADABLE
+
+
 class OutboxMessage(db.Model):
     """An email waiting to be sent, or sent. Written in the transaction of what caused it and
     sent later by ``flask mail send``, never inside a respondent's request. No message carries
@@ -167,9 +204,11 @@ class OutboxMessage(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=random_id)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    to_address: Mapped[str] = mapped_column(String(320))
+    # Sealed: an invitation's address and the code or link in a body are for the recipient only,
+    # and an erased value's dead row version on disk holds nothing readable either.
+    to_address: Mapped[str] = mapped_column(SealedText("outbox address"))
     subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(SealedText("outbox body"))
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

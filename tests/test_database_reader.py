@@ -174,3 +174,39 @@ def test_a_submission_sealed_under_another_key_is_kept_not_dropped(app, client, 
     result = runner.invoke(args=["submissions", "release", "--all"])
     assert "Released 0 of 1" in result.output
     assert db.session.execute(sa.text("SELECT count(*) FROM submission_pool")).scalar_one() == 1
+
+
+def test_invitation_emails_leave_no_address_or_code_on_disk_before_or_after_sending(app, client):
+    """Staff-survey invitations hold an address and a code each until sent, then are erased: the
+    reader finds neither in the tables, nor in the dead row versions the erasing leaves behind."""
+    from survey_app.mail import send_queued
+    from survey_app.questionnaires import sync_shipped_instruments
+
+    from .support import page_of, signed_in
+
+    sync_shipped_instruments()
+    signed_in(client, "hr")
+    addresses = [f"invitee.marker{n:02d}@council.example" for n in range(3)]
+    page = client.get("/hr/invitations")
+    token = page_of(page).find("input", attrs={"name": "csrf_token"})["value"]
+    sent = client.post("/hr/invitations", data={"csrf_token": token, "survey": "staff-survey", "action": "invite",
+                                                "addresses": "\n".join(addresses)},
+                       content_type="multipart/form-data")
+    assert sent.status_code == 302
+    from survey_app.models import OutboxMessage
+
+    codes = [m.body.split("enter this code when asked: ", 1)[1].split()[0]
+             for m in db.session.execute(sa.select(OutboxMessage)).scalars()]
+    assert len(codes) == 3
+
+    def readable() -> list[bytes]:
+        db.session.commit()
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(sa.text("PRAGMA wal_checkpoint(FULL)"))
+        raw = _raw_database_bytes()
+        return [s for s in [b"invitee.marker", *(c.encode() for c in codes)] if s in raw]
+
+    assert readable() == []  # queued: sealed
+    app.config.update(MAIL_BACKEND="log")
+    assert send_queued() == (3, 0)
+    assert readable() == []  # sent and erased: the dead versions are sealed too
