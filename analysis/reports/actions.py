@@ -38,6 +38,6 @@ def summary(shown: Sequence[Mapping[str, str]], k: int) -> str:
     if not shown:
         return (f"No action on a theme that at least {k} leavers raised has been approved for "
                 "publication in this report.")
-    themes = list(dict.fromkeys(a["theme"] for a in shown))
+    themes = [lower_first(t) for t in dict.fromkeys(a["theme"] for a in shown)]
     noun = "action" if len(shown) == 1 else "actions"
-    return f"What was done about what leavers told us: {len(shown)} {noun}, on {lower_first(listed(themes))}."
+    return f"What was done about what leavers told us: {len(shown)} {noun}, on {listed(themes)}."

@@ -25,6 +25,9 @@ def main(out_dir: str) -> None:
         model_version="themes-synthetic-1",
         quotes=[{"theme_id": "caseload", "text": "My caseload was far too high to do the work properly."},
                 {"theme_id": "pay", "text": "Neighbouring councils pay more for the same job."}],
+        actions=[{"theme_id": "caseload", "text": "Caseloads in the assessment teams are now capped at 18 children, "
+                                                  "reviewed monthly."},
+                 {"theme_id": "pay", "text": "A market supplement was agreed for experienced social workers."}],
     )
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "report.html"), "w", encoding="utf-8") as fh:

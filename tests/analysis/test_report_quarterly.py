@@ -333,3 +333,12 @@ def test_you_said_we_did_in_the_annual_report(small_council):
     report = build_annual_report(*small_council, year="2025/26", theme_labels=LABELS, k=3, actions=actions,
                                  generated_at="2026-04-01T09:00:00")
     assert [a["theme"] for a in _section(report, "you_said_we_did")["actions"]] == ["Pay and reward"]
+
+
+def test_you_said_we_did_names_every_theme_in_running_text(small_council):
+    actions = [{"theme_id": "caseload", "text": "Caseloads are capped."},
+               {"theme_id": "pay", "text": "A market supplement was agreed."}]
+    report = build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS, k=3, actions=actions,
+                                    generated_at="2025-07-01T09:00:00")
+    assert _section(report, "you_said_we_did")["summary"] == (
+        "What was done about what leavers told us: 2 actions, on caseload and workload and pay and reward.")
