@@ -167,3 +167,23 @@ def test_paper_entry_follow_ups_and_admin_pages(browser_page, live_server, make_
     for path in ("/admin/users", "/admin/users/invite", "/admin/settings", "/admin/surveys", "/admin/audit"):
         page.goto(f"{live_server}{path}")
         assert_no_axe_violations(page)
+
+
+def test_hr_pages_fit_a_512_pixel_window(browser_page, live_server, live_app, make_staff_user):
+    """200 % zoom of a 1,024 px screen: no HR page scrolls sideways; a wide data table scrolls
+    inside its own focusable region instead. Each page also passes axe at that width."""
+    page = browser_page
+    _add_response(live_app)
+    sign_in(page, live_server, make_staff_user("browser-zoom@council.example"))
+    page.set_viewport_size({"width": 512, "height": 900})
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    for path in ("/hr/overview", "/hr/", "/hr/themes", "/hr/themes/caseload", "/hr/invitations", "/hr/follow-ups",
+                 "/hr/focus-groups", "/hr/export", "/hr/headcounts", "/hr/responses/new/exit/paper", "/reports/",
+                 "/account"):
+        assert page.goto(f"{live_server}{path}").status == 200, path
+        assert page.evaluate(overflow) <= 0, path
+        for wide in page.locator("main table").all():
+            fits = wide.evaluate("t => t.scrollWidth <= document.documentElement.clientWidth")
+            inside_region = wide.evaluate("t => !!t.closest('[role=region][tabindex=\"0\"]')")
+            assert fits or inside_region, path
+        assert_no_axe_violations(page)
