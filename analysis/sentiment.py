@@ -25,6 +25,11 @@ def vader_lexicon_text() -> str:
 NLTK_WORDS_AND_EMOTICONS = vader.SentiText._words_and_emoticons
 
 
+#: The first characters and the last characters of VADER's punctuation marks: a token starting
+#: and ending with neither cannot lose a mark, so most tokens skip the check of every mark.
+_MARK_EDGES = (frozenset(m[0] for m in VaderConstants.PUNC_LIST), frozenset(m[-1] for m in VaderConstants.PUNC_LIST))
+
+
 def _words_and_emoticons(self) -> list[str]:
     """The same tokens as nltk's ``SentiText._words_and_emoticons``, found faster.
 
@@ -35,9 +40,13 @@ def _words_and_emoticons(self) -> list[str]:
     removed; otherwise it is kept as it is.
     """
     words = {w for w in self.REGEX_REMOVE_PUNCTUATION.sub("", self.text).split() if len(w) > 1}
+    firsts, lasts = _MARK_EDGES
     out = []
     for token in self.text.split():
         if len(token) <= 1:
+            continue
+        if token[0] not in firsts and token[-1] not in lasts:
+            out.append(token)  # no mark begins or ends it: nothing to strip
             continue
         for mark in self.PUNC_LIST:
             if token.startswith(mark) and token[len(mark):] in words:

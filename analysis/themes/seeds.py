@@ -115,6 +115,7 @@ class SeedMatcher:
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state["_starts"] = {}  # a cache: rebuilt as comments are matched, never saved
+        state.pop("_firsts", None)  # likewise, from the seed index
         return state
 
     def fit(
@@ -197,6 +198,13 @@ class SeedMatcher:
                 self._starts[token] = found
         return found
 
+    def _first_words(self) -> frozenset[str]:
+        """Every word a seed begins with (worked out once; not saved with a fitted pipeline)."""
+        firsts = self.__dict__.get("_firsts")
+        if firsts is None:
+            firsts = self._firsts = frozenset(key[0] for key in self._index)
+        return firsts
+
     def _match(self, tokens: list[str]) -> list[tuple[int, str, float]]:
         """Seeds found in ``tokens``, longest match first, each seed counted once per comment.
 
@@ -205,10 +213,14 @@ class SeedMatcher:
         """
         plain = [t.removeprefix(NEGATION_PREFIX) for t in tokens]
         index = self._index
+        firsts = self._first_words()
         found: dict[tuple[int, str], float] = {}
         start, n = 0, len(tokens)
         while start < n:
             step = 1
+            if tokens[start] not in firsts and plain[start] not in firsts:
+                start += 1  # no seed begins with this word
+                continue
             for length in range(min(self._max_len, n - start), 0, -1):
                 hits = index.get(tuple(tokens[start : start + length]))
                 if hits is None:
