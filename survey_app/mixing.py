@@ -29,6 +29,7 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 
 from .extensions import db
@@ -87,6 +88,12 @@ def release(minimum: int = 1, older_than_days: int | None = None, today: date | 
     query = db.select(PendingSubmission)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)  # two releases never take the same rows
+    else:
+        # SQLite has no row locks, and Python's sqlite3 begins a transaction only at the first
+        # write, so two releases could read the same rows and both store them. A write that
+        # changes nothing takes the database's write lock first: a second release waits, then
+        # finds the rows gone.
+        db.session.execute(sa.delete(PendingSubmission).where(sa.false()))
     rows = db.session.execute(query).scalars().all()
     overdue = older_than_days is not None and any(
         row.received_on <= (today or date.today()) - timedelta(days=older_than_days) for row in rows)
