@@ -142,3 +142,30 @@ def test_the_check_page_says_when_unsent_answers_will_be_deleted_and_an_expired_
     assert "kept for 4 hours" in page.get_data(as_text=True)
     # Starting again works, and the message is not repeated.
     assert "Not answered" in person.get("check").get_data(as_text=True)
+
+
+def test_answers_stored_by_a_send_whose_reply_never_arrived_are_reported_as_sent(client, app):
+    """The server stores the answers and dies before the browser hears (the submission
+    benchmark's kill runs). The browser still holds its old cookie; sending again must say the
+    answers were sent, not that they were deleted, and must store nothing twice."""
+    from survey_app.extensions import db
+
+    from .support import EXIT_ANSWERS, Respondent, page_of
+
+    person = Respondent(client, "exit")
+    for page_id, data in EXIT_ANSWERS.items():
+        person.post_page(page_id, data)
+    assert person.post_check().status_code == 302
+    form = person.get("equality")
+    cookie = client.get_cookie("exitvoice_session")
+    # The same request, sent with the same cookie from elsewhere: it stores the answers, and its
+    # reply (with the cookie that says so) is what the browser never receives.
+    elsewhere = app.test_client()
+    elsewhere.set_cookie("exitvoice_session", cookie.value)
+    token = page_of(form).find("input", attrs={"name": "csrf_token"})["value"]
+    sent = elsewhere.post("/exit/equality", data={"csrf_token": token, "action": "skip"})
+    assert sent.headers["Location"].endswith("/exit/done")
+    assert db.session.execute(db.select(Response)).scalar_one()
+    retry = client.post("/exit/equality", data={"csrf_token": token, "action": "skip"})
+    assert page_of(retry).select_one("h1").get_text(strip=True) == "You have already sent your answers"
+    assert len(db.session.execute(db.select(Response)).scalars().all()) == 1

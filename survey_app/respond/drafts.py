@@ -54,6 +54,18 @@ def _key_name(slug: str) -> str:
     return f"draftkey:{slug}"
 
 
+def _expiry_name(slug: str) -> str:
+    return f"draftdue:{slug}"
+
+
+def _remember_expiry(slug: str, draft: DraftAnswers) -> None:
+    """The browser's own cookie keeps when its draft is due to be deleted (whole hours or days),
+    so that a draft gone before then can be told from one that expired."""
+    value = draft.expires_at.isoformat()
+    if session.get(_expiry_name(slug)) != value:
+        session[_expiry_name(slug)] = value
+
+
 def purge_expired_drafts() -> int:
     """Delete every draft past its expiry; returns how many went."""
     result = db.session.execute(db.delete(DraftAnswers).where(DraftAnswers.expires_at < _now()))
@@ -65,16 +77,22 @@ def get_draft(instrument: Instrument, create: bool = False) -> DraftAnswers | No
     """This browser's live draft for the instrument, optionally starting a new one."""
     token = session.get(_session_key(instrument.slug))
     draft = db.session.get(DraftAnswers, token) if token else None
+    found = draft is not None
     if draft is not None and (draft.expires_at < _now() or draft.instrument_id != instrument.id
                               or _open(draft, instrument.slug) is None):
         db.session.delete(draft)
         db.session.commit()
         draft = None
     if token and draft is None:
-        # This browser had answers in progress and they are gone (expired, or purged after
-        # expiry): say so once, rather than show empty answers without a word.
+        # This browser had answers in progress and they are gone. Gone after their expiry: they
+        # were deleted, and the person is told so once, rather than shown empty answers. Gone
+        # before it: the only thing that removes a live draft is sending it, so they were sent
+        # (a request cut off after it stored them, whose answer never reached the browser).
+        due = session.get(_expiry_name(instrument.slug))
+        sent = not found and due is not None and datetime.fromisoformat(due) > _now()
         forget(instrument.slug)
-        g.lost_draft = True
+        g.sent_draft = sent
+        g.lost_draft = not sent
     if draft is None and create:
         purge_expired_drafts()
         key = new_key()
@@ -85,6 +103,7 @@ def get_draft(instrument: Instrument, create: bool = False) -> DraftAnswers | No
         session[_session_key(instrument.slug)] = draft.id
         session[_key_name(instrument.slug)] = key
         session.permanent = True
+        _remember_expiry(instrument.slug, draft)
         _cache()[draft.id] = {}
     return draft
 
@@ -115,6 +134,7 @@ def contents(draft: DraftAnswers, slug: str) -> dict[str, Any]:
 def _store(draft: DraftAnswers, slug: str, data: dict[str, Any]) -> None:
     draft.sealed = seal(session[_key_name(slug)], data)
     draft.expires_at = _saved_expiry() if data.get("saved") else _expiry()
+    _remember_expiry(slug, draft)
     _cache()[draft.id] = data
     db.session.commit()
 
@@ -138,6 +158,12 @@ def lost() -> bool:
     return bool(g.get("lost_draft"))
 
 
+def vanished_when_sent() -> bool:
+    """Whether this request found the browser's answers in progress gone before they were due to
+    expire: that is, sent."""
+    return bool(g.get("sent_draft"))
+
+
 def deleted_at(draft: DraftAnswers) -> datetime:
     """When the draft will be deleted if nothing more is saved (UTC, naive)."""
     return draft.expires_at
@@ -146,6 +172,7 @@ def deleted_at(draft: DraftAnswers) -> datetime:
 def forget(instrument_slug: str) -> None:
     session.pop(_session_key(instrument_slug), None)
     session.pop(_key_name(instrument_slug), None)
+    session.pop(_expiry_name(instrument_slug), None)
 
 
 def new_return_code() -> str:
@@ -184,6 +211,7 @@ def save_with_code(draft: DraftAnswers, slug: str) -> str:
     session[_session_key(slug)] = saved.id
     session[_key_name(slug)] = key
     session.permanent = True
+    _remember_expiry(slug, saved)
     _cache()[saved.id] = data
     return code
 
@@ -209,6 +237,7 @@ def resume(instrument: Instrument, typed: str) -> DraftAnswers | None:
     session[_session_key(instrument.slug)] = draft.id
     session[_key_name(instrument.slug)] = key
     session.permanent = True
+    _remember_expiry(instrument.slug, draft)
     _cache()[draft.id] = data
     return draft
 

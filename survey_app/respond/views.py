@@ -74,7 +74,8 @@ def _guard(instrument: Instrument, definition: Definition, need_code: bool = Tru
     message = _closed_message(instrument, date.today())
     if message:
         return render_template("respond/closed.html", definition=definition, message=message), 403
-    if need_code and instrument.slug in session.get(SENT_KEY, []) and drafts.get_draft(instrument) is None:
+    if need_code and drafts.get_draft(instrument) is None and (
+            instrument.slug in session.get(SENT_KEY, []) or drafts.vanished_when_sent()):
         return render_template("respond/already_sent.html", definition=definition), 200
     if need_code and drafts.get_draft(instrument) is None and drafts.lost():
         hours = int(current_app.config["DRAFT_LIFETIME"].total_seconds() // 3600)
