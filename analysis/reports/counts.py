@@ -479,24 +479,23 @@ def count_span(
     for area in areas:
         for lv in RATING_LEVELS:
             derive(lambda x, area=area, lv=lv: k_rating(x, area, lv), f"{p}|rating|{area}")
+    def derive_by_purpose(purposes, total_key, theme_key, group: str) -> None:
+        """Free-text answers by purpose (the other exit questions, focus-group prompts): how many
+        answered, and per theme how many raised it, each the sum of its quarters."""
+        for purpose in purposes:
+            derive(lambda x, purpose=purpose: total_key(x, purpose), f"{p}|{group}|{purpose}")
+            totals = {total_key(q.label, purpose) for q in qs}
+            present = list(dict.fromkeys(
+                key.rsplit("|", 1)[1] for q in qs for key in q.ledger.counts
+                if key.startswith(theme_key(q.label, purpose, "")) and key not in totals
+            ))
+            for t in present:
+                derive(lambda x, purpose=purpose, t=t: theme_key(x, purpose, t), f"{p}|{group}|{purpose}")
+
     pc.answer_purposes = [x for x in ANSWER_PURPOSES if any(x in q.answer_purposes for q in qs)]
-    for purpose in pc.answer_purposes:
-        derive(lambda x, purpose=purpose: k_answered(x, purpose), f"{p}|answers|{purpose}")
-        present = list(dict.fromkeys(
-            key.rsplit("|", 1)[1] for q in qs for key in q.ledger.counts
-            if key.startswith(f"{q.label}|answers|{purpose}|") and not key.endswith("|answered")
-        ))
-        for t in present:
-            derive(lambda x, purpose=purpose, t=t: k_answer_theme(x, purpose, t), f"{p}|answers|{purpose}")
+    derive_by_purpose(pc.answer_purposes, k_answered, k_answer_theme, "answers")
     pc.purposes = list(dict.fromkeys(x for q in qs for x in q.purposes))
-    for purpose in pc.purposes:
-        derive(lambda x, purpose=purpose: k_remarks(x, purpose), f"{p}|focus|{purpose}")
-        present = list(dict.fromkeys(
-            key.rsplit("|", 1)[1] for q in qs for key in q.ledger.counts
-            if key.startswith(f"{q.label}|focus_group|{purpose}|") and not key.endswith("|remarks")
-        ))
-        for t in present:
-            derive(lambda x, purpose=purpose, t=t: k_focus_theme(x, purpose, t), f"{p}|focus|{purpose}")
+    derive_by_purpose(pc.purposes, k_remarks, k_focus_theme, "focus")
 
     # Length of service in wide groups, decided here (whole financial years publish them): each
     # group is the sum of the quarters' bands, which the reader also knows.
