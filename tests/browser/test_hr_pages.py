@@ -172,8 +172,16 @@ def test_paper_entry_follow_ups_and_admin_pages(browser_page, live_server, make_
 def test_hr_pages_fit_a_512_pixel_window(browser_page, live_server, live_app, make_staff_user):
     """200 % zoom of a 1,024 px screen: no HR page scrolls sideways; a wide data table scrolls
     inside its own focusable region instead. Each page also passes axe at that width."""
+    from survey_app.codes import issue_codes
+    from survey_app.extensions import db
+    from survey_app.questionnaires import sync_shipped_instruments
+
     page = browser_page
     _add_response(live_app)
+    with live_app.app_context():  # a batch of invitations, so the response-rate table is there
+        sync_shipped_instruments()
+        issue_codes("staff-survey", 3, "2026-12-04 email for the zoom test with a long batch name", commit=False)
+        db.session.commit()
     sign_in(page, live_server, make_staff_user("browser-zoom@council.example"))
     page.set_viewport_size({"width": 512, "height": 900})
     overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
