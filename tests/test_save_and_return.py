@@ -121,3 +121,13 @@ def test_answers_saved_past_their_days_are_gone(client, app):
 
 def test_nothing_to_save_before_the_first_answer(client):
     assert client.get("/exit/save").headers["Location"].endswith("/exit/")
+
+
+def test_saved_answers_that_expire_are_said_to_have_been_kept_for_days(client):
+    _save(Respondent(client))
+    row = db.session.execute(sa.select(DraftAnswers)).scalar_one()
+    row.expires_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)
+    db.session.commit()
+    page = page_of(client.get("/exit/check"))
+    assert page.select_one("h1").get_text(strip=True) == "Your answers in progress were deleted"
+    assert "kept for 7 days after they were last saved" in page.get_text(" ", strip=True)

@@ -58,6 +58,10 @@ def _expiry_name(slug: str) -> str:
     return f"draftdue:{slug}"
 
 
+def _saved_name(slug: str) -> str:
+    return f"draftsaved:{slug}"
+
+
 def _remember_expiry(slug: str, draft: DraftAnswers) -> None:
     """The browser's own cookie keeps when its draft is due to be deleted (whole hours or days),
     so that a draft gone before then can be told from one that expired."""
@@ -90,6 +94,7 @@ def get_draft(instrument: Instrument, create: bool = False) -> DraftAnswers | No
         # (a request cut off after it stored them, whose answer never reached the browser).
         due = session.get(_expiry_name(instrument.slug))
         sent = not found and due is not None and datetime.fromisoformat(due) > _now()
+        g.lost_saved = bool(session.get(_saved_name(instrument.slug)))
         forget(instrument.slug)
         g.sent_draft = sent
         g.lost_draft = not sent
@@ -158,6 +163,12 @@ def lost() -> bool:
     return bool(g.get("lost_draft"))
 
 
+def lost_were_saved() -> bool:
+    """Whether the answers this request found deleted had been saved with a return code (and so
+    were kept for days, not hours)."""
+    return bool(g.get("lost_saved"))
+
+
 def vanished_when_sent() -> bool:
     """Whether this request found the browser's answers in progress gone before they were due to
     expire: that is, sent."""
@@ -173,6 +184,7 @@ def forget(instrument_slug: str) -> None:
     session.pop(_session_key(instrument_slug), None)
     session.pop(_key_name(instrument_slug), None)
     session.pop(_expiry_name(instrument_slug), None)
+    session.pop(_saved_name(instrument_slug), None)
 
 
 def new_return_code() -> str:
@@ -212,6 +224,7 @@ def save_with_code(draft: DraftAnswers, slug: str) -> str:
     session[_key_name(slug)] = key
     session.permanent = True
     _remember_expiry(slug, saved)
+    session[_saved_name(slug)] = True
     _cache()[saved.id] = data
     return code
 
@@ -238,6 +251,7 @@ def resume(instrument: Instrument, typed: str) -> DraftAnswers | None:
     session[_key_name(instrument.slug)] = key
     session.permanent = True
     _remember_expiry(instrument.slug, draft)
+    session[_saved_name(instrument.slug)] = True
     _cache()[draft.id] = data
     return draft
 

@@ -79,7 +79,9 @@ def _guard(instrument: Instrument, definition: Definition, need_code: bool = Tru
         return render_template("respond/already_sent.html", definition=definition), 200
     if need_code and drafts.get_draft(instrument) is None and drafts.lost():
         hours = int(current_app.config["DRAFT_LIFETIME"].total_seconds() // 3600)
-        return render_template("respond/expired.html", definition=definition, hours=hours), 200
+        return render_template("respond/expired.html", definition=definition, hours=hours,
+                               saved_days=current_app.config["SAVED_DRAFT_DAYS"] if drafts.lost_were_saved()
+                               else None), 200
     if need_code and instrument.requires_code:
         draft = drafts.get_draft(instrument)
         if draft is None or not drafts.contents(draft, instrument.slug).get("code_hash"):
