@@ -6,6 +6,7 @@ import logging
 import re
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
@@ -87,7 +88,27 @@ class BoundedIntegerConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+#: Endpoints whose responses never carry a session cookie.
+NO_SESSION_COOKIE = frozenset({"static", "favicon"})
+
+
+class PageSessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions, written only by pages, never by static files or the favicon.
+
+    A browser may still be fetching the last page's icon or stylesheet when it asks for the next
+    page. Had that late response set the session cookie, it would put back the session as it was
+    before the new page, losing what the page added (the CSRF token of its form: the form would
+    then be refused as timed out, seen in the browser tests under load).
+    """
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        if request.endpoint in NO_SESSION_COOKIE:
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def init_security(app: Flask) -> None:
+    app.session_interface = PageSessionInterface()
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.before_request(refuse_unstorable_input)
     app.after_request(set_security_headers)

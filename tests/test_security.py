@@ -74,3 +74,25 @@ def test_sending_answers_is_rate_limited(database_url):
         assert db.session.execute(sa.select(Response)).first() is None
         db.session.remove()
         db.engine.dispose()
+
+
+def test_static_files_and_the_favicon_never_set_the_session_cookie(app, client):
+    """A late icon or stylesheet response must not put back an older session over the one the
+    next page set (its CSRF token with it): only pages set the cookie."""
+    from .support import csrf_token_of, signed_in
+
+    signed_in(client, "hr")
+    before = client.get_cookie("exitvoice_session").value  # the session as the landing page left it
+    form = client.get("/hr/responses/new/exit/paper")  # a page that puts a CSRF token in the session
+    token = csrf_token_of(form)
+    for path in ("/favicon.ico", "/static/dist/app.css"):
+        stale = app.test_client()
+        stale.set_cookie("exitvoice_session", before)
+        response = stale.get(path)
+        assert response.status_code in (200, 204), path
+        assert "Set-Cookie" not in response.headers, path
+    assert "Set-Cookie" in client.get("/hr/").headers  # pages still refresh it
+    posted = client.post("/hr/responses/new/exit/paper", data={"csrf_token": token, "action": "continue",
+                                                               "step": "0"})
+    assert posted.status_code == 400  # the page's own errors, not a refused form
+    assert "Your page timed out" not in posted.get_data(as_text=True)
