@@ -195,3 +195,16 @@ def test_hr_pages_fit_a_512_pixel_window(browser_page, live_server, live_app, ma
             inside_region = wide.evaluate("t => !!t.closest('[role=region][tabindex=\"0\"]')")
             assert fits or inside_region, path
         assert_no_axe_violations(page)
+
+
+def test_admin_pages_fit_a_512_pixel_window(browser_page, live_server, make_staff_user):
+    """The admin's pages at 200 % zoom of a 1,024 px screen: no sideways scroll, axe clean."""
+    page = browser_page
+    sign_in(page, live_server, make_staff_user("browser-admin-zoom@council.example", role="admin"))
+    page.set_viewport_size({"width": 512, "height": 900})
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    for path in ("/admin/users", "/admin/users/invite", "/admin/settings", "/admin/surveys", "/admin/audit",
+                 "/admin/jobs", "/account"):
+        assert page.goto(f"{live_server}{path}").status == 200, path
+        assert page.evaluate(overflow) <= 0, path
+        assert_no_axe_violations(page)
