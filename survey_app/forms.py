@@ -104,6 +104,18 @@ def answers_from_form(questions: Iterable[Question], form: FlaskForm) -> dict[st
     return out
 
 
+def answer_text(question: Question, value: Any, not_answered: str) -> str:
+    """An answer as words: option labels (joined for several), free text as typed, or
+    ``not_answered``."""
+    if value in (None, "", []):
+        return not_answered
+    if isinstance(value, list):
+        return "; ".join(question.label_for(v) for v in value)
+    if question.type == "free_text":
+        return value
+    return question.label_for(str(value))
+
+
 def page_form_class(page: Page, today: date | None = None) -> type[FlaskForm]:
     """A FlaskForm class (CSRF included) with one field per question on the page."""
     fields = {q.key: build_field(q, today) for q in page.questions}

@@ -12,7 +12,7 @@ from sqlalchemy import Select
 
 from .. import audit
 from ..extensions import db
-from ..forms import answers_from_form, field_params
+from ..forms import answer_text, answers_from_form, field_params
 from ..instruments import Definition
 from ..models import ActionNote, Comment, Instrument, Response, ThemeAssignment, default_organisation
 from ..periods import recent_quarters
@@ -307,13 +307,7 @@ def _entry_summary(definition: Definition, form, steps) -> list[dict[str, Any]]:
                 label = dict(form.period_month.choices).get(value, value) if value else "Not answered"
                 rows.append({"key": {"text": form.period_month.label.text}, "value": {"text": label}})
                 continue
-            value = form[q.key].data
-            if value in (None, "", []):
-                text = "Not answered"
-            elif isinstance(value, list):
-                text = "; ".join(q.label_for(v) for v in value)
-            else:
-                text = value if q.type == "free_text" else q.label_for(str(value))
+            text = answer_text(q, form[q.key].data, "Not answered")
             rows.append({"key": {"text": q.text}, "value": {"text": text}})
         out.append({"title": title, "step": index, "rows": rows})
     return out
@@ -336,7 +330,8 @@ def paper_entry(slug: str, channel: str):
     problems: list[dict[str, str]] = []
     step, failed = 0, False
     if request.method == "POST":
-        step = min(max(int(request.form.get("step", "0")) if request.form.get("step", "0").isdigit() else 0, 0), last)
+        given = request.form.get("step", "0")
+        step = min(int(given), last) if given.isdigit() else 0
         action = request.form.get("action", "")
         if action == "back":
             step = max(step - 1, 0)

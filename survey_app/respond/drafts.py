@@ -62,6 +62,18 @@ def _saved_name(slug: str) -> str:
     return f"draftsaved:{slug}"
 
 
+def _hold(slug: str, draft: DraftAnswers, key: str, data: dict[str, Any], *, saved: bool) -> None:
+    """This browser now holds ``draft``: its token, its key, when it is due to be deleted and
+    whether it was saved with a return code, in the signed session cookie."""
+    session[_session_key(slug)] = draft.id
+    session[_key_name(slug)] = key
+    session.permanent = True
+    _remember_expiry(slug, draft)
+    if saved:
+        session[_saved_name(slug)] = True
+    _cache()[draft.id] = data
+
+
 def _remember_expiry(slug: str, draft: DraftAnswers) -> None:
     """The browser's own cookie keeps when its draft is due to be deleted (whole hours or days),
     so that a draft gone before then can be told from one that expired."""
@@ -105,11 +117,7 @@ def get_draft(instrument: Instrument, create: bool = False) -> DraftAnswers | No
                              expires_at=_expiry())
         db.session.add(draft)
         db.session.commit()
-        session[_session_key(instrument.slug)] = draft.id
-        session[_key_name(instrument.slug)] = key
-        session.permanent = True
-        _remember_expiry(instrument.slug, draft)
-        _cache()[draft.id] = {}
+        _hold(instrument.slug, draft, key, {}, saved=False)
     return draft
 
 
@@ -220,12 +228,7 @@ def save_with_code(draft: DraftAnswers, slug: str) -> str:
     db.session.delete(draft)
     db.session.add(saved)
     db.session.commit()
-    session[_session_key(slug)] = saved.id
-    session[_key_name(slug)] = key
-    session.permanent = True
-    _remember_expiry(slug, saved)
-    session[_saved_name(slug)] = True
-    _cache()[saved.id] = data
+    _hold(slug, saved, key, data, saved=True)
     return code
 
 
@@ -247,12 +250,7 @@ def resume(instrument: Instrument, typed: str) -> DraftAnswers | None:
     if current and current != draft.id:
         db.session.execute(db.delete(DraftAnswers).where(DraftAnswers.id == current))
         db.session.commit()
-    session[_session_key(instrument.slug)] = draft.id
-    session[_key_name(instrument.slug)] = key
-    session.permanent = True
-    _remember_expiry(instrument.slug, draft)
-    session[_saved_name(instrument.slug)] = True
-    _cache()[draft.id] = data
+    _hold(instrument.slug, draft, key, data, saved=True)
     return draft
 
 

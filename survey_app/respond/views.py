@@ -19,7 +19,7 @@ from .. import mail, mixing
 from ..access import public
 from ..codes import check_code, spend_code
 from ..extensions import db, limiter
-from ..forms import answers_from_form, field_params, page_form_class
+from ..forms import answer_text, answers_from_form, field_params, page_form_class
 from ..i18n import choose_language, current_language
 from ..instruments import Definition, Page
 from ..models import FollowUpRequest, Instrument, default_organisation
@@ -225,16 +225,6 @@ def page(slug: str, page_id: str):
                            back_url=back, step=step), status
 
 
-def _summary_value(question, value) -> str:
-    if value in (None, "", []):
-        return _("Not answered")
-    if isinstance(value, list):
-        return "; ".join(question.label_for(v) for v in value)
-    if question.type == "free_text":
-        return value
-    return question.label_for(str(value))
-
-
 def _missing_required(definition: Definition, answers: dict[str, Any]) -> list[dict[str, str]]:
     errors = []
     for page in definition.main_pages:
@@ -268,7 +258,7 @@ def check(slug: str):
             change = url_for("respond.page", slug=slug, page_id=page.id, change=1)
             rows.append({
                 "key": {"text": q.text},
-                "value": {"text": _summary_value(q, answers.get(q.key))},
+                "value": {"text": answer_text(q, answers.get(q.key), _("Not answered"))},
                 "actions": {"items": [{"href": change, "text": _("Change"), "visuallyHiddenText": q.text}]},
             })
         sections.append({"title": page.title, "rows": rows})
