@@ -126,13 +126,26 @@ class _Count:
 
 @dataclass
 class Relation:
-    """``sum(coef * cell) <sense> 0`` with sense ``"="`` or ``"<="``."""
+    """``sum(coef * cell) + constant <sense> 0`` with sense ``"="`` or ``"<="``.
+
+    The constant is 0 for every relation a table implies; a sentence comparing two counts
+    ("more left with under two years' service than five or more") states ``b - a + 1 <= 0``."""
 
     terms: dict[str, int]
     sense: str = "="
+    constant: int = 0
 
     def to_json(self) -> dict:
-        return {"terms": dict(self.terms), "sense": self.sense}
+        out = {"terms": dict(self.terms), "sense": self.sense}
+        if self.constant:
+            out["constant"] = self.constant
+        return out
+
+    @classmethod
+    def from_json(cls, data: Relation | Mapping) -> Relation:
+        if isinstance(data, Relation):
+            return data
+        return cls(dict(data["terms"]), data.get("sense", "="), int(data.get("constant", 0)))
 
 
 @dataclass
@@ -446,8 +459,7 @@ def audit(
     With ``exact=False`` the search stops as soon as two solutions differ for a count, so
     its range is only a lower estimate of the true range, but ``disclosed`` is still exact.
     """
-    rels = [r if isinstance(r, Relation) else Relation(dict(r["terms"]), r.get("sense", "="))
-            for r in relations]
+    rels = [Relation.from_json(r) for r in relations]
     bounds: dict[str, tuple[float, float]] = {}
     for r in rels:
         for t in r.terms:
@@ -466,7 +478,7 @@ def audit(
         tightened = False
         for r in rels:
             terms = {t: c for t, c in r.terms.items() if t in unknown and c != 0}
-            constant = sum(c * bnd[t][0] for t, c in r.terms.items() if t not in unknown)
+            constant = r.constant + sum(c * bnd[t][0] for t, c in r.terms.items() if t not in unknown)
             if len(terms) == 1:
                 (t, coef), = terms.items()
                 limit = -constant / coef

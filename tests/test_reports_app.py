@@ -220,3 +220,30 @@ def test_published_figures_stay_as_published_when_late_returns_arrive(seeded):
     with pytest.raises(ReportError, match="differ from the same figures already published"):
         publish(third, published_by="hr@example.org", without_quotes=True)
     assert db.session.get(Report, third.id).status == "draft"
+
+
+def test_a_published_comparison_is_held_against_the_next_draft(seeded, monkeypatch):
+    # "More leavers had under two years' service than five or more" is a fact about hidden
+    # counts: once published, the next draft decides what it may say knowing it, and the
+    # publication check reads it from the ledger of published reports.
+    from analysis.disclosure import Relation
+    from analysis.reports import newer_or_longer
+
+    first = publish(create_draft("quarterly", "2025/26 Q1", created_by="hr@example.org"),
+                    published_by="hr@example.org", without_quotes=True)
+    stated = [r for r in first.data["disclosure"]["audit"]["relations"] if r.get("statement")]
+    glance = first.data["sections"][0]
+    assert len(stated) == len(glance["statements"]) == 1
+    assert any("12 months 2024/25 Q2 to 2025/26 Q1" in line for line in glance["paragraphs"])
+
+    seen = []
+    real = newer_or_longer.decide
+
+    def spy(span, quarters, k, known=()):
+        seen.append(list(known))
+        return real(span, quarters, k, known)
+
+    monkeypatch.setattr(newer_or_longer, "decide", spy)
+    second = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    assert seen and Relation.from_json(stated[0]) in seen[0]
+    assert publish(second, published_by="hr@example.org", without_quotes=True).status == "published"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from analysis.disclosure import WITHHELD, Published, is_shown, share
+from analysis.disclosure import WITHHELD, Published, Relation, is_shown, share
 from analysis.reports.counts import PeriodCounts
 
 
@@ -30,6 +30,8 @@ class PublishedFigures:
         self._owner: dict[str, PeriodCounts] = {p.label: p for p in periods}
         self._periods = list(periods)
         self.used: dict[str, Published] = {}
+        # Sentences that state a relation between hidden counts (a comparison), as relations.
+        self.statements: list[Relation] = []
 
     def add(self, period: PeriodCounts) -> None:
         self._owner.setdefault(period.label, period)
@@ -46,16 +48,27 @@ class PublishedFigures:
         return value
 
     def audit_data(self) -> dict:
+        for rel in self.statements:
+            for key in rel.terms:  # the counts a statement is about join the record as published
+                self.get(key)
         used = set(self.used)
         relations, seen = [], set()
         for period in self._periods:
             for rel in period.ledger.relations:
                 if used & set(rel.terms):
-                    marker = (rel.sense, tuple(sorted(rel.terms.items())))
+                    marker = (rel.sense, rel.constant, tuple(sorted(rel.terms.items())))
                     if marker not in seen:
                         seen.add(marker)
                         relations.append(rel.to_json())
+        # Marked, so later reports can take them into account (``published_statements``).
+        relations.extend({**rel.to_json(), "statement": True} for rel in self.statements)
         return {"k": self.k, "cells": dict(sorted(self.used.items())), "relations": relations}
+
+
+def published_statements(reports: Sequence[Mapping]) -> list[Relation]:
+    """The comparisons stated by published reports (JSON), as relations a reader holds."""
+    return [Relation.from_json(r) for data in reports
+            for r in data.get("disclosure", {}).get("audit", {}).get("relations", []) if r.get("statement")]
 
 
 def table(

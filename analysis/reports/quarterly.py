@@ -19,13 +19,14 @@ from analysis.disclosure import (
     NOT_SHOWN,
     WITHHELD,
     Published,
+    Relation,
     check_threshold,
     is_shown,
     share,
     suppress_small_count,
 )
 from analysis.periods import FinancialYear, Quarter, last_complete_year, latest_30_september
-from analysis.reports import actions
+from analysis.reports import actions, newer_or_longer
 from analysis.reports import counts as c
 from analysis.reports.common import (
     PublishedFigures,
@@ -63,6 +64,7 @@ class ReportInputs:
     theme_labels: dict[str, str]
     k: int
     published: Mapping[str, Published] = field(default_factory=dict)  # figures published before
+    statements: Sequence[Relation] = ()  # comparisons published before (see newer_or_longer)
 
 
 class PeriodCache:
@@ -111,6 +113,7 @@ def prepare_inputs(
     k: int,
     last_quarter: Quarter | None = None,
     published: Mapping[str, Published] | None = None,
+    statements: Sequence[Relation] = (),
 ) -> ReportInputs:
     """Check parameters and prepare the frames; with ``last_quarter``, only the eight quarters
     ending with it are read (every table of every report lies within them). ``published``
@@ -118,7 +121,7 @@ def prepare_inputs(
     check_threshold(k)
     window = last_quarter.last_n(8) if last_quarter is not None else None
     return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts, window),
-                        dict(theme_labels), k, dict(published or {}))
+                        dict(theme_labels), k, dict(published or {}), tuple(statements))
 
 
 def _theme_label(inputs: ReportInputs, theme_id: str) -> str:
@@ -152,16 +155,19 @@ def build_quarterly_report(
     generated_at: dt.datetime | str | None = None,
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
+    statements: Sequence[Relation] = (),
 ) -> dict:
     """Build the quarterly theme report for ``quarter`` (a label like ``"2025/26 Q1"``).
 
     ``quotes`` are ``{"theme_id", "text"}`` dicts already scrubbed and approved by HR; a quote
     is shown only when at least k people cited its theme this quarter. Returns the report as
     a JSON-able dict (see ``docs/reports.md``). ``published``: figures of reports published
-    before, by key; the periods they cover keep those figures.
+    before, by key; the periods they cover keep those figures. ``statements``: the comparisons
+    those reports stated (:func:`analysis.reports.common.published_statements`).
     """
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published,
+                            statements)
     cache = PeriodCache(inputs)
     current = cache.quarter(q)
     view = _PeriodView(
@@ -195,6 +201,7 @@ def build_annual_report(
     generated_at: dt.datetime | str | None = None,
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
+    statements: Sequence[Relation] = (),
 ) -> dict:
     """Build the annual report for a financial year (``"2025/26"``): the quarterly content
     over the whole year, compared with the year before. Its figures are sums of the
@@ -202,7 +209,7 @@ def build_annual_report(
     ``docs/disclosure.md``)."""
     fy = year if isinstance(year, FinancialYear) else FinancialYear.parse(year)
     inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k,
-                            fy.quarters()[-1], published)
+                            fy.quarters()[-1], published, statements)
     cache = PeriodCache(inputs)
     quarters = fy.quarters()
     current = cache.span(quarters)
@@ -359,15 +366,20 @@ def _glance_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView, d
             sentence = change_sentence(_theme_label(inputs, t), this, before, words, v.now_words)
             if sentence and is_shown(before):
                 lines.append(sentence)
-    answer, service_table = _service_answer(f, v, k)
-    lines.append(answer)
+    answers, service_table, statements = _service_answer(inputs, f, v, k)
+    lines.extend(answers)
     lines.append(done["summary"])
-    return _section("at_a_glance", "At a glance", lines[0], [service_table], paragraphs=lines)
+    return _section("at_a_glance", "At a glance", lines[0], [service_table], paragraphs=lines,
+                    statements=statements)
 
 
-def _service_answer(f: PublishedFigures, v: _PeriodView, k: int) -> tuple[str, dict]:
-    """Is turnover in newer or longer-serving staff? Answered for the last whole financial year
-    (whole years never overlap), in three wide groups of length of service."""
+def _service_answer(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView, k: int
+                    ) -> tuple[list[str], dict, list[dict]]:
+    """Is turnover in newer or longer-serving staff? Answered with shares for the last whole
+    financial year (whole years never overlap), in three wide groups of length of service, and
+    over the 12 months to the period's end by a comparison without counts when that is safe
+    (:mod:`analysis.reports.newer_or_longer`). Returns sentences, the year's table and the
+    comparisons stated, as the report's JSON records them."""
     span = v.equality
     year = last_complete_year(v.last_quarter).label
     n = f.get(c.k_respondents(span.label))
@@ -375,14 +387,29 @@ def _service_answer(f: PublishedFigures, v: _PeriodView, k: int) -> tuple[str, d
     rows = [(g, label, [counts[g], share(counts[g], n, k)]) for g, label in SERVICE_GROUP_LABELS.items()]
     tab = table("service_groups", f"Leavers by length of service, financial year {year} ({span.label})",
                 "Length of service", [("count", "Leavers", "count"), ("share", "Share of leavers", "percent")], rows)
+    lines: list[str] = []
     newer, longer = share(counts["under_2"], n, k), share(counts["5_plus"], n, k)
-    if not (is_shown(newer) and is_shown(longer)):
-        return (f"Whether leavers in {year} were newer or longer-serving staff cannot be said without "
-                f"showing a group of fewer than {k} people."), tab
-    lead = ("more were newer staff" if float(newer) > float(longer) else "more were longer-serving staff"
-            if float(longer) > float(newer) else "as many were newer as longer-serving staff")
-    return (f"In {year}, {fmt_pct(float(newer))} of leavers had under two years' service and "
-            f"{fmt_pct(float(longer))} five years or more: {lead}."), tab
+    if is_shown(newer) and is_shown(longer):
+        lead = ("more were newer staff" if float(newer) > float(longer) else "more were longer-serving staff"
+                if float(longer) > float(newer) else "as many were newer as longer-serving staff")
+        lines.append(f"In {year}, {fmt_pct(float(newer))} of leavers had under two years' service and "
+                     f"{fmt_pct(float(longer))} five years or more: {lead}.")
+    statements: list[dict] = []
+    rolling = v.rolling
+    if not (lines and rolling.label == span.label):
+        quarters = [q.label for q in v.last_quarter.last_n(4)]
+        outcome = newer_or_longer.decide(rolling, quarters, k, inputs.statements)
+        if outcome is not None:
+            f.statements.append(newer_or_longer.relation(rolling, quarters, outcome))
+            lines.append(newer_or_longer.sentence(outcome, f"Over the 12 months {rolling.label}"))
+            statements.append({"id": "newer_or_longer", "quarters": quarters, "dimension": "length_of_service",
+                               "newer": list(c.SERVICE_GROUPS[newer_or_longer.NEWER]),
+                               "longer": list(c.SERVICE_GROUPS[newer_or_longer.LONGER]),
+                               "outcome": outcome})
+    if not lines:
+        lines.append(f"Whether leavers in {year} were newer or longer-serving staff cannot be said without "
+                     f"showing a group of fewer than {k} people.")
+    return lines, tab, statements
 
 
 def _responses_section(inputs: ReportInputs, f: PublishedFigures, v: _PeriodView) -> dict:

@@ -147,6 +147,7 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
     they were published."""
     from analysis.loaders import load_frames
     from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
+    from analysis.reports.common import published_statements
 
     org = default_organisation()
     frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id)
@@ -155,13 +156,16 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
         .order_by(ThemeRunRecord.id.desc()).limit(1)
     ).scalar()
     k = current_app.config["DISCLOSURE_THRESHOLD"]
+    earlier = _published_reports(org.id, k)
     common = {"theme_labels": theme_labels(org.id, for_publication=True), "k": k, "model_version": model_version,
-              "published": published_figures(_published_reports(org.id, k))}
+              "published": published_figures(earlier)}
     args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
+    # Comparisons stated before are known to readers: a new one is said only if safe with them.
+    stated = {"quotes": quotes or [], "actions": actions or [], "statements": published_statements(earlier)}
     if kind == "quarterly":
-        data = build_quarterly_report(*args, quarter=period, quotes=quotes or [], actions=actions or [], **common)
+        data = build_quarterly_report(*args, quarter=period, **stated, **common)
     elif kind == "annual":
-        data = build_annual_report(*args, year=period, quotes=quotes or [], actions=actions or [], **common)
+        data = build_annual_report(*args, year=period, **stated, **common)
     else:
         data = build_length_of_service_report(*args, quarter=period, **common)
     # A period still running gives figures that will change: two versions of the same

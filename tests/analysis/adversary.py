@@ -308,10 +308,28 @@ def _read_report(reader: Reader, report: Mapping) -> None:
         rolling = quarters_of(params["rolling_12_months"])
     name = f"{kind} {report['period']}"
     for section in report["sections"]:
+        for statement in section.get("statements", []):
+            reader.source = f"{name}: {statement['id']}"
+            _read_statement(reader, statement)
+            reader.source = "questionnaire"
         for table in section.get("tables", []):
             reader.source = f"{name}: {table['id']}"
             _read_table(reader, reader.source, table, section, period, rolling, params)
             reader.source = "questionnaire"
+
+
+def _read_statement(reader: Reader, statement: Mapping) -> None:
+    """A sentence comparing two groups over some quarters ("more leavers had under two years'
+    service than five years or more"): the difference of the two sums is at least 1, at most
+    -1, or 0."""
+    quarters, dim = statement["quarters"], statement["dimension"]
+    expr: Expr = defaultdict(float)
+    for name, c in reader.column(quarters, dim, statement["newer"]).items():
+        expr[name] += c
+    for name, c in reader.column(quarters, dim, statement["longer"]).items():
+        expr[name] -= c
+    lo, hi = {">": (1, math.inf), "<": (-math.inf, -1), "=": (0, 0)}[statement["outcome"]]
+    reader.relate(dict(expr), lo, hi)
 
 
 def _columns(table: Mapping, dim: str) -> dict[str, list[str]]:

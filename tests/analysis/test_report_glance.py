@@ -48,21 +48,64 @@ def test_every_sentence_at_a_glance_is_true(per_quarter, seed):
         if theme not in named and THEME_LABELS[theme].lower() not in withheld.lower():
             assert count <= counts[-1], (theme, count)
 
-    # Newer or longer-serving, over the last whole financial year.
-    answer = next(line for line in lines if line.startswith(("In 2024/25", "Whether leavers")))
-    year_quarters = [q.label for q in Quarter.parse("2024/25 Q4").last_n(4)]
-    n_year, _, year_bands = _truth(frames, year_quarters)
-    m = re.fullmatch(r"In 2024/25, ([\d.]+)% of leavers had under two years' service and ([\d.]+)% five years "
-                     r"or more: more were (newer|longer-serving) staff\.", answer)
-    if m is None:  # the honest alternative, when a year's groups would give a small group away
-        assert answer == ("Whether leavers in 2024/25 were newer or longer-serving staff cannot be said "
-                          "without showing a group of fewer than 5 people.")
-        assert seed == 11  # the fixed councils answering it must keep answering it
+    # Newer or longer-serving: with shares over the last whole financial year, or by a
+    # comparison over the 12 months to this quarter; the fixed councils all answer it.
+    service = [line for line in lines if "years' service" in line]
+    assert service or seed == 11, lines
+    for line in service:
+        _check_service_sentence(frames, line)
+
+
+def _newer_longer(frames, quarters):
+    n, _, bands = _truth(frames, quarters)
+    return n, int(bands.isin(["under_1", "1_to_2"]).sum()), int(bands.isin(["5_to_10", "10_plus"]).sum())
+
+
+_YEAR = re.compile(r"In (\d{4}/\d{2}), ([\d.]+)% of leavers had under two years' service and ([\d.]+)% five "
+                   r"years or more: more were (newer|longer-serving) staff\.")
+_TWELVE = re.compile(r"Over the 12 months (\d{4}/\d{2} Q[1-4]) to (\d{4}/\d{2} Q[1-4]), (.+)")
+_COMPARED = {
+    ">": "more leavers had under two years' service than five years or more: more of those leaving were newer staff.",
+    "<": ("more leavers had five years' service or more than under two years: more of those leaving were "
+          "longer-serving staff."),
+    "=": "as many leavers had under two years' service as five years or more.",
+}
+
+
+def _check_service_sentence(frames, line):
+    if m := _YEAR.fullmatch(line):
+        n, newer, longer = _newer_longer(frames, [q.label for q in Quarter.parse(f"{m[1]} Q4").last_n(4)])
+        assert abs(float(m[2]) - 100 * newer / n) < 0.5 and abs(float(m[3]) - 100 * longer / n) < 0.5
+        assert m[4] == ("newer" if newer > longer else "longer-serving")
         return
-    newer = int(year_bands.isin(["under_1", "1_to_2"]).sum())
-    longer = int(year_bands.isin(["5_to_10", "10_plus"]).sum())
-    assert abs(float(m[1]) - 100 * newer / n_year) < 0.5 and abs(float(m[2]) - 100 * longer / n_year) < 0.5
-    assert m[3] == ("newer" if newer > longer else "longer-serving")
+    m = _TWELVE.fullmatch(line)
+    assert m, line
+    quarters = [q.label for q in Quarter.parse(m[2]).last_n(4)]
+    assert quarters[0] == m[1]
+    _, newer, longer = _newer_longer(frames, quarters)
+    truth = ">" if newer > longer else "<" if newer < longer else "="
+    assert m[3] == _COMPARED[truth], (line, newer, longer)
+
+
+@pytest.mark.parametrize(("per_quarter", "seed"), [(12, 2), (15, 1), (30, 3)])
+def test_newer_or_longer_serving_is_answered_truly_every_quarter(per_quarter, seed):
+    # Over eight quarters, including those before a whole financial year of data exists, the
+    # question is answered each quarter, and each answer (and the comparison the report records
+    # for its auditors and readers) matches the true counts.
+    frames = synthetic_frames(QUARTER, years=2, leavers_per_year=4 * per_quarter, seed=seed)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    answered = 0
+    for q in Quarter.parse(QUARTER).last_n(8):
+        glance = build_quarterly_report(*args, quarter=q.label, theme_labels=THEME_LABELS)["sections"][0]
+        service = [line for line in glance["paragraphs"] if "years' service" in line]
+        for line in service:
+            _check_service_sentence(frames, line)
+        for statement in glance["statements"]:
+            _, newer, longer = _newer_longer(frames, statement["quarters"])
+            assert statement["outcome"] == (">" if newer > longer else "<" if newer < longer else "=")
+            assert statement["quarters"] == [x.label for x in q.last_n(4)]
+        answered += bool(service)
+    assert answered == 8
 
 
 ANSWER_WORDS = {"what would have kept them": "would_have_stayed", "what worked well for them": "worked_well",

@@ -1,0 +1,69 @@
+"""The "newer or longer-serving?" comparison: stated only when every answer it could give is safe."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.disclosure import Ledger, Relation, audit
+from analysis.reports import newer_or_longer
+from analysis.reports.counts import PeriodCounts, k_dim, k_respondents
+
+Q = "2025/26 Q1"
+
+
+def _quarter(bands: dict[str, int]) -> PeriodCounts:
+    ledger = Ledger(5)
+    n = ledger.count(k_respondents(Q), sum(bands.values()), "n")
+    ledger.total_of(n, [ledger.count(k_dim(Q, "length_of_service", b), v, "bands") for b, v in bands.items()])
+    return PeriodCounts(Q, ledger)
+
+
+BANDS = {"under_1": 0, "1_to_2": 0, "2_to_5": 0, "5_to_10": 0, "10_plus": 0, "not_stated": 0}
+
+
+def test_a_relation_with_a_constant_bounds_what_a_reader_can_work_out():
+    # a, b in 1..4 with a + b = 5 published: nothing pinned. Told a - b >= 3 (b - a + 3 <= 0),
+    # the reader knows a = 4 and b = 1.
+    cells = {"a": "fewer than 5", "b": "fewer than 5", "t": 5}
+    relations = [Relation({"t": 1, "a": -1, "b": -1})]
+    assert audit(cells, relations, 5).disclosed == []
+    said = Relation({"b": 1, "a": -1}, "<=", 3)
+    assert audit(cells, [*relations, said], 5).disclosed == ["a", "b"]
+    assert audit(cells, [*relations, said.to_json()], 5).disclosed == ["a", "b"]  # read back from JSON
+    assert said.to_json() == {"terms": {"b": 1, "a": -1}, "sense": "<=", "constant": 3}
+
+
+@pytest.mark.parametrize("true_bands", [
+    {"under_1": 2, "1_to_2": 2, "5_to_10": 3},  # newer 4 > longer 3: safe to say on its own
+    {"under_1": 1, "1_to_2": 2, "5_to_10": 4},  # longer 4 > newer 3: saying so gives away 4
+])
+def test_it_stays_silent_when_any_possible_answer_would_give_a_count_away(true_bands):
+    # Seven leavers, each group "fewer than 5". Had the answer been "more longer-serving", the
+    # reader would know 5 to 10 years held exactly 4. Saying "more newer" only when that is true
+    # and staying silent otherwise would tell the reader the 4 through the silence; so the
+    # answer is withheld whichever is true.
+    span = _quarter({**BANDS, **true_bands})
+    assert newer_or_longer.true_outcome(span, [Q]) in (">", "<")
+    assert newer_or_longer.decide(span, [Q], 5) is None
+
+
+def test_it_answers_when_no_answer_could_give_anything_away():
+    # 3 newer ("fewer than 5") and 9 longer-serving (5 to 10 printed as 5, 10 plus "fewer than
+    # 5"): given what is printed, "more newer" and "as many" are impossible and "more
+    # longer-serving" tells the reader nothing new.
+    span = _quarter({**BANDS, "under_1": 3, "5_to_10": 5, "10_plus": 4, "2_to_5": 6})
+    outcome = newer_or_longer.decide(span, [Q], 5)
+    assert outcome == "<"
+    rel = newer_or_longer.relation(span, [Q], outcome)
+    values = {key: span.value(key) for key in rel.terms}
+    assert sum(c * values[t] for t, c in rel.terms.items()) + rel.constant <= 0  # true of the data
+
+
+def test_an_earlier_statement_counts_as_known():
+    # Under 1 year 2 and 5 to 10 years 3, both "fewer than 5", adding up to 5: either answer
+    # leaves two values open, so "more longer-serving" is said. A reader also told before that
+    # under 1 year was at least 2 would learn it is exactly 2: with that statement held, silence.
+    span = _quarter({**BANDS, "under_1": 2, "5_to_10": 3, "2_to_5": 5})
+    assert newer_or_longer.decide(span, [Q], 5) == "<"
+    told_before = Relation({k_dim(Q, "length_of_service", "under_1"): -1}, "<=", 2)
+    assert newer_or_longer.decide(span, [Q], 5, known=[told_before]) is None
