@@ -93,3 +93,37 @@ def test_a_merged_other_column_is_never_one_small_group(council):
         assert people == "not shown" or people == "withheld" or people >= K, (table["id"], people)
         merged_columns += 1
     assert merged_columns > 0
+
+
+def test_the_reader_holds_every_comparison_at_a_glance_to_what_it_says():
+    # "More leavers had under two years' service than five or more" over 12 months tells a
+    # reader something the printed counts do not: the reader's program must use it (the attack
+    # above then proves it gives nothing away).
+    import copy
+
+    from tests.analysis.adversary import Reader
+
+    reports = _reports(*COUNCILS["15 a quarter, data start inside"])
+    stated = [(r, s) for r in reports for s in r["sections"][0].get("statements", [])]
+    assert len(stated) >= 6
+    stripped = copy.deepcopy(list(reports))
+    for report in stripped:
+        report["sections"][0]["statements"] = []
+    readers = []
+    for held in (reports, stripped):
+        reader: Reader = read(held, K)
+        reader._program_cache = reader._program()
+        readers.append(reader)
+    informative = 0
+    for _, statement in stated:
+        ranges = []
+        for reader in readers:
+            diff = reader.column(statement["quarters"], "length_of_service", statement["newer"])
+            for name, c in reader.column(statement["quarters"], "length_of_service", statement["longer"]).items():
+                diff[name] = diff.get(name, 0) - c
+            vec = reader._vector(diff)  # every quarter's unknowns exist already: the program stands
+            ranges.append((float(vec @ reader.solve(vec)), float(vec @ reader.solve(-vec))))
+        (lo, hi), (lo_without, hi_without) = ranges
+        assert {">": lo >= 1, "<": hi <= -1, "=": lo == hi == 0}[statement["outcome"]], (statement, lo, hi)
+        informative += (lo, hi) != (lo_without, hi_without)
+    assert informative >= 1
