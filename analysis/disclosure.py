@@ -441,6 +441,88 @@ def _bounds_for(value: Published | None, k: int) -> tuple[float, float]:
     raise ValueError(f"unknown published figure {value!r}")
 
 
+def connected(published: Mapping[str, Published], relations: Sequence[Relation],
+              start: Iterable[str]) -> tuple[list[Relation], set[str]]:
+    """The relations and hidden counts linked to ``start`` through relations that share a
+    count not published as a number.
+
+    Counts outside this part are independent of it: whatever is learnt about ``start`` cannot
+    change what a reader knows of them, so an audit of a new statement about ``start`` needs
+    only this part."""
+    def unknown(key: str) -> bool:
+        return not is_shown(published.get(key))
+
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, rel in enumerate(relations):
+        for key in rel.terms:
+            if unknown(key):
+                by_key[key].append(i)
+    keys = {key for key in start if unknown(key)}
+    todo, chosen = list(keys), set()
+    while todo:
+        for i in by_key.get(todo.pop(), ()):
+            if i in chosen:
+                continue
+            chosen.add(i)
+            for key in relations[i].terms:
+                if unknown(key) and key not in keys:
+                    keys.add(key)
+                    todo.append(key)
+    return [relations[i] for i in sorted(chosen)], keys
+
+
+def expression_range(published: Mapping[str, Published], relations: Sequence[Relation | Mapping],
+                     expr: Mapping[str, int], k: int = DEFAULT_K) -> tuple[float, float]:
+    """The smallest and largest value of ``sum(coef * count)`` over ``expr`` that a reader of
+    ``published`` and ``relations`` cannot rule out (integer programs; ``inf`` when unbounded).
+    Raises ``ValueError`` if the figures contradict each other."""
+    from scipy.sparse import coo_array
+
+    rels = [Relation.from_json(r) for r in relations]
+    keys = set(expr) | {t for r in rels for t in r.terms}
+    bounds = {t: _bounds_for(published.get(t), k) for t in keys}
+    names = sorted(t for t in keys if bounds[t][0] != bounds[t][1])
+    index = {t: i for i, t in enumerate(names)}
+    entries: list[tuple[int, int, float]] = []
+    lows: list[float] = []
+    highs: list[float] = []
+    for r in rels:
+        rhs = -float(r.constant)
+        row = []
+        for t, c in r.terms.items():
+            if t in index:
+                row.append((index[t], c))
+            else:
+                rhs -= c * bounds[t][0]
+        if not row:
+            if rhs < -1e-9 or (r.sense == "=" and rhs > 1e-9):
+                raise ValueError("the published figures contradict a relation between them")
+            continue
+        entries.extend((len(lows), j, c) for j, c in row)
+        lows.append(rhs if r.sense == "=" else -np.inf)
+        highs.append(rhs)
+    constant = float(sum(c * bounds[t][0] for t, c in expr.items() if t not in index))
+    objective = np.zeros(len(names))
+    for t, c in expr.items():
+        if t in index:
+            objective[index[t]] += c
+    if not objective.any():
+        return constant, constant
+    constraints = []
+    if lows:
+        i, j, v = zip(*entries, strict=True)
+        constraints = [LinearConstraint(coo_array((v, (i, j)), shape=(len(lows), len(names))).tocsr(), lows, highs)]
+    box = Bounds(np.array([bounds[t][0] for t in names]), np.array([min(bounds[t][1], _BIG) for t in names]))
+    out = []
+    for sign in (1, -1):
+        res = milp(sign * objective, constraints=constraints, integrality=np.ones(len(names)), bounds=box)
+        if res.status != 0:
+            raise ValueError("the published figures contradict each other")
+        value = float(objective @ np.round(res.x))
+        out.append(value if abs(value) < _BIG / 2 else sign * -math.inf)
+    return constant + out[0], constant + out[1]
+
+
 def audit(
     published: Mapping[str, Published],
     relations: Sequence[Relation | Mapping],

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analysis.disclosure import NOT_SHOWN, Relation, audit
+from analysis.disclosure import NOT_SHOWN, Relation, audit, connected, expression_range
 from analysis.reports.counts import SERVICE_GROUPS, PeriodCounts, k_dim
 
 NEWER, LONGER = "under_2", "5_plus"
@@ -69,18 +69,26 @@ def decide(span: PeriodCounts, quarters: Sequence[str], k: int,
 
     ``known``: statements already published (earlier reports) that a reader holds too."""
     cells = _what_is_published(span)
-    base = [*span.ledger.relations, *known]
-    if not relation(span, quarters, "=").terms:
+    terms = relation(span, quarters, "=").terms
+    if not terms:
         return None  # nobody in either group, or the groups were never counted
+    # Only the counts linked to the compared bands can be learnt about: audit that part.
+    base, linked = connected(cells, [*span.ledger.relations, *known], terms)
+    targets = [key for key in linked if key in cells]
+    lo, hi = expression_range(cells, base, terms, k)
+    possible = [o for o in OUTCOMES if {">": hi >= 1, "<": lo <= -1, "=": lo <= 0 <= hi}[o]]
+    if len(possible) == 1:
+        return possible[0]  # what is published already says it: stating it adds nothing
     before: set[str] | None = None
-    for outcome in OUTCOMES:
+    for outcome in possible:
         try:
-            found = audit(cells, [*base, relation(span, quarters, outcome)], k, exact=False).disclosed
+            found = audit(cells, [*base, relation(span, quarters, outcome)], k, check=targets,
+                          exact=False).disclosed
         except ValueError:
-            continue  # this answer contradicts what is published: it cannot be the true one
+            continue  # this answer contradicts what is published after all
         if found:
             if before is None:
-                before = set(audit(cells, base, k, exact=False).disclosed)
+                before = set(audit(cells, base, k, check=targets, exact=False).disclosed)
             if set(found) - before:
                 return None
     return true_outcome(span, quarters)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.disclosure import Ledger, Relation, audit
+from analysis.disclosure import Ledger, Relation, audit, expression_range
 from analysis.reports import newer_or_longer
 from analysis.reports.counts import PeriodCounts, k_dim, k_respondents
 
@@ -31,6 +31,11 @@ def test_a_relation_with_a_constant_bounds_what_a_reader_can_work_out():
     assert audit(cells, [*relations, said], 5).disclosed == ["a", "b"]
     assert audit(cells, [*relations, said.to_json()], 5).disclosed == ["a", "b"]  # read back from JSON
     assert said.to_json() == {"terms": {"b": 1, "a": -1}, "sense": "<=", "constant": 3}
+    # What a reader knows of a - b: from -3 to 3 before, exactly 3 after.
+    assert expression_range(cells, relations, {"a": 1, "b": -1}, 5) == (-3, 3)
+    assert expression_range(cells, [*relations, said], {"a": 1, "b": -1}, 5) == (3, 3)
+    with pytest.raises(ValueError):  # told a - b >= 5 as well: impossible
+        expression_range(cells, [*relations, Relation({"b": 1, "a": -1}, "<=", 5)], {"a": 1}, 5)
 
 
 @pytest.mark.parametrize("true_bands", [
