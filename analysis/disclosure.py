@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
 
 DEFAULT_K = 5
 MINIMUM_K = 3
@@ -309,9 +310,12 @@ class Ledger:
                    self._free(t) for rel in by_key[key] for t in rel.terms))]
         check: list[str] = own
         strikes: dict[str, int] = {}
+        # The true counts, then every solution found, carried from round to round: each round
+        # only publishes less, so an earlier solution usually still fits (the audit checks).
+        witnesses: list[dict[str, float]] = [dict(values)]
         for _ in range(200):
             try:
-                result = audit(reader(out), self.relations, k, check=check, exact=False)
+                result = audit(reader(out), self.relations, k, check=check, exact=False, witnesses=witnesses)
             except ValueError:
                 # Figures published before no longer agree with the data (late returns for a
                 # published quarter): nothing decided here can be shown consistently with them.
@@ -426,6 +430,12 @@ def is_disclosed(published: Published, lo: float, hi: float, k: int) -> bool:
 _BIG = 10_000_000.0
 
 
+def _clears(published: Published, lo: float, hi: float, k: int) -> bool:
+    """Whether the values seen for a hidden figure, from ``lo`` to ``hi``, already show a
+    reader cannot work it out (only once some value has been seen: ``lo <= hi``)."""
+    return lo <= hi and not is_disclosed(published, lo, hi, k)
+
+
 def _bounds_for(value: Published | None, k: int) -> tuple[float, float]:
     """What a reader knows about one figure from its published form alone."""
     if value is None or value == NOT_SHOWN:
@@ -471,13 +481,17 @@ def connected(published: Mapping[str, Published], relations: Sequence[Relation],
     return [relations[i] for i in sorted(chosen)], keys
 
 
+def _sparse(entries: Sequence[tuple[int, int, float]], rows: int, columns: int):
+    """A constraint matrix from (row, column, coefficient) entries, in the form HiGHS takes."""
+    i, j, v = zip(*entries, strict=True)
+    return coo_array((np.array(v, dtype=float), (np.array(i), np.array(j))), shape=(rows, columns)).tocsr()
+
+
 def expression_range(published: Mapping[str, Published], relations: Sequence[Relation | Mapping],
                      expr: Mapping[str, int], k: int = DEFAULT_K) -> tuple[float, float]:
     """The smallest and largest value of ``sum(coef * count)`` over ``expr`` that a reader of
     ``published`` and ``relations`` cannot rule out (integer programs; ``inf`` when unbounded).
     Raises ``ValueError`` if the figures contradict each other."""
-    from scipy.sparse import coo_array
-
     rels = [Relation.from_json(r) for r in relations]
     keys = set(expr) | {t for r in rels for t in r.terms}
     bounds = {t: _bounds_for(published.get(t), k) for t in keys}
@@ -508,10 +522,7 @@ def expression_range(published: Mapping[str, Published], relations: Sequence[Rel
             objective[index[t]] += c
     if not objective.any():
         return constant, constant
-    constraints = []
-    if lows:
-        i, j, v = zip(*entries, strict=True)
-        constraints = [LinearConstraint(coo_array((v, (i, j)), shape=(len(lows), len(names))).tocsr(), lows, highs)]
+    constraints = [LinearConstraint(_sparse(entries, len(lows), len(names)), lows, highs)] if lows else []
     box = Bounds(np.array([bounds[t][0] for t in names]), np.array([min(bounds[t][1], _BIG) for t in names]))
     out = []
     for sign in (1, -1):
@@ -529,6 +540,7 @@ def audit(
     k: int = DEFAULT_K,
     check: Iterable[str] | None = None,
     exact: bool = True,
+    witnesses: list[dict[str, float]] | None = None,
 ) -> AuditResult:
     """Find hidden counts a reader could pin down from published figures and relations.
 
@@ -540,8 +552,17 @@ def audit(
     out (see :class:`AuditResult`).
     With ``exact=False`` the search stops as soon as two solutions differ for a count, so
     its range is only a lower estimate of the true range, but ``disclosed`` is still exact.
+    ``witnesses``: points (``{key: value}``) found before, such as the true counts or an earlier
+    audit's solutions; each one that satisfies the present figures and relations counts as a
+    solution, and solutions found here are added to the list, so repeated audits of a ledger
+    that only ever publishes less need fewer programs. A point lacking a count takes it from
+    the first point (give the true counts first).
     """
     rels = [Relation.from_json(r) for r in relations]
+    if check is not None:
+        check = list(check)
+        # Only the relations linked to the counts checked can bear on them (see connected).
+        rels, _ = connected(published, rels, check)
     bounds: dict[str, tuple[float, float]] = {}
     for r in rels:
         for t in r.terms:
@@ -636,25 +657,39 @@ def audit(
             continue
         index = {t: i for i, t in enumerate(names)}
         n = len(names)
-        rows, lows, highs = [], [], []
+        entries: list[tuple[int, int, float]] = []
+        lows, highs = [], []
         for i in rels_of[root]:
             terms, sense, rhs = reduced[i]
-            row = np.zeros(n)
-            for t, c in terms.items():
-                row[index[t]] = c
-            rows.append(row)
+            entries.extend((len(lows), index[t], c) for t, c in terms.items())
             lows.append(rhs if sense == "=" else -np.inf)
             highs.append(rhs)
         lb = np.array([bounds[t][0] for t in names])
         # A large finite cap keeps every problem bounded; reaching it means "no upper limit".
         ub = np.array([min(bounds[t][1], _BIG) for t in names])
-        constraints = [LinearConstraint(np.array(rows), lows, highs)] if rows else []
+        # One sparse matrix per group, made once for all its programs (each is mostly zeros).
+        matrix = _sparse(entries, len(lows), n) if lows else None
+        constraints = [LinearConstraint(matrix, lows, highs)] if lows else []
         constraint_set = constraints
         seen_lo = np.full(n, np.inf)
         seen_hi = np.full(n, -np.inf)
+        base = witnesses[0] if witnesses else {}
+        for point in witnesses if witnesses is not None else ():
+            # A solution found before (or the true counts) that satisfies every constraint of
+            # this group as it stands is a value the reader cannot rule out: checked here, so
+            # it can only clear a count, never pin one.
+            x = np.array([point.get(t, base.get(t, math.nan)) for t in names])
+            if np.isnan(x).any() or (x < lb).any() or (x > ub).any():
+                continue
+            if matrix is not None:
+                ax = matrix @ x
+                if (ax < np.array(lows) - 1e-6).any() or (ax > np.array(highs) + 1e-6).any():
+                    continue
+            np.minimum(seen_lo, x, out=seen_lo)
+            np.maximum(seen_hi, x, out=seen_hi)
 
         def solve(objective: np.ndarray, target: str, constraint_set=constraint_set, lb=lb, ub=ub,
-                  seen_lo=seen_lo, seen_hi=seen_hi) -> np.ndarray:
+                  seen_lo=seen_lo, seen_hi=seen_hi, names=names) -> np.ndarray:
             res = milp(objective, constraints=constraint_set, integrality=np.ones(len(lb)),
                        bounds=Bounds(lb, ub))
             if res.status != 0:  # the published figures would contradict each other
@@ -662,9 +697,12 @@ def audit(
             x = np.round(res.x)
             np.minimum(seen_lo, x, out=seen_lo)
             np.maximum(seen_hi, x, out=seen_hi)
+            if witnesses is not None:
+                witnesses.append(dict(zip(names, x.tolist(), strict=True)))
             return x
 
-        if not exact:
+        if not exact and not all(_clears(published[t], seen_lo[index[t]], seen_hi[index[t]], k)
+                                 for t in group_targets):
             # A few cheap solutions first, pushed in opposite random directions: any count
             # that differs between two of them is not pinned. Seeded, so runs repeat exactly.
             rng = np.random.default_rng(n)
@@ -672,20 +710,20 @@ def audit(
                 weights = rng.uniform(0.5, 1.5, n)
                 solve(weights, group_targets[0])
                 solve(-weights, group_targets[0])
-                if all(not is_disclosed(published[t], seen_lo[index[t]], seen_hi[index[t]], k)
+                if all(_clears(published[t], seen_lo[index[t]], seen_hi[index[t]], k)
                        for t in group_targets):
                     break
             # Then push every count still open up together, and down together, while that
             # clears some: far fewer programs than two per count.
             still = [t for t in group_targets
-                     if is_disclosed(published[t], seen_lo[index[t]], seen_hi[index[t]], k)]
+                     if not _clears(published[t], seen_lo[index[t]], seen_hi[index[t]], k)]
             while still:
                 push = np.zeros(n)
                 for t in still:
                     push[index[t]] = 1.0
                 solve(-push, still[0])
                 solve(push, still[0])
-                after = [t for t in still if is_disclosed(published[t], seen_lo[index[t]], seen_hi[index[t]], k)]
+                after = [t for t in still if not _clears(published[t], seen_lo[index[t]], seen_hi[index[t]], k)]
                 if len(after) == len(still):
                     break
                 still = after
@@ -693,7 +731,7 @@ def audit(
             i = index[target]
             # Two solutions already show the reader cannot tell: the range seen so far is a
             # lower estimate of the true one, enough to clear the count.
-            if not exact and not is_disclosed(published[target], seen_lo[i], seen_hi[i], k):
+            if not exact and _clears(published[target], seen_lo[i], seen_hi[i], k):
                 ranges[target] = (float(seen_lo[i]), float(seen_hi[i]))
                 continue
             c = np.zeros(n)

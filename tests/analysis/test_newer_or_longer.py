@@ -72,3 +72,15 @@ def test_an_earlier_statement_counts_as_known():
     assert newer_or_longer.decide(span, [Q], 5) == "<"
     told_before = Relation({k_dim(Q, "length_of_service", "under_1"): -1}, "<=", 2)
     assert newer_or_longer.decide(span, [Q], 5, known=[told_before]) is None
+
+
+@pytest.mark.parametrize("witnesses", [None, [], [{"a": 9, "b": 9, "c": 9}], [{"a": 4, "b": 1, "c": 0}]])
+def test_points_offered_to_the_audit_never_hide_a_count_it_can_work_out(witnesses):
+    # a + b = 5 with a, b in 1..4, and a - b >= 3: a = 4 and b = 1 are given away whatever
+    # points the caller offers (one breaks the relations, one is the true and only solution);
+    # c, known only to be 2..4, is not.
+    cells = {"a": "fewer than 5", "b": "fewer than 5", "t": 5, "c": "fewer than 5", "u": 6}
+    relations = [Relation({"t": 1, "a": -1, "b": -1}), Relation({"b": 1, "a": -1}, "<=", 3),
+                 Relation({"u": 1, "c": -1, "a": -1}, "<=", 0)]
+    quick = audit(cells, relations, 5, exact=False, witnesses=witnesses)
+    assert quick.disclosed == audit(cells, relations, 5).disclosed == ["a", "b"]
