@@ -8,6 +8,7 @@ column.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,15 +72,26 @@ def _to_period(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.to_period("M")
 
 
-def load_frames(engine: sa.engine.Engine, organisation_id: int | None = None) -> Frames:
-    """Load responses, comments, theme assignments and headcounts for one organisation (or all)."""
+_READ = {"response", "instrument", "comment", "theme_assignment", "headcount"}
+
+
+def load_frames(engine: sa.engine.Engine, organisation_id: int | None = None,
+                since: dt.date | None = None) -> Frames:
+    """Load responses, comments, theme assignments and headcounts for one organisation (or all).
+
+    ``since``: only responses and comments of that month or later (and their themes), for a
+    report that reads a fixed window of quarters; headcounts are always read in full."""
     meta = sa.MetaData()
-    meta.reflect(engine)
+    meta.reflect(engine, only=lambda name, _: name in _READ)
     tables = meta.tables
     response, instrument, comment = tables["response"], tables["instrument"], tables["comment"]
 
     def scoped(query, table):
-        return query.where(table.c.organisation_id == organisation_id) if organisation_id is not None else query
+        if organisation_id is not None:
+            query = query.where(table.c.organisation_id == organisation_id)
+        if since is not None and "period" in table.c:
+            query = query.where(table.c.period >= since)
+        return query
 
     with engine.connect() as conn:
         definitions = {
@@ -127,10 +139,10 @@ def load_frames(engine: sa.engine.Engine, organisation_id: int | None = None) ->
         frames = Frames(responses=responses, comments=comments)
         if "theme_assignment" in tables:
             t = tables["theme_assignment"]
-            frames.theme_assignments = pd.DataFrame(
-                conn.execute(sa.select(*[t.c[c] for c in ASSIGNMENT_COLUMNS])).mappings().all(),
-                columns=ASSIGNMENT_COLUMNS,
-            )
+            query = sa.select(*[t.c[c] for c in ASSIGNMENT_COLUMNS])
+            if since is not None:
+                query = query.where(t.c.comment_id.in_(scoped(sa.select(comment.c.id), comment)))
+            frames.theme_assignments = pd.DataFrame(conn.execute(query).mappings().all(), columns=ASSIGNMENT_COLUMNS)
         if "headcount" in tables:
             h = tables["headcount"]
             frames.headcounts = pd.DataFrame(

@@ -7,6 +7,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from analysis.periods import FinancialYear, Quarter
 from survey_app.demo import seed_demo
 from survey_app.extensions import db
 from survey_app.models import Report
@@ -247,3 +248,36 @@ def test_a_published_comparison_is_held_against_the_next_draft(seeded, monkeypat
     second = create_draft("quarterly", QUARTER, created_by="hr@example.org")
     assert seen and Relation.from_json(stated[0]) in seen[0]
     assert publish(second, published_by="hr@example.org", without_quotes=True).status == "published"
+
+
+@pytest.mark.parametrize(("kind", "period"), [("quarterly", QUARTER), ("annual", "2024/25"),
+                                               ("length_of_service", QUARTER)])
+def test_a_draft_reads_only_its_window_and_says_the_same_as_from_all_the_data(seeded, kind, period):
+    # Reading only the eight quarters a report covers (years of older answers are not loaded)
+    # must not change a single figure or word.
+    from datetime import date
+
+    from analysis.loaders import load_frames
+    from analysis.reports.quarterly import report_window
+    from survey_app.models import default_organisation
+    from survey_app.reports.service import _first_day_read, build_report_data
+
+    seed_demo(160, seed=9, today=date(2023, 11, 15))  # two more years of older answers
+    run_themes(progress=False)
+    org = default_organisation()
+    everything = load_frames(db.engine, organisation_id=org.id)
+    first = _first_day_read(kind, period)
+    window = load_frames(db.engine, organisation_id=org.id, since=first)
+    assert (everything.responses["period"].dt.start_time.dt.date < first).any()  # older data exist
+    assert (window.responses["period"].dt.start_time.dt.date >= first).all()
+    assert (window.comments["period"].dt.start_time.dt.date >= first).all()
+    assert set(window.theme_assignments["comment_id"]) <= set(window.comments["comment_id"])
+    last = Quarter.parse(period) if kind != "annual" else FinancialYear.parse(period).quarters()[-1]
+    assert first == report_window(last)[0].start
+
+    def built(frames):
+        data = build_report_data(kind, period, frames=frames)
+        data["parameters"].pop("generated_at")
+        return data
+
+    assert built(window) == built(everything)

@@ -104,6 +104,12 @@ class PeriodCache:
         return [*self.quarters.values(), *self.spans.values()]
 
 
+def report_window(last_quarter: Quarter) -> list[Quarter]:
+    """The quarters a report ending with ``last_quarter`` reads: its trend shows eight, and
+    every other table (the year before included) lies within them."""
+    return last_quarter.last_n(8)
+
+
 def prepare_inputs(
     responses: pd.DataFrame,
     comments: pd.DataFrame,
@@ -119,7 +125,7 @@ def prepare_inputs(
     ending with it are read (every table of every report lies within them). ``published``
     holds figures of earlier published reports by key: a period among them keeps them."""
     check_threshold(k)
-    window = last_quarter.last_n(8) if last_quarter is not None else None
+    window = report_window(last_quarter) if last_quarter is not None else None
     return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts, window),
                         dict(theme_labels), k, dict(published or {}), tuple(statements))
 

@@ -4,9 +4,9 @@ Usage: python bench/reports/drafting.py [--database sqlite|postgresql] [--per-qu
 
 It migrates a fresh database (a temporary SQLite file, or a new database on the PostgreSQL server
 of ``EXITVOICE_BENCH_PG_URL``, default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``),
-seeds the demo questionnaire answers for ``years`` years, runs the themes, then times, three times
-each (median printed): drafting the last whole quarter's report (``create_draft``: loading the
-data, building and auditing the report, offering quotes and actions), drafting the last whole
+seeds the demo questionnaire answers for ``years`` years, runs the themes, then times (medians of
+five runs): drafting the last whole quarter's report (``create_draft``: loading the data it
+reads, building and auditing the report, offering quotes and actions), drafting the last whole
 financial year's, publishing the quarter (every format rendered once and stored), and downloading
 each stored format through the app as a signed-in HR user. Targets: drafting under 2 s, every
 download under 300 ms.
@@ -46,7 +46,7 @@ def _database(kind: str, folder: str) -> tuple[str, callable]:
     return admin_url.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def _timed(fn, runs: int = 3) -> tuple[float, object]:
+def _timed(fn, runs: int = 5) -> tuple[float, object]:
     times, result = [], None
     for _ in range(runs):
         t0 = time.perf_counter()

@@ -100,6 +100,14 @@ def period_has_ended(kind: str, period: str) -> bool:
     return period_end(kind, period) < datetime.now(UTC).date()
 
 
+def _first_day_read(kind: str, period: str) -> date:
+    """The first day of the data a report of this period reads (older answers are not loaded)."""
+    from analysis.reports.quarterly import report_window
+
+    last = FinancialYear.parse(period).quarters()[-1] if kind == "annual" else Quarter.parse(period)
+    return report_window(last)[0].start
+
+
 def _months(kind: str, period: str) -> set[str]:
     if kind == "annual":
         quarters = FinancialYear.parse(period).quarters()
@@ -150,7 +158,8 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
     from analysis.reports.common import published_statements
 
     org = default_organisation()
-    frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id)
+    frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id,
+                                                           since=_first_day_read(kind, period))
     model_version = db.session.execute(
         sa.select(ThemeRunRecord.model_version).where(ThemeRunRecord.organisation_id == org.id)
         .order_by(ThemeRunRecord.id.desc()).limit(1)
@@ -186,7 +195,8 @@ def quote_candidates(kind: str, period: str, frames: Frames | None = None) -> li
     from analysis.loaders import load_frames
 
     org = default_organisation()
-    frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id)
+    frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id,
+                                                           since=_first_day_read(kind, period))
     comments = frames.comments
     months = _months(kind, period)
     comments = comments[comments["text"].notna() & comments["purpose"].isin(QUOTE_PURPOSES)
@@ -249,7 +259,7 @@ def create_draft(kind: str, period: str, created_by: str) -> Report:
                     created_by=created_by)
     # The data are read once; the report is built once, with the earlier approvals (the builder
     # shows a quote or an action only under a theme at least k people cited, as offered below).
-    frames = load_frames(db.engine, organisation_id=org.id)
+    frames = load_frames(db.engine, organisation_id=org.id, since=_first_day_read(kind, period))
     quotes = quote_candidates(kind, period, frames)
     approved_before = {a.note_id: a.text for a in db.session.execute(
         sa.select(ReportAction).join(Report).where(Report.organisation_id == org.id, Report.kind == kind,
