@@ -45,6 +45,17 @@ def sign_in(page, base: str, email: str, password: str = PASSWORD) -> None:
         page.get_by_role("button", name="Sign in").click()
 
 
+def assert_fits_without_sideways_scroll(page, label: str) -> None:
+    """The page never scrolls sideways; every data table either fits the window or sits in its
+    own focusable scroll region (WCAG 1.4.10 reflow: data tables may scroll on their own)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, (label, overflow)
+    for wide in page.locator("main table").all():
+        fits = wide.evaluate("t => t.scrollWidth <= document.documentElement.clientWidth")
+        inside_region = wide.evaluate("t => !!t.closest('[role=region][tabindex=\"0\"]')")
+        assert fits or inside_region, label
+
+
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     """A certificate and key for 127.0.0.1, made now with openssl; returns (certfile, keyfile)."""
     import subprocess

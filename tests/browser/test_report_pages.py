@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.support import migrated_app, served, sign_in
+from tests.browser.support import assert_fits_without_sideways_scroll, migrated_app, served, sign_in
 from tests.support import PASSWORD
 
 
@@ -78,4 +78,25 @@ def test_a_slow_form_says_it_is_working_as_soon_as_it_is_sent(report_server, bro
     page.get_by_role("button", name="Save phrases and re-run themes").click()
     status = page.get_by_role("status")
     expect(status).to_have_text("Saving the phrases and running the themes again: this can take a minute.")
+    assert_no_axe_violations(page)
+
+
+def test_report_pages_fit_a_512_pixel_window(report_server, browser_page):
+    """200 % zoom of a 1,024 px screen: the reports list, a published report with its many
+    tables and charts, and a draft with its quotes and actions to approve never scroll
+    sideways; each passes axe at that width."""
+    base, report_id = report_server
+    page = browser_page
+    sign_in(page, base, "hr-reports@council.example")
+    page.set_viewport_size({"width": 512, "height": 900})
+    for path in ("/reports/", f"/reports/{report_id}", "/hr/themes", "/hr/themes/caseload"):
+        assert page.goto(f"{base}{path}").status == 200, path
+        assert_fits_without_sideways_scroll(page, path)
+        assert_no_axe_violations(page)
+        if path == f"/reports/{report_id}":
+            assert page.locator("main table").count() > 10  # the report's tables were there to check
+    page.goto(f"{base}/reports/")
+    page.locator("main a", has_text="Quarterly theme report").filter(has_text="2025/26 Q1, draft").click()
+    expect(page.get_by_role("heading", name="Publish")).to_be_visible()
+    assert_fits_without_sideways_scroll(page, "draft")
     assert_no_axe_violations(page)
