@@ -10,7 +10,8 @@ questionnaire at once:
    least k responses each (a short last run joins the one before), so a run is the finest
    time a small quarter can be shown at, and every run is shown the same way.
 2. **Details.** In each run, people are split by role, then length of service, service
-   area, years since qualifying, employment type, and last by month. A value held by fewer
+   area, years since qualifying, employment type, how the answers were given (online, on
+   paper, at interview, imported), and last by month. A value held by fewer
    than k people of their group is not shown for them; if those people are fewer than k, the
    smallest shown value joins them. So every combination the page shows, "not shown"
    included, is held by at least k responses.
@@ -30,14 +31,16 @@ from datetime import date
 from analysis.periods import Quarter
 
 # The details that could identify a respondent, in the order they are refined (the ones
-# reports break themes down by first), then the month.
-DETAILS = ("role", "length_of_service", "service_area", "post_qualifying_experience", "employment_type")
+# reports break themes down by first), then the month. The channel is one of them: few leave
+# by interview or on paper, and HR knows who it interviewed.
+DETAILS = ("role", "length_of_service", "service_area", "post_qualifying_experience", "employment_type", "channel")
 DETAIL_NAMES = {
     "role": "role",
     "service_area": "service area",
     "length_of_service": "length of service",
     "post_qualifying_experience": "years since qualifying",
     "employment_type": "employment type",
+    "channel": "how the answers were given",
 }
 
 
@@ -186,12 +189,14 @@ def organisation_plan(k: int) -> dict[str, Shown]:
 
     definitions = {i.id: definition_of(i) for i in db.session.execute(db.select(Instrument)).scalars()}
     rows = db.session.execute(db.select(Response.id, Response.instrument_slug, Response.instrument_id,
-                                        Response.period, Response.answers)).all()
+                                        Response.period, Response.answers, Response.channel)).all()
     people = []
     for row in rows:
         definition = definitions[row.instrument_id]
-        details: dict[str, str | None] = {}
+        details: dict[str, str | None] = {"channel": row.channel}
         for detail in DETAILS:
+            if detail == "channel":
+                continue
             key = definition.key_for_role(detail)
             value = (row.answers or {}).get(key) if key else None
             details[detail] = value if isinstance(value, str) and value else None

@@ -96,13 +96,17 @@ def _in(shown: dict[str, Shown], rows, quarters: tuple[str, ...]) -> list:
     return [r for r in rows if r.id in shown and wanted.intersection(shown[r.id].quarters)]
 
 
+NOT_SHOWN = ""  # the channel of a response the queue does not show it for
+
+
 @bp.route("/overview")
 @hr_only
 def overview():
     org = default_organisation()
     labels = theme_labels(org.id)
     today = date.today()
-    plan = organisation_plan(current_app.config["DISCLOSURE_THRESHOLD"])
+    plan_k = current_app.config["DISCLOSURE_THRESHOLD"]
+    plan = organisation_plan(plan_k)
     everything = db.session.execute(sa.select(Response.id, Response.channel, Response.reviewed)
                                     .where(Response.organisation_id == org.id)).all()
     shown = windows(today)
@@ -112,9 +116,13 @@ def overview():
         window.total = len(rows)
         window.unreviewed = sum(not reviewed for _, _, reviewed in rows)
         extra = {"quarter": window.quarter} if window.quarter else {}
-        by_channel = Counter(channel for _, channel, _ in rows)
-        window.channels = [(CHANNEL_NAMES.get(c, c), n, url_for("hr.queue", channel=c, **extra))
-                           for c, n in sorted(by_channel.items(), key=lambda kv: -kv[1])]
+        # Counted as the queue shows each response, so a link lists exactly what was counted: a
+        # channel fewer than k responses alike share is "not shown" there, and here.
+        by_channel = Counter(plan[rid].details.get("channel", NOT_SHOWN) for rid, _, _ in rows)
+        window.channels = [
+            (CHANNEL_NAMES.get(c, c), n, url_for("hr.queue", channel=c, **extra)) if c != NOT_SHOWN
+            else (f"Not shown (shared by fewer than {plan_k} responses)", n, None)
+            for c, n in sorted(by_channel.items(), key=lambda kv: (kv[0] == NOT_SHOWN, -kv[1]))]
         now = _theme_counts(org.id, {r[0] for r in rows})
         then = _theme_counts(org.id, {r[0] for r in before})
         window.themes = [

@@ -38,8 +38,8 @@ ENTRY_CHANNELS = {"paper": "Enter a paper questionnaire", "interview": "Enter ex
 
 def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
     """Narrow the queue by the filters that say nothing about who answered (questionnaire,
-    status, theme, channel); unknown values simply match nothing. Period and details are filtered on
-    what the page shows (:func:`shown_matches`)."""
+    status, theme); unknown values simply match nothing. Period and details, the channel among
+    them, are filtered on what the page shows (:func:`shown_matches`)."""
     data = form.data
     if data.get("instrument"):
         query = query.where(Response.instrument_slug == data["instrument"])
@@ -49,8 +49,6 @@ def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
         query = query.where(Response.reviewed.is_(True))
     if data.get("theme"):
         query = query.where(Response.id.in_(responses_citing(data["theme"])))
-    if data.get("channel"):
-        query = query.where(Response.channel == data["channel"])  # shown on every row as it is
     return query
 
 
@@ -59,7 +57,7 @@ def shown_matches(shown: Shown, data: dict[str, Any]) -> bool:
     detail that is not shown never matches, so a filter cannot tell what a row hides."""
     if data.get("quarter") and data["quarter"] not in shown.quarters:
         return False
-    for column in ("role", "service_area", "length_of_service"):
+    for column in ("role", "service_area", "length_of_service", "channel"):
         if data.get(column) and (column not in shown.details or shown.details[column] != data[column]):
             return False
     return True
@@ -129,7 +127,7 @@ def queue():
             "id": r.id,
             "when": view.when or "Not shown",
             "instrument": titles.get(r.instrument_slug, r.instrument_slug),
-            "channel": CHANNEL_NAMES.get(r.channel, r.channel),
+            "channel": _shown_value(CHANNEL_NAMES, view, "channel"),
             "role": _shown_value(roles, view, "role"),
             "service_area": _shown_value(areas, view, "service_area"),
             "length_of_service": _shown_value(bands, view, "length_of_service"),
@@ -233,7 +231,7 @@ def _detail(row: Response, definition: Definition, note_form: ActionNoteForm, st
                            comments=commented, comment_themes=comment_themes(commented),
                            comment_titles={c.id: _question_text(definition, c.question_key) for c in commented},
                            taxonomy=taxonomy_choices(), theme_names=dict(taxonomy_choices()),
-                           channel=CHANNEL_NAMES.get(row.channel, row.channel), note_limit=NOTE_LIMIT), status
+                           channel=_shown_value(CHANNEL_NAMES, shown, "channel"), note_limit=NOTE_LIMIT), status
 
 
 @bp.route("/responses/<response_id>/reviewed", methods=["POST"])
