@@ -50,6 +50,9 @@ class Config:
     # 'flask submissions release', run daily, frees any that waited RELEASE_MAX_DAYS.
     RELEASE_BATCH = _env_int("EXITVOICE_RELEASE_BATCH", 5)
     RELEASE_MAX_DAYS = _env_int("EXITVOICE_RELEASE_MAX_DAYS", 7)
+    # Saving a theme's phrases re-runs the themes in a background thread of the app (its page
+    # shows the progress); off, the save waits for the run.
+    THEMES_IN_BACKGROUND = True
     PERMANENT_SESSION_LIFETIME = DRAFT_LIFETIME
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -134,6 +137,8 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     # Most tests look for the response they sent; the mixing tests set their own batch size.
     RELEASE_BATCH = 1
+    # Most tests look at the themes right after a phrase edit; one runs them in the background.
+    THEMES_IN_BACKGROUND = False
     # Cheap hashing keeps the suite fast; the algorithm and code path are the same.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_KIB = 1024

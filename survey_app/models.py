@@ -378,6 +378,12 @@ class ScheduledJob(db.Model):
     last_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     last_outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Asked to run now (HR saved a theme's phrases): due at once, whatever the schedule.
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # While it runs: the step it has reached, of how many, in words for HR.
+    progress_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    progress_steps: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    progress_text: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class Headcount(db.Model):

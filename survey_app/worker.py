@@ -13,6 +13,7 @@ last run, outcome and next due time are recorded there and shown to admins (Sche
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,11 +54,34 @@ def _purge_drafts() -> str:
     return f"deleted {purge_expired_drafts()} expired drafts"
 
 
-def _themes() -> str:
-    from .themes.service import run_themes
+THEMES = "themes run"
 
-    summary = run_themes(progress=False)
+
+def _themes() -> str:
+    from .themes.service import RUN_STAGES, run_themes
+
+    # The request this run meets is withdrawn only when the run has finished, and only if no new
+    # one came meanwhile: a run that fails or dies leaves it for the next attempt.
+    asked = db.session.execute(sa.select(ScheduledJob.requested_at).where(ScheduledJob.name == THEMES)).scalar()
+    stages = list(RUN_STAGES)
+
+    def report(stage: str) -> None:
+        _update(THEMES, progress_step=stages.index(stage) + 1, progress_steps=len(stages),
+                progress_text=RUN_STAGES[stage])
+
+    summary = run_themes(progress=False, on_stage=report)
+    if asked is not None:
+        with db.engine.begin() as conn:
+            conn.execute(sa.update(ScheduledJob).where(ScheduledJob.name == THEMES,
+                                                       ScheduledJob.requested_at == asked).values(requested_at=None))
     return f"{summary.themed} of {summary.comments} comments themed"
+
+
+def _update(name: str, **values) -> None:
+    """Write to a job's row on a connection of its own, so a job's progress is committed (and
+    seen by the pages) without committing the job's own unfinished work."""
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(ScheduledJob).where(ScheduledJob.name == name).values(**values))
 
 
 def _retention() -> str:
@@ -71,7 +95,7 @@ JOBS = (
     Job("mail send", timedelta(minutes=5), _send_mail),
     Job("submissions release", timedelta(hours=1), _release),
     Job("drafts purge", timedelta(hours=1), _purge_drafts),
-    Job("themes run", timedelta(days=1), _themes),
+    Job(THEMES, timedelta(days=1), _themes),
     Job("retention purge", timedelta(days=1), _retention),
 )
 #: how long a worker may hold a job before another may assume it died and take the job over
@@ -92,7 +116,7 @@ def _row(name: str) -> ScheduledJob:
 
 def due(job: Job, now: datetime) -> bool:
     row = _row(job.name)
-    return row.last_started is None or row.last_started + job.every <= now
+    return row.requested_at is not None or row.last_started is None or row.last_started + job.every <= now
 
 
 def _claim(name: str, now: datetime) -> bool:
@@ -120,10 +144,64 @@ def run_due(now: datetime | None = None, jobs: tuple[Job, ...] = JOBS) -> list[t
             current_app.logger.exception("scheduled job %s failed", job.name)
             outcome, status = f"{type(exc).__name__}: {exc}"[:500], "failed"
         row = db.session.get(ScheduledJob, job.name)
+        db.session.refresh(row)  # progress was written on another connection
         row.last_finished, row.last_status, row.last_outcome, row.lease_until = utcnow(), status, outcome, None
+        row.progress_step = row.progress_steps = row.progress_text = None
         db.session.commit()
         ran.append((job.name, outcome if status == "ok" else f"failed: {outcome}"))
     return ran
+
+
+def request_themes_run() -> None:
+    """Ask for the themes to be run again now (HR changed a theme's phrases), and start the run
+    in the background unless ``THEMES_IN_BACKGROUND`` is off (then it runs before returning).
+
+    The request is a mark on the job's row, so nothing is lost if this process stops: a run
+    already under way sees it when it finishes and runs again, and ``flask worker`` treats a
+    requested job as due."""
+    from flask import current_app
+
+    _row(THEMES)
+    _update(THEMES, requested_at=utcnow())
+    if not current_app.config.get("THEMES_IN_BACKGROUND", True):
+        run_requested()
+        return
+    app = current_app._get_current_object()
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                run_requested()
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=work, name="themes-run", daemon=True).start()
+
+
+def run_requested() -> None:
+    """Run the themes for as long as a run is asked for, no other process holds the job, and
+    the runs succeed."""
+    themes = next(job for job in JOBS if job.name == THEMES)
+    while True:
+        db.session.expire_all()
+        if _row(THEMES).requested_at is None:
+            return
+        ran = run_due(jobs=(themes,))
+        if not ran or ran[0][1].startswith("failed"):
+            return  # another process holds the job, or the run failed: the request waits for the worker
+
+
+def run_status(name: str = THEMES) -> dict:
+    """Where a job stands, for a page that shows its progress: ``state`` is ``running``
+    (with ``step`` of ``steps`` and ``text``), ``waiting`` (asked for, not yet started) or
+    ``idle``, with the last run's end and outcome."""
+    db.session.expire_all()
+    row = _row(name)
+    running = bool(row.lease_until and row.lease_until > utcnow())
+    state = "running" if running else "waiting" if row.requested_at else "idle"
+    return {"state": state, "step": row.progress_step or 0, "steps": row.progress_steps or 0,
+            "text": row.progress_text or "", "last_status": row.last_status, "last_outcome": row.last_outcome,
+            "last_finished": row.last_finished.isoformat() if row.last_finished else None}
 
 
 def schedule() -> list[dict]:

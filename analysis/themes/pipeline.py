@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,22 +202,28 @@ class ThemePipeline:
         codes: pd.DataFrame | Mapping[str, Sequence[str]] | None = None,
         previous_emerging: EmergingThemes | None = None,
         sentiment: bool = True,
+        on_stage: Callable[[str], None] | None = None,
     ) -> ThemeRun:
         """Fit on ``texts`` and assign them in one pass (text is prepared once).
 
         ``ids``: comment ids (default ``0..n-1`` as strings). ``codes``: HR codings
         (see ``read_codes``); coded comments train the model and keep HR's themes in the output
         with source ``hr``. ``previous_emerging``: the emerging themes of an earlier run, whose
-        ids are carried over to the clusters that overlap them.
+        ids are carried over to the clusters that overlap them. ``on_stage``: called with
+        ``"prepare"``, ``"match"``, ``"emerging"`` and (with ``sentiment``) ``"sentiment"`` as
+        each stage begins, to show progress.
         """
+        stage = on_stage or (lambda name: None)
         texts, ids = _texts_and_ids(texts, ids)
         timings: dict[str, float] = {}
         clock = time.perf_counter()
+        stage("prepare")
         docs = self._prepare(texts)
         self.surface_ = self._surface_forms(docs)
         timings["prepare"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
+        stage("match")
         coded = read_codes(codes, self.taxonomy) if codes is not None else {}
         rows, labels = self._coded(ids, coded)
         self.seed_matcher.vetoes = learn_vetoes(self.seed_matcher, [docs[i] for i in rows], labels, seed=self.seed)
@@ -229,6 +235,7 @@ class ThemePipeline:
             if comment_id in coded:
                 explained[i] = bool(coded[comment_id]) or explained[i]
         unexplained = np.flatnonzero(~explained)
+        stage("emerging")
         self.emerging.fit([docs[i] for i in unexplained], [ids[i] for i in unexplained])
         found = self._readable_emerging(self.emerging.themes_)
         if previous_emerging is not None:
@@ -245,6 +252,7 @@ class ThemePipeline:
         timings["assign"] = time.perf_counter() - clock
         if sentiment:
             clock = time.perf_counter()
+            stage("sentiment")
             comments["sentiment"] = self._sentiment([d.text for d in docs])
             timings["sentiment"] = time.perf_counter() - clock
         return ThemeRun(assignments, comments, found, self.model_version_, timings)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit
@@ -27,7 +27,6 @@ from ..themes.service import (
     phrase_statistics,
     promote_emerging,
     record_hr_coding,
-    run_themes,
     save_lexicon,
     theme_comments,
     theme_labels,
@@ -182,8 +181,10 @@ def theme_page(theme_id: str, errors: list[str] | None = None, draft: str | None
         .order_by(ThemeLexicon.version.desc()).limit(10)).scalars().all()
     authors = {u.id: u.email for u in db.session.execute(
         sa.select(User).where(User.id.in_([v.saved_by_id for v in versions if v.saved_by_id]))).scalars()}
+    from ..worker import run_status
+
     return render_template(
-        "hr/theme.html", theme=theme, phrases=[s for s in stats if s.kind == "phrase"],
+        "hr/theme.html", theme=theme, run=run_status(), phrases=[s for s in stats if s.kind == "phrase"],
         seeds=[s for s in stats if s.kind == "seed"], comments=comments, total=total,
         comment_themes=comment_themes([c for c, _ in comments]), versions=versions, authors=authors,
         edited=theme_id in latest_lexicons(org.id), errors=errors or [],
@@ -205,16 +206,21 @@ def theme_phrases_save(theme_id: str):
         return theme_page(theme_id, errors=error.problems, draft=text)
     audit.record("edited_theme_phrases", "theme", theme_id, detail=summary)
     db.session.commit()
-    try:
-        result = run_themes(progress=False)
-    except Exception:  # the phrases are saved; the next run uses them
-        db.session.rollback()
-        current_app.logger.exception("theme run after a phrase edit failed")
-        flash(f"Phrases saved ({summary}). Themes could not be re-run now; the next theme run will use them.")
-    else:
-        flash(f"Phrases saved ({summary}). Themes re-run: {result.themed} of {result.comments} comments "
-              "have a theme.")
+    from ..worker import request_themes_run
+
+    request_themes_run()
+    flash(f"Phrases saved ({summary}). The themes are being run again with them: this page shows how far "
+          "the run has got.")
     return redirect(url_for("hr.theme_page", theme_id=theme_id))
+
+
+@bp.route("/theme-run")
+@hr_only
+def theme_run_status():
+    """Where the latest theme run stands, as JSON, for the progress shown on a theme's page."""
+    from ..worker import run_status
+
+    return run_status()
 
 
 @bp.route("/themes/<theme_id>/comments/<comment_id>", methods=["POST"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -186,11 +187,26 @@ class RunSummary:
     model_version: str
 
 
-def run_themes(progress: bool | None = None) -> RunSummary:
-    """Assign themes to every comment that still has its text, and store the result."""
+#: The stages of a theme run, in order, as HR reads them while it runs.
+RUN_STAGES = {
+    "read": "reading the written answers",
+    "prepare": "preparing the text",
+    "match": "matching each theme's phrases and learning from HR's corrections",
+    "emerging": "looking for emerging themes",
+    "sentiment": "scoring the tone of each answer",
+    "save": "saving the themes",
+}
+
+
+def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | None = None) -> RunSummary:
+    """Assign themes to every comment that still has its text, and store the result.
+
+    ``on_stage`` is called with each key of :data:`RUN_STAGES` as that stage begins."""
     from analysis.loaders import load_frames
     from analysis.themes.pipeline import ThemePipeline, codes_from_assignments
 
+    stage = on_stage or (lambda name: None)
+    stage("read")
     org = default_organisation()
     frames = load_frames(db.engine, organisation_id=org.id)
     comments = frames.comments[frames.comments["text"].notna() & (frames.comments["text"] != "")]
@@ -205,7 +221,8 @@ def run_themes(progress: bool | None = None) -> RunSummary:
     taxonomy = organisation_taxonomy(org.id)
     pipeline = ThemePipeline(taxonomy, seed=SEED, progress=progress)
     run = pipeline.run(comments["text"].tolist(), ids=comments["comment_id"].tolist(), codes=codes or None,
-                       previous_emerging=_previous_emerging(org.id))
+                       previous_emerging=_previous_emerging(org.id), on_stage=stage)
+    stage("save")
 
     record = ThemeRunRecord(organisation_id=org.id, model_version=run.model_version,
                             ran_at=datetime.now(UTC).replace(tzinfo=None), comments=len(comments),

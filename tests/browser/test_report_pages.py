@@ -11,6 +11,8 @@ from tests.browser.axe import assert_no_axe_violations
 from tests.browser.support import assert_fits_without_sideways_scroll, migrated_app, served, sign_in
 from tests.support import PASSWORD
 
+SERVED: dict = {}  # the app report_server serves, for a test that changes its settings
+
 
 @pytest.fixture(scope="module")
 def report_server(tmp_path_factory):
@@ -32,6 +34,7 @@ def report_server(tmp_path_factory):
         accounts.create_user("hr-reports@council.example", "hr", PASSWORD)
         db.session.commit()
         report_id = report.id
+    SERVED["app"] = app
     with served(app) as base:
         yield base, report_id
 
@@ -76,9 +79,31 @@ def test_a_slow_form_says_it_is_working_as_soon_as_it_is_sent(report_server, bro
     # Keep the page from leaving, to see it as it looks while the server works.
     page.evaluate("document.querySelector('form[data-app-busy]').addEventListener('submit', e => e.preventDefault())")
     page.get_by_role("button", name="Save phrases and re-run themes").click()
-    status = page.get_by_role("status")
-    expect(status).to_have_text("Saving the phrases and running the themes again: this can take a minute.")
+    status = page.locator("form .app-busy[role=status]")
+    expect(status).to_have_text("Saving the phrases.")
     assert_no_axe_violations(page)
+
+
+def test_a_theme_run_asked_for_is_followed_on_the_page_until_it_ends(report_server, browser_page):
+    # Saving the phrases starts the run in the background; the page shows its steps as they
+    # come (a status region and a bar) and says when it has finished, without a reload.
+    base, _ = report_server
+    page = browser_page
+    sign_in(page, base, "hr-reports@council.example")
+    app = SERVED["app"]
+    app.config["THEMES_IN_BACKGROUND"] = True
+    try:
+        page.goto(f"{base}/hr/themes/caseload")
+        expect(page.locator("#theme-run")).to_be_hidden()
+        page.get_by_label("Phrases, one per line").press("End")
+        page.get_by_label("Phrases, one per line").type("\nheavy lifting")
+        page.get_by_role("button", name="Save phrases and re-run themes").click()
+        expect(page.locator("#theme-run")).to_be_visible()
+        assert_no_axe_violations(page)
+        expect(page.locator("#theme-run-text")).to_contain_text("The themes have been run again", timeout=60_000)
+        assert page.locator("#theme-run progress").evaluate("bar => bar.value === bar.max")
+    finally:
+        app.config["THEMES_IN_BACKGROUND"] = False
 
 
 def test_report_pages_fit_a_512_pixel_window(report_server, browser_page):

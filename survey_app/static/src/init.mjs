@@ -17,3 +17,42 @@ for (const form of document.querySelectorAll("form[data-app-busy]")) {
     form.append(status);
   });
 }
+
+// A theme run HR asked for happens in the background: follow it on the page. Each new step is
+// written into the status region (announced politely), the bar moves, and when the run ends the
+// region says how it went. Without script the region still shows the step reached when the
+// page was drawn, with a link to reload it.
+const run = document.querySelector("[data-app-run-status]");
+if (run && !run.hidden) {
+  const text = run.querySelector("[role=status]");
+  const bar = run.querySelector("progress");
+  const say = (words) => {
+    if (text.textContent !== words) text.textContent = words;
+  };
+  const poll = async () => {
+    let state;
+    try {
+      const answer = await fetch(run.dataset.appRunStatus, { headers: { Accept: "application/json" } });
+      state = answer.ok ? await answer.json() : null;
+    } catch {
+      state = null;
+    }
+    if (state === null) {
+      setTimeout(poll, 5000);
+    } else if (state.state === "running") {
+      bar.max = state.steps || bar.max;
+      bar.value = state.step;
+      say(`The themes are being run again: step ${state.step} of ${state.steps}, ${state.text}.`);
+      setTimeout(poll, 1500);
+    } else if (state.state === "waiting") {
+      say("The themes are waiting to be run again.");
+      setTimeout(poll, 1500);
+    } else {
+      bar.value = bar.max;
+      say(state.last_status === "ok"
+        ? `The themes have been run again: ${state.last_outcome}. Reload this page to see them.`
+        : "The run did not finish. The phrases are saved and the next theme run will use them.");
+    }
+  };
+  setTimeout(poll, 1000);
+}
