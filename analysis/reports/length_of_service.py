@@ -16,19 +16,18 @@ import pandas as pd
 from analysis.disclosure import DEFAULT_K, WITHHELD, Published, is_shown, share
 from analysis.periods import Quarter
 from analysis.reports import counts as c
-from analysis.reports.common import PublishedFigures, fmt_pct, ranked, table
-from analysis.reports.labels import LENGTH_OF_SERVICE, MERGED_OTHER, category_label
-from analysis.reports.quarterly import (
+from analysis.reports.base import (
     REPORT_SCHEMA_VERSION,
     PeriodCache,
-    _average_headcount,
-    _generated_at,
-    _method_section,
-    _PeriodView,
-    _section,
-    _theme_label,
+    PeriodView,
+    make_section,
     prepare_inputs,
+    theme_label,
+    timestamp,
 )
+from analysis.reports.common import PublishedFigures, fmt_pct, ranked, table
+from analysis.reports.labels import LENGTH_OF_SERVICE, MERGED_OTHER, category_label
+from analysis.reports.sections import method, turnover
 
 NEWER = ("under_1", "1_to_2")
 LONGER = ("2_to_5", "5_to_10", "10_plus")
@@ -87,7 +86,7 @@ def build_length_of_service_report(
     n12 = f.get(c.k_respondents(r))
     band_12 = {b: f.get(c.k_dim(r, DIM, b)) for b in bands}
     hc = inputs.prepared.headcounts
-    avg = {b: _average_headcount(hc, q.last_n(4), b) for b in LENGTH_OF_SERVICE}
+    avg = {b: turnover.average_headcount(hc, q.last_n(4), b) for b in LENGTH_OF_SERVICE}
     rate_rows = []
     for b in LENGTH_OF_SERVICE:
         rate: float | str = "not available"
@@ -109,7 +108,7 @@ def build_length_of_service_report(
     order = {t: i for i, t in enumerate(inputs.theme_labels)}
     ids = ranked([(t, f.get(c.k_theme(r, t))) for t in rolling.themes], order)
     reason_rows = [("respondents", "People in this group", respondents)] + [
-        (t, _theme_label(inputs, t), [f.get(c.k_theme_by(r, DIM, t, col, columns[col])) for col in cols]) for t in ids]
+        (t, theme_label(inputs, t), [f.get(c.k_theme_by(r, DIM, t, col, columns[col])) for col in cols]) for t in ids]
     reasons = table("reasons_by_band", f"Themes cited by length of service, {r}", "Theme", col_defs, reason_rows,
                     note="People can cite several themes, so columns do not add up to the group.")
     reason_summary = None
@@ -124,14 +123,14 @@ def build_length_of_service_report(
     last_within_2 = within_2[-1]
     trend_summary = (f"{fmt_pct(float(last_within_2))} of leavers in {q.label} left within two years of joining."
                      if is_shown(last_within_2) else None)
-    view = _PeriodView("length_of_service", q.label, per_q[-1], per_q[-2], "last quarter", None, rolling,
-                       None, rolling, per_q, "this quarter", q)
+    view = PeriodView("length_of_service", q.label, per_q[-1], per_q[-2], "last quarter", None, rolling,
+                      None, rolling, per_q, "this quarter", q)
     sections = [
-        _section("answer", "Is turnover in newer or longer-serving staff?", answer, [rolling_table]),
-        _section("leavers_by_band", "Leavers by length of service", trend_summary, [by_band, shares_table],
-                 charts=[chart]),
-        _section("reasons_by_band", "Reasons by length of service", reason_summary, [reasons]),
-        _method_section(k, view),
+        make_section("answer", "Is turnover in newer or longer-serving staff?", answer, [rolling_table]),
+        make_section("leavers_by_band", "Leavers by length of service", trend_summary, [by_band, shares_table],
+                     charts=[chart]),
+        make_section("reasons_by_band", "Reasons by length of service", reason_summary, [reasons]),
+        method.section(k, view),
     ]
     for period in cache.all_periods():
         f.add(period)
@@ -141,7 +140,7 @@ def build_length_of_service_report(
         "title": f"Length of service of leavers: eight quarters to {q.label}",
         "period": q.label,
         "parameters": {"k": k, "period": q.label, "quarters": [x.label for x in quarters],
-                       "rolling_12_months": r, "generated_at": _generated_at(generated_at),
+                       "rolling_12_months": r, "generated_at": timestamp(generated_at),
                        "model_version": model_version},
         "sections": sections,
         "disclosure": {"k": k, "audit": f.audit_data()},

@@ -1,9 +1,9 @@
 """Are the leavers newer or longer-serving staff? Said over 12 months without printing a count.
 
 Over a whole financial year the report prints the leavers in three wide groups of length of
-service with their shares (``quarterly._service_answer``). Over the 12 months to any quarter it
-can say more often, and with no number, which group was larger: "more leavers had under two
-years' service than five years or more", the reverse, or "as many". Such a sentence is a
+service with their shares (:mod:`analysis.reports.sections.glance`). Over the 12 months to any
+quarter it can say more often, and with no number, which group was larger: "more leavers had
+under two years' service than five years or more", the reverse, or "as many". Such a sentence is a
 linear inequality over the quarters' length-of-service counts, so it is checked, published and
 attacked like any other figure: it goes into the report's disclosure record as a
 :class:`analysis.disclosure.Relation` with a constant term.

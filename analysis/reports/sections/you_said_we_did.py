@@ -1,5 +1,8 @@
 """"You said, we did": what HR did about the themes leavers raised, in words HR approved.
 
+What it shows: the actions HR approved, each under the taxonomy theme it addresses, in the
+taxonomy's order, and a one-line summary that "At a glance" repeats.
+
 What it guarantees: an action is printed only under a taxonomy theme that the same report shows
 at least k people citing, in the period, the period before or the 12 months to its end. Naming the
 theme then tells a reader nothing the published counts do not (not even that one person raised
@@ -11,7 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from analysis.reports.common import listed, lower_first
+from analysis.disclosure import is_shown
+from analysis.reports import counts as c
+from analysis.reports.base import PeriodView, ReportInputs, make_section
+from analysis.reports.common import PublishedFigures, listed, lower_first
 
 SECTION_ID = "you_said_we_did"
 TITLE = "You said, we did"
@@ -41,3 +47,21 @@ def summary(shown: Sequence[Mapping[str, str]], k: int) -> str:
     themes = [lower_first(t) for t in dict.fromkeys(a["theme"] for a in shown)]
     noun = "action" if len(shown) == 1 else "actions"
     return f"What was done about what leavers told us: {len(shown)} {noun}, on {listed(themes)}."
+
+
+def section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView,
+            approved: Sequence[Mapping[str, str]]) -> dict:
+    """You said, we did: HR's approved actions, under themes shown with at least k people this
+    period, the one before or over the 12 months (see the module docstring)."""
+    periods = [p for p in (v.current, v.previous, v.rolling) if p is not None]
+
+    def cited_by_k(theme_id: str) -> bool:
+        for period in periods:
+            key = c.k_theme(period.label, theme_id)
+            count = f.get(key) if period.has(key) else 0
+            if is_shown(count) and int(count) >= inputs.k:
+                return True
+        return False
+
+    shown = shown_actions(approved, inputs.theme_labels, cited_by_k)
+    return make_section(SECTION_ID, TITLE, summary(shown, inputs.k), [], actions=shown)

@@ -1,0 +1,157 @@
+"""What every report is built from, and the shape of one section.
+
+- :class:`ReportInputs` and :func:`prepare_inputs`: the frames prepared once, with the threshold k
+  checked and, for a report, only the eight quarters it can show read (:func:`report_window`).
+- :class:`PeriodCache`: each quarter's and each run of quarters' counts, decided once per build
+  (:mod:`analysis.reports.counts`). A period published before keeps the figures it was published
+  with, so two versions of one quarter can never be subtracted.
+- :class:`PeriodView`: the periods one report compares and the words it uses for them.
+- :func:`make_section`: a section as the report's JSON holds it.
+
+The report sections themselves are in :mod:`analysis.reports.sections`, one module each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.disclosure import Published, Relation, check_threshold
+from analysis.periods import Quarter
+from analysis.reports import counts as c
+from analysis.reports.labels import humanise
+
+REPORT_SCHEMA_VERSION = 1
+
+
+@dataclass
+class ReportInputs:
+    """Everything a report is built from, prepared once."""
+
+    prepared: c.Prepared
+    theme_labels: dict[str, str]
+    k: int
+    published: Mapping[str, Published] = field(default_factory=dict)  # figures published before
+    statements: Sequence[Relation] = ()  # comparisons published before (see newer_or_longer)
+
+
+class PeriodCache:
+    """Counts per quarter and per run of quarters, each decided once per build."""
+
+    def __init__(self, inputs: ReportInputs) -> None:
+        self.inputs = inputs
+        self.quarters: dict[str, c.PeriodCounts] = {}
+        self.spans: dict[str, c.PeriodCounts] = {}
+
+    def quarter(self, q: Quarter) -> c.PeriodCounts:
+        if q.label not in self.quarters:
+            self.quarters[q.label] = self._freeze(c.count_quarter(
+                self.inputs.prepared, q, list(self.inputs.theme_labels), self.inputs.k
+            ))
+        return self.quarters[q.label]
+
+    def _freeze(self, period: c.PeriodCounts) -> c.PeriodCounts:
+        """A period published before keeps the figures it was published with."""
+        prefix = f"{period.label}|"
+        earlier = {key: v for key, v in self.inputs.published.items() if key.startswith(prefix)}
+        if earlier:
+            period.frozen = earlier
+        return period
+
+    def span(self, quarters: Sequence[Quarter]) -> c.PeriodCounts:
+        label = c.span_label(quarters)
+        if label not in self.spans:
+            for q in quarters:
+                self.quarter(q)
+            self.spans[label] = self._freeze(c.count_span(
+                self.inputs.prepared, quarters, self.quarters, list(self.inputs.theme_labels), self.inputs.k
+            ))
+        return self.spans[label]
+
+    def all_periods(self) -> list[c.PeriodCounts]:
+        return [*self.quarters.values(), *self.spans.values()]
+
+
+def report_window(last_quarter: Quarter) -> list[Quarter]:
+    """The quarters a report ending with ``last_quarter`` reads: its trend shows eight, and
+    every other table (the year before included) lies within them."""
+    return last_quarter.last_n(8)
+
+
+def prepare_inputs(
+    responses: pd.DataFrame,
+    comments: pd.DataFrame,
+    theme_assignments: pd.DataFrame,
+    headcounts: pd.DataFrame | None,
+    theme_labels: Mapping[str, str],
+    k: int,
+    last_quarter: Quarter | None = None,
+    published: Mapping[str, Published] | None = None,
+    statements: Sequence[Relation] = (),
+) -> ReportInputs:
+    """Check parameters and prepare the frames; with ``last_quarter``, only the eight quarters
+    ending with it are read (every table of every report lies within them). ``published``
+    holds figures of earlier published reports by key: a period among them keeps them."""
+    check_threshold(k)
+    window = report_window(last_quarter) if last_quarter is not None else None
+    return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts, window),
+                        dict(theme_labels), k, dict(published or {}), tuple(statements))
+
+
+@dataclass
+class PeriodView:
+    """The periods one report reads, and the words it uses for them.
+
+    ``previous`` is the period before (``previous_words``: "last quarter" or "last year");
+    ``last_year`` the same quarter a year before and ``rolling_before`` the 12 months before
+    ``rolling`` (quarterly only); ``equality`` the last whole financial year; ``trend`` the
+    eight quarters to ``last_quarter``."""
+
+    kind: str
+    label: str
+    current: c.PeriodCounts
+    previous: c.PeriodCounts
+    previous_words: str
+    last_year: c.PeriodCounts | None
+    rolling: c.PeriodCounts
+    rolling_before: c.PeriodCounts | None
+    equality: c.PeriodCounts  # always a whole financial year
+    trend: list[c.PeriodCounts]
+    now_words: str
+    last_quarter: Quarter
+
+
+def make_section(section_id: str, title: str, summary: str | None, tables: Sequence[dict] = (),
+                 **extra) -> dict:
+    """A section of the report's JSON; with no ``summary``, a sentence saying the figures are
+    withheld. ``extra`` adds keys such as ``paragraphs``, ``charts``, ``quotes``."""
+    return {"id": section_id, "title": title, "summary": summary or _NO_SUMMARY,
+            "tables": list(tables), **extra}
+
+
+_NO_SUMMARY = "The figures needed for a comparison are withheld to protect individuals."
+
+
+def theme_label(inputs: ReportInputs, theme_id: str) -> str:
+    """The words printed for a theme: HR's label, else "Unnamed theme N (awaiting HR's review)"
+    for an emerging theme, else the id in words."""
+    if theme_id in inputs.theme_labels:
+        return inputs.theme_labels[theme_id]
+    if theme_id.startswith(c.EMERGING_PREFIX):
+        return f"Unnamed theme {theme_id.split(':', 1)[1]} (awaiting HR's review)"
+    return humanise(theme_id)
+
+
+def theme_ids(inputs: ReportInputs, period: c.PeriodCounts) -> list[str]:
+    """The themes counted in ``period``, in the order its counts hold them."""
+    return [t for t in period.themes]
+
+
+def timestamp(generated_at: dt.datetime | str | None) -> str:
+    """``generated_at`` as an ISO 8601 string; None means now (UTC, whole seconds)."""
+    if generated_at is None:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    return generated_at if isinstance(generated_at, str) else generated_at.isoformat()
