@@ -135,3 +135,26 @@ def test_every_sentence_about_the_other_answers_is_true(per_quarter, seed):
     # Per quarter these answers are few (a quarter of leavers answer each question, across 18
     # themes): one fixed council names its top theme, the others cannot safely.
     assert checked or (per_quarter, seed) != (60, 11)
+
+
+@pytest.mark.parametrize(("per_quarter", "seed"), [(15, 2), (30, 2), (60, 2)])
+def test_the_destinations_sentence_names_the_most_common_destination(per_quarter, seed):
+    frames = synthetic_frames(QUARTER, years=2, leavers_per_year=4 * per_quarter, seed=seed)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    report = build_quarterly_report(*args, quarter=QUARTER, theme_labels=THEME_LABELS)
+    section = next(s for s in report["sections"] if s["id"] == "destinations")
+    table = section["tables"][0]
+    if not any(isinstance(r["values"][1], float) for r in table["rows"]):  # no share can be shown
+        assert section["summary"] == "The figures needed for a comparison are withheld to protect individuals."
+        assert per_quarter == 30
+        return
+    m = re.fullmatch(r"(?:The most common destination was|Of the destinations shown, the most common was) (.+) "
+                     r"\(([\d.]+)% of leavers\)(?:; others are withheld to protect individuals)?\.", section["summary"])
+    assert m, section["summary"]
+    exits = leavers(frames, [QUARTER])
+    truth = exits["destination"].value_counts()
+    named = next(r["id"] for r in table["rows"] if r["label"].lower() == m[1])
+    assert abs(float(m[2]) - 100 * truth[named] / len(exits)) <= 0.5  # a whole percentage
+    if section["summary"].startswith("The most common"):
+        stated = truth.drop([x for x in ("not_stated", "prefer_not_to_say") if x in truth.index])
+        assert truth[named] == stated.max()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analysis.disclosure import is_shown, share
+from analysis.disclosure import NOT_SHOWN, WITHHELD, is_shown, share
 from analysis.reports import counts as c
 from analysis.reports.base import PeriodView, ReportInputs, make_section, theme_ids, theme_label
 from analysis.reports.common import PublishedFigures, fmt_pct, ranked, table
@@ -97,11 +97,16 @@ def destinations_section(f: PublishedFigures, v: PeriodView) -> dict:
     p = v.current.label
     cats = v.current.categories.get("destination", [])
     rows = _one_way(f, p, "destination", cats, f.k)
-    shown = [r for r in rows if r[0] not in (c.NOT_STATED, "prefer_not_to_say") and is_shown(r[1][1])]
+    stated = [r for r in rows if r[0] not in (c.NOT_STATED, "prefer_not_to_say")]
+    shown = [r for r in stated if is_shown(r[2][1])]
     summary = None
     if shown:
         best = max(shown, key=lambda r: float(r[2][1]))
         summary = f"The most common destination was {best[1].lower()} ({fmt_pct(float(best[2][1]))} of leavers)."
+        # A hidden count of k or more could be larger: then the claim would not be known true.
+        if any(r[2][0] in (WITHHELD, NOT_SHOWN) for r in stated):
+            summary = (f"Of the destinations shown, the most common was {best[1].lower()} "
+                       f"({fmt_pct(float(best[2][1]))} of leavers); others are withheld to protect individuals.")
     return make_section("destinations", "Where leavers went", summary,
                         [table("destinations", "Destinations of leavers", "Destination",
                                [("count", "Leavers", "count"), ("share", "Share", "percent")], rows)])
