@@ -100,6 +100,8 @@ JOBS = (
 )
 #: how long a worker may hold a job before another may assume it died and take the job over
 LEASE = timedelta(hours=2)
+#: how long a requested run that failed waits before the worker tries it again
+RETRY_AFTER = timedelta(minutes=15)
 
 
 def _row(name: str) -> ScheduledJob:
@@ -115,8 +117,15 @@ def _row(name: str) -> ScheduledJob:
 
 
 def due(job: Job, now: datetime) -> bool:
+    """Whether a job should run now: on its schedule, or at once when asked for, except that a
+    requested run that just failed waits ``RETRY_AFTER`` before it is tried again."""
     row = _row(job.name)
-    return row.requested_at is not None or row.last_started is None or row.last_started + job.every <= now
+    if row.requested_at is not None:
+        failed_lately = (row.last_status == "failed" and row.last_finished is not None
+                         and row.last_finished + RETRY_AFTER > now)
+        if not failed_lately:
+            return True
+    return row.last_started is None or row.last_started + job.every <= now
 
 
 def _claim(name: str, now: datetime) -> bool:
