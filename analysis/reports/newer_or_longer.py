@@ -75,7 +75,10 @@ def decide(span: PeriodCounts, quarters: Sequence[str], k: int,
     # Only the counts linked to the compared bands can be learnt about: audit that part.
     base, linked = connected(cells, [*span.ledger.relations, *known], terms)
     targets = [key for key in linked if key in cells]
-    lo, hi = expression_range(cells, base, terms, k)
+    try:
+        lo, hi = expression_range(cells, base, terms, k)
+    except ValueError:
+        return None  # figures published before no longer agree with the data (late returns)
     possible = [o for o in OUTCOMES if {">": hi >= 1, "<": lo <= -1, "=": lo <= 0 <= hi}[o]]
     if len(possible) == 1:
         return possible[0]  # what is published already says it: stating it adds nothing
@@ -88,7 +91,10 @@ def decide(span: PeriodCounts, quarters: Sequence[str], k: int,
             continue  # this answer contradicts what is published after all
         if found:
             if before is None:
-                before = set(audit(cells, base, k, check=targets, exact=False).disclosed)
+                try:
+                    before = set(audit(cells, base, k, check=targets, exact=False).disclosed)
+                except ValueError:
+                    return None
             if set(found) - before:
                 return None
     return true_outcome(span, quarters)

@@ -84,3 +84,12 @@ def test_points_offered_to_the_audit_never_hide_a_count_it_can_work_out(witnesse
                  Relation({"u": 1, "c": -1, "a": -1}, "<=", 0)]
     quick = audit(cells, relations, 5, exact=False, witnesses=witnesses)
     assert quick.disclosed == audit(cells, relations, 5).disclosed == ["a", "b"]
+
+
+def test_figures_that_no_longer_agree_with_the_data_mean_silence_not_a_crash():
+    # A quarter published before keeps its figures; late returns then make them disagree with
+    # the counts now (here the total printed as 2, while three bands printed "fewer than 5"
+    # hold at least one person each).
+    span = _quarter({**BANDS, "under_1": 2, "5_to_10": 3, "2_to_5": 2})
+    span.frozen = {**span.ledger.publish(), k_respondents(Q): 2}
+    assert newer_or_longer.decide(span, [Q], 5) is None
