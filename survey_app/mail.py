@@ -23,7 +23,7 @@ from flask import current_app
 
 from .config import MAIL_KINDS
 from .extensions import db
-from .models import OutboxMessage
+from .models import OutboxMessage, SealedText
 
 LOGGED_MAIL_KEPT = 50
 KINDS = MAIL_KINDS  # each with its own Notify template: EXITVOICE_NOTIFY_TEMPLATE_<KIND>, upper case
@@ -122,6 +122,14 @@ def send_queued(limit: int = 200) -> tuple[int, int]:
     sent = unsent = 0
     for message_id in ids:
         message = db.session.get(OutboxMessage, message_id)
+        if SealedText.UNREADABLE in (message.to_address, message.body):
+            # Sealed under an earlier SECRET_KEY: never sent to the placeholder, never erased or
+            # given up on; it goes out once the key it was sealed with is back.
+            message.last_error = ("Cannot be opened with the current SECRET_KEY (it was queued under an "
+                                  "earlier one): restore that key to send it.")
+            db.session.commit()
+            unsent += 1
+            continue
         message.attempts += 1
         try:
             deliver(message)

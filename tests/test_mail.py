@@ -188,3 +188,31 @@ def test_notify_without_a_template_for_the_kind_says_which_setting_is_missing(cl
     assert send_queued() == (0, 1)
     error = db.session.execute(db.select(OutboxMessage.last_error)).scalar_one()
     assert "EXITVOICE_NOTIFY_TEMPLATE_FOLLOW_UP_REQUESTED" in error
+
+
+def test_a_message_sealed_under_an_earlier_secret_is_kept_not_sent_to_nowhere(app, smtp_server):
+    # After SECRET_KEY is changed, a queued message's address and body cannot be opened. It must
+    # not be "sent" to the placeholder text, nor erased: it waits, saying why, and goes out once
+    # the key it was sealed with is back.
+    import sqlalchemy as sa
+
+    from survey_app.mail import queue
+
+    controller, inbox = smtp_server
+    app.config.update(MAIL_BACKEND="smtp", SMTP_TLS="none", SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port)
+    queue(1, "colleague@council.example", "You have been invited", "Set your password: https://x/set/abc")
+    db.session.commit()
+    stored = sa.text("SELECT to_address, body FROM outbox_message")
+    raw = tuple(db.session.execute(stored).one())
+    old_key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "a-new-secret-key-after-rotation"
+    db.session.expire_all()
+    assert send_queued() == (0, 1)
+    assert inbox.messages == []
+    message = db.session.execute(db.select(OutboxMessage)).scalar_one()
+    assert message.status == "queued" and "SECRET_KEY" in message.last_error
+    assert tuple(db.session.execute(stored).one()) == raw  # still sealed as it was, not rewritten
+    app.config["SECRET_KEY"] = old_key
+    db.session.expire_all()
+    assert send_queued() == (1, 0)
+    assert [envelope.rcpt_tos for envelope in inbox.messages] == [["colleague@council.example"]]
