@@ -71,17 +71,15 @@ def _themes() -> str:
 
     summary = run_themes(progress=False, on_stage=report)
     if asked is not None:
-        with db.engine.begin() as conn:
-            conn.execute(sa.update(ScheduledJob).where(ScheduledJob.name == THEMES,
-                                                       ScheduledJob.requested_at == asked).values(requested_at=None))
+        _update(THEMES, ScheduledJob.requested_at == asked, requested_at=None)
     return f"{summary.themed} of {summary.comments} comments themed"
 
 
-def _update(name: str, **values) -> None:
-    """Write to a job's row on a connection of its own, so a job's progress is committed (and
-    seen by the pages) without committing the job's own unfinished work."""
+def _update(name: str, *conditions, **values) -> None:
+    """Write to a job's row (where ``conditions`` hold) on a connection of its own, so a job's
+    progress is committed (and seen by the pages) without committing the job's unfinished work."""
     with db.engine.begin() as conn:
-        conn.execute(sa.update(ScheduledJob).where(ScheduledJob.name == name).values(**values))
+        conn.execute(sa.update(ScheduledJob).where(ScheduledJob.name == name, *conditions).values(**values))
 
 
 def _retention() -> str:
