@@ -10,7 +10,7 @@ Three modules, each with one job:
 - :mod:`~analysis.disclosure.rules`: what each published form promises and what it tells a
   reader; the threshold, primary suppression, merging of small categories, percentages. Short
   enough to check in one sitting.
-- :mod:`~analysis.disclosure.audit`: a reader who knows only the published figures and the
+- :mod:`~analysis.disclosure.auditor`: a reader who knows only the published figures and the
   relations, working out the range of every hidden count by integer linear programming.
 - :mod:`~analysis.disclosure.ledger`: decides what one report publishes, hiding more counts
   until the audit finds nothing a reader could work out.
@@ -20,7 +20,7 @@ in ``tests/analysis/adversary.py`` and shares no code with the audit. ``docs/dis
 gives the argument and its limits.
 """
 
-from analysis.disclosure.audit import AuditResult, audit, audit_reports, connected, expression_range
+from analysis.disclosure.auditor import AuditResult, audit, audit_reports, connected, expression_range
 from analysis.disclosure.ledger import Ledger
 from analysis.disclosure.rules import (
     DEFAULT_K,

@@ -3,7 +3,7 @@
 A ledger collects counts and the relations a reader knows between them, then decides each
 count's published form: primary suppression (:func:`~analysis.disclosure.rules.suppress_small_count`),
 longer periods shown only when all their parts are, then secondary suppression, hiding more
-counts until :func:`~analysis.disclosure.audit.audit` finds nothing a reader could work out.
+counts until :func:`~analysis.disclosure.auditor.audit` finds nothing a reader could work out.
 What it guarantees: every figure of :meth:`Ledger.publish` passes that audit together with the
 figures published before (given as fixed) and the relations a reader knows; if no choice of
 figures decided here can make them consistent with those published before, it shows none.
@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from analysis.disclosure.audit import audit
+from analysis.disclosure.auditor import audit
 from analysis.disclosure.rules import (
     DEFAULT_K,
     NOT_SHOWN,

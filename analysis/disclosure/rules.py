@@ -56,6 +56,11 @@ def fewer_than(k: int) -> str:
 
 def is_shown(value: object) -> bool:
     """True when a published figure is a number a reader can use."""
+    kind = type(value)
+    if kind is int or kind is float:  # the common cases first: audits ask this very often
+        return True
+    if kind is str or value is None:
+        return False
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

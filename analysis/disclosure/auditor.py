@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -69,15 +69,13 @@ def connected(published: Mapping[str, Published], relations: Sequence[Relation],
     Counts outside this part are independent of it: whatever is learnt about ``start`` cannot
     change what a reader knows of them, so an audit of a new statement about ``start`` needs
     only this part."""
-    def unknown(key: str) -> bool:
-        return not is_shown(published.get(key))
-
+    shown = {key for key, value in published.items() if is_shown(value)}
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, rel in enumerate(relations):
         for key in rel.terms:
-            if unknown(key):
+            if key not in shown:
                 by_key[key].append(i)
-    keys = {key for key in start if unknown(key)}
+    keys = {key for key in start if key not in shown}
     todo, chosen = list(keys), set()
     while todo:
         for i in by_key.get(todo.pop(), ()):
@@ -85,7 +83,7 @@ def connected(published: Mapping[str, Published], relations: Sequence[Relation],
                 continue
             chosen.add(i)
             for key in relations[i].terms:
-                if unknown(key) and key not in keys:
+                if key not in shown and key not in keys:
                     keys.add(key)
                     todo.append(key)
     return [relations[i] for i in sorted(chosen)], keys
@@ -173,15 +171,14 @@ def audit(
         check = list(check)
         # Only the relations linked to the counts checked can bear on them (see connected).
         rels, _ = connected(published, rels, check)
-    bounds: dict[str, tuple[float, float]] = {}
-    for r in rels:
-        for t in r.terms:
-            bounds.setdefault(t, bounds_of(published.get(t), k))
-    for t, v in published.items():
-        bounds.setdefault(t, bounds_of(v, k))
-    unknown = {t for t, (lo, hi) in bounds.items() if lo != hi}
     targets = [t for t in (check if check is not None else published)
                if t in published and not is_shown(published[t])]
+    # What the reader knows of each count in a relation or checked here (a published count in
+    # no relation and not checked bears on nothing below).
+    bounds: dict[str, tuple[float, float]] = {}
+    for t in itertools.chain((t for r in rels for t in r.terms), targets):
+        if t not in bounds:
+            bounds[t] = bounds_of(published.get(t), k)
 
     # Substitute known figures; a relation left with one unknown is just a bound on it.
     bnd = {t: list(b) for t, b in bounds.items()}
@@ -361,40 +358,54 @@ def audit(
 def _propagate(bounds: dict[str, tuple[float, float]],
                reduced: Sequence[tuple[dict[str, int], str, float]],
                passes: int = 50) -> dict[str, tuple[float, float]]:
-    """Tighten integer bounds through each relation in turn until nothing changes."""
+    """Tighten integer bounds through the relations until nothing changes.
+
+    Every relation is applied once, then again only when a count in it has been tightened
+    (at most ``passes`` times the number of relations in all): the bounds reached are the
+    same as going through every relation in turn until a whole pass changes nothing."""
     bounds = dict(bounds)
     unit = [r for r in reduced if all(abs(c) == 1 for c in r[0].values())]
-    for _ in range(passes):
-        changed = False
-        for terms, sense, rhs in unit:
-            if sense == "=":
-                new = _one_equation_ranges(terms, rhs, bounds)
-            else:
-                # sum(a x) <= rhs: each term is at most rhs minus the least the others can be.
-                mins = {t: (c * bounds[t][0] if c > 0 else c * bounds[t][1]) for t, c in terms.items()}
-                total = sum(mins.values())
-                new = {}
-                for t, c in terms.items():
-                    rest = total - mins[t] if math.isfinite(mins[t]) else sum(
-                        v for u, v in mins.items() if u != t)
-                    limit = rhs - rest
-                    lo, hi = bounds[t]
-                    if c > 0:
-                        hi = min(hi, math.floor(limit + 1e-9) if math.isfinite(limit) else limit)
-                    else:
-                        lo = max(lo, math.ceil(-limit - 1e-9) if math.isfinite(limit) else -limit)
-                    if lo > hi:
-                        raise ValueError(f"published figures are inconsistent around {t}")
-                    new[t] = (lo, hi)
-            for t, (lo, hi) in new.items():
-                lo, hi = math.ceil(lo - 1e-9), (math.floor(hi + 1e-9) if math.isfinite(hi) else hi)
-                old_lo, old_hi = bounds[t]
-                lo, hi = max(lo, old_lo), min(hi, old_hi)
-                if (lo, hi) != (old_lo, old_hi):
-                    bounds[t] = (lo, hi)
-                    changed = True
-        if not changed:
-            break
+    relations_of: dict[str, list[int]] = defaultdict(list)
+    for i, (terms, _, _) in enumerate(unit):
+        for t in terms:
+            relations_of[t].append(i)
+    queue = deque(range(len(unit)))
+    queued = [True] * len(unit)
+    budget = passes * len(unit)
+    while queue and budget:
+        budget -= 1
+        i = queue.popleft()
+        queued[i] = False
+        terms, sense, rhs = unit[i]
+        if sense == "=":
+            new = _one_equation_ranges(terms, rhs, bounds)
+        else:
+            # sum(a x) <= rhs: each term is at most rhs minus the least the others can be.
+            mins = {t: (c * bounds[t][0] if c > 0 else c * bounds[t][1]) for t, c in terms.items()}
+            total = sum(mins.values())
+            new = {}
+            for t, c in terms.items():
+                rest = total - mins[t] if math.isfinite(mins[t]) else sum(
+                    v for u, v in mins.items() if u != t)
+                limit = rhs - rest
+                lo, hi = bounds[t]
+                if c > 0:
+                    hi = min(hi, math.floor(limit + 1e-9) if math.isfinite(limit) else limit)
+                else:
+                    lo = max(lo, math.ceil(-limit - 1e-9) if math.isfinite(limit) else -limit)
+                if lo > hi:
+                    raise ValueError(f"published figures are inconsistent around {t}")
+                new[t] = (lo, hi)
+        for t, (lo, hi) in new.items():
+            lo, hi = math.ceil(lo - 1e-9), (math.floor(hi + 1e-9) if math.isfinite(hi) else hi)
+            old_lo, old_hi = bounds[t]
+            lo, hi = max(lo, old_lo), min(hi, old_hi)
+            if (lo, hi) != (old_lo, old_hi):
+                bounds[t] = (lo, hi)
+                for j in relations_of[t]:
+                    if not queued[j]:
+                        queued[j] = True
+                        queue.append(j)
     return bounds
 
 
