@@ -76,6 +76,9 @@ def _add_themes(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", required=True, help="CSV of comments")
     parser.add_argument("--text-column", required=True, help="column holding the comment text")
     parser.add_argument("--id-column", help="column of comment ids (default: row number from 1)")
+    parser.add_argument("--reasons-column",
+                        help="column that is true (1, true, yes) for answers to \"why are you leaving?\": "
+                             "their clauses that only praise are not read as themes")
     parser.add_argument("--output", required=True, help="file to write")
     parser.add_argument("--format", choices=["csv", "json"], default="csv")
     parser.add_argument("--codes", help="CSV of human codings: id, theme_ids (';'-separated)")
@@ -89,6 +92,11 @@ def _add_themes(parser: argparse.ArgumentParser) -> None:
                              "at most 4; the results are the same for any number)")
 
 
+#: How a yes/no column may be written (compared case-blind; a blank cell is no).
+TRUE_WORDS = ("1", "true", "yes", "y")
+FALSE_WORDS = ("0", "false", "no", "n", "")
+
+
 def default_jobs() -> int:
     """Worker processes that help: one per core, at most four (measured in bench/themes: on two
     cores, 100,000 comments take 17.4 s with two workers and 18.8 s with one)."""
@@ -100,8 +108,18 @@ def _run_themes(args: argparse.Namespace) -> int:
     from analysis.themes import CodesError, ThemePipeline
 
     comments = _read_csv(args.input, "input")
-    columns = [args.text_column] + ([args.id_column] if args.id_column else [])
-    _need_columns(comments, columns, args.input, "--text-column/--id-column")
+    columns = [args.text_column] + [c for c in (args.id_column, args.reasons_column) if c]
+    _need_columns(comments, columns, args.input, "--text-column/--id-column/--reasons-column")
+    reasons = None
+    if args.reasons_column:
+        flags = comments[args.reasons_column].astype(str).str.strip().str.casefold()
+        unknown = flags[~flags.isin(TRUE_WORDS + FALSE_WORDS)]
+        if len(unknown):
+            row = int(unknown.index[0]) + 2
+            raise CommandError(f"{args.input}: row {row}, column {args.reasons_column!r}: "
+                               f"{comments[args.reasons_column].iloc[unknown.index[0]]!r} is not one of "
+                               f"{', '.join(TRUE_WORDS + FALSE_WORDS)}")
+        reasons = flags.isin(TRUE_WORDS).tolist()
     ids = comments[args.id_column].tolist() if args.id_column else [str(i) for i in range(1, len(comments) + 1)]
     duplicated = pd.Series(ids)[pd.Series(ids).duplicated()]
     if len(duplicated):
@@ -135,7 +153,8 @@ def _run_themes(args: argparse.Namespace) -> int:
         n_jobs=args.jobs,
     )
     try:
-        run = pipeline.run(comments[args.text_column].tolist(), ids, codes=codes, previous_emerging=previous)
+        run = pipeline.run(comments[args.text_column].tolist(), ids, codes=codes, previous_emerging=previous,
+                           reasons=reasons)
     except CodesError as exc:
         raise CommandError(f"{args.codes}: {exc}") from exc
 

@@ -146,3 +146,16 @@ def test_a_report_never_names_a_theme_hr_has_not_named(client, app):
     db.session.commit()
     named = create_draft("quarterly", quarter, created_by="hr@example.org")
     assert "The staff choir" in json.dumps(named.data)
+
+
+def test_praise_in_the_reasons_answer_is_not_a_reason_but_stays_a_theme_of_what_worked_well(client, app):
+    praise = "My supervisor was brilliant and always made time for me."
+    reasons = f"{praise} The caseload was far too high."
+    instrument = current_instrument("exit")
+    store_response(instrument, definition_of(instrument),
+                   {"role": "social_worker", "length_of_service": "2_to_5", "reasons_text": reasons,
+                    "worked_well": praise})
+    db.session.commit()
+    run_themes(progress=False)
+    assert set(_themes_of(reasons)) == {"caseload"}
+    assert set(_themes_of(praise)) == {"supervision"}

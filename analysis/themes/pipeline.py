@@ -32,6 +32,7 @@ from analysis.taxonomy import Taxonomy, load_taxonomy
 from analysis.text import NEGATION_PREFIX, PreparedText, TextPreparer
 from analysis.themes.base import ThemeScores
 from analysis.themes.emerging import EmergingThemeFinder, EmergingThemes, carry_over_ids
+from analysis.themes.praise import without_praise
 from analysis.themes.seeds import SeedMatcher, learn_vetoes
 from analysis.themes.supervised import SupervisedThemeModel
 
@@ -203,6 +204,7 @@ class ThemePipeline:
         previous_emerging: EmergingThemes | None = None,
         sentiment: bool = True,
         on_stage: Callable[[str], None] | None = None,
+        reasons: Sequence[bool] | None = None,
     ) -> ThemeRun:
         """Fit on ``texts`` and assign them in one pass (text is prepared once).
 
@@ -211,7 +213,9 @@ class ThemePipeline:
         with source ``hr``. ``previous_emerging``: the emerging themes of an earlier run, whose
         ids are carried over to the clusters that overlap them. ``on_stage``: called with
         ``"prepare"``, ``"match"``, ``"emerging"`` and (with ``sentiment``) ``"sentiment"`` as
-        each stage begins, to show progress.
+        each stage begins, to show progress. ``reasons``: for each text, whether it answers
+        "why are you leaving?"; the lexicon does not read the clauses of those that only praise
+        (``analysis/themes/praise.py``).
         """
         stage = on_stage or (lambda name: None)
         texts, ids = _texts_and_ids(texts, ids)
@@ -226,8 +230,9 @@ class ThemePipeline:
         stage("match")
         coded = read_codes(codes, self.taxonomy) if codes is not None else {}
         rows, labels = self._coded(ids, coded)
-        self.seed_matcher.vetoes = learn_vetoes(self.seed_matcher, [docs[i] for i in rows], labels, seed=self.seed)
-        seeds = self.seed_matcher.transform(docs)
+        read = self._lexicon_docs(docs, reasons)
+        self.seed_matcher.vetoes = learn_vetoes(self.seed_matcher, [read[i] for i in rows], labels, seed=self.seed)
+        seeds = self.seed_matcher.transform(read)
         self._fit_classifier(docs, ids, coded, seeds)
         scores, sources = self._combine(docs, seeds)
         explained = scores.assigned.any(axis=1)
@@ -279,12 +284,14 @@ class ThemePipeline:
         *,
         codes: pd.DataFrame | Mapping[str, Sequence[str]] | None = None,
         sentiment: bool = True,
+        reasons: Sequence[bool] | None = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Like ``assign`` but also returns the per-comment frame (see ``ThemeRun.comments``)."""
+        """Like ``assign`` but also returns the per-comment frame (see ``ThemeRun.comments``);
+        ``reasons`` as for :meth:`run`."""
         texts, ids = _texts_and_ids(texts, ids)
         coded = read_codes(codes, self.taxonomy) if codes is not None else {}
         docs = self._prepare(texts)
-        scores, sources = self._combine(docs, self.seed_matcher.transform(docs))
+        scores, sources = self._combine(docs, self.seed_matcher.transform(self._lexicon_docs(docs, reasons)))
         nearest = self.emerging.theme_ids(docs)
         emerging_ids = [None if scores.assigned[i].any() or coded.get(ids[i]) else nearest[i] for i in range(len(docs))]
         assignments, comments = self._frames(docs, ids, scores, sources, emerging_ids, coded)
@@ -425,6 +432,21 @@ class ThemePipeline:
     def _chunks(self, items: list, size: int, desc: str):
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
         return tqdm(chunks, desc=desc, unit="chunk", disable=not self._show_progress(), file=sys.stderr)
+
+    def _lexicon_docs(self, docs: list[PreparedText], reasons: Sequence[bool] | None) -> list[PreparedText]:
+        """What the lexicon reads of each comment: answers to "why are you leaving?" without
+        their clauses that only praise, every other comment as it is."""
+        if reasons is None:
+            return docs
+        if len(reasons) != len(docs):
+            raise ValueError(f"reasons has {len(reasons)} entries for {len(docs)} comments")
+        out = list(docs)
+        for i, is_reason in enumerate(reasons):
+            if is_reason:
+                kept = without_praise(docs[i].text)
+                if kept is not docs[i].text:
+                    out[i] = PreparedText(text=kept, tokens=self.preparer.tokens(kept))
+        return out
 
     def _prepare(self, texts: list[object]) -> list[PreparedText]:
         """Prepared texts, each distinct text prepared once (surveys repeat "None", "Pay" ...)."""

@@ -203,6 +203,7 @@ def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | N
 
     ``on_stage`` is called with each key of :data:`RUN_STAGES` as that stage begins."""
     from analysis.loaders import load_frames
+    from analysis.reports.counts import REASONS_PURPOSE
     from analysis.themes.pipeline import ThemePipeline, codes_from_assignments
 
     stage = on_stage or (lambda name: None)
@@ -220,8 +221,10 @@ def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | N
     codes = codes_from_assignments(existing) if len(existing) else {}
     taxonomy = organisation_taxonomy(org.id)
     pipeline = ThemePipeline(taxonomy, seed=SEED, progress=progress)
+    # Praise in an answer to "why are you leaving?" is not a reason (analysis/themes/praise.py).
+    reasons = (comments["purpose"] == REASONS_PURPOSE).tolist()
     run = pipeline.run(comments["text"].tolist(), ids=comments["comment_id"].tolist(), codes=codes or None,
-                       previous_emerging=_previous_emerging(org.id), on_stage=stage)
+                       previous_emerging=_previous_emerging(org.id), on_stage=stage, reasons=reasons)
     stage("save")
 
     record = ThemeRunRecord(organisation_id=org.id, model_version=run.model_version,
