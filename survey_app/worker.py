@@ -7,7 +7,8 @@ does nothing until a month's text falls due).
 
 Several app servers may each run a worker: a job runs in only one of them at a time, because a
 worker must first take the job's lease, a row in ``scheduled_job`` claimed with one conditional
-UPDATE (atomic in both PostgreSQL and SQLite), and holds it only while the job runs. Each job's
+UPDATE (atomic in both PostgreSQL and SQLite), and holds it only while the job runs, renewing it
+every ``HEARTBEAT``; a lease no longer renewed (its process died) runs out after ``LEASE``. Each job's
 last run, outcome and next due time are recorded there and shown to admins (Scheduled jobs).
 """
 
@@ -96,8 +97,11 @@ JOBS = (
     Job(THEMES, timedelta(days=1), _themes),
     Job("retention purge", timedelta(days=1), _retention),
 )
-#: how long a worker may hold a job before another may assume it died and take the job over
-LEASE = timedelta(hours=2)
+#: how long a job's lease lasts unless renewed: a worker (or app process) that dies mid-run
+#: leaves the job to others once this has passed
+LEASE = timedelta(minutes=10)
+#: how often a running job renews its lease, so a run longer than ``LEASE`` is never taken over
+HEARTBEAT = timedelta(minutes=1)
 #: how long a requested run that failed waits before the worker tries it again
 RETRY_AFTER = timedelta(minutes=15)
 
@@ -137,6 +141,32 @@ def _claim(name: str, now: datetime) -> bool:
     return taken == 1
 
 
+def _keep_lease(name: str, started: datetime) -> Callable[[], None]:
+    """Renew the lease taken at ``started`` every ``HEARTBEAT`` from a thread of its own while the
+    job runs; returns the function that stops it. If this process dies, the renewals stop and the
+    lease runs out within ``LEASE``."""
+    app = current_app._get_current_object()
+    done = threading.Event()
+
+    def beat() -> None:
+        with app.app_context():
+            while not done.wait(HEARTBEAT.total_seconds()):
+                try:
+                    _update(name, ScheduledJob.last_started == started, ScheduledJob.lease_until.is_not(None),
+                            lease_until=utcnow() + LEASE)
+                except sa.exc.OperationalError:  # e.g. SQLite busy with the job's own writes: next beat
+                    app.logger.warning("could not renew the lease of %s; trying again", name)
+
+    thread = threading.Thread(target=beat, name=f"lease {name}", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        done.set()
+        thread.join()
+
+    return stop
+
+
 def run_due(now: datetime | None = None, jobs: tuple[Job, ...] = JOBS) -> list[tuple[str, str]]:
     """Run every job that is due and not running elsewhere; returns (job, outcome) for each run."""
     now = now or utcnow()
@@ -144,17 +174,23 @@ def run_due(now: datetime | None = None, jobs: tuple[Job, ...] = JOBS) -> list[t
     for job in jobs:
         if not due(job, now) or not _claim(job.name, now):
             continue
+        stop = _keep_lease(job.name, now)
         try:
             outcome, status = job.run(), "ok"
         except Exception as exc:  # recorded and retried when next due; the worker carries on
             db.session.rollback()
             current_app.logger.exception("scheduled job %s failed", job.name)
             outcome, status = f"{type(exc).__name__}: {exc}"[:500], "failed"
+        finally:
+            stop()
         row = db.session.get(ScheduledJob, job.name)
         db.session.refresh(row)  # progress was written on another connection
-        row.last_finished, row.last_status, row.last_outcome, row.lease_until = utcnow(), status, outcome, None
-        row.progress_step = row.progress_steps = row.progress_text = None
-        db.session.commit()
+        if row.last_started == now:
+            row.last_finished, row.last_status, row.last_outcome, row.lease_until = utcnow(), status, outcome, None
+            row.progress_step = row.progress_steps = row.progress_text = None
+            db.session.commit()
+        else:  # thought dead and taken over by another worker, whose run the row now records
+            current_app.logger.warning("scheduled job %s was taken over by another worker while it ran", job.name)
         ran.append((job.name, outcome if status == "ok" else f"failed: {outcome}"))
     return ran
 

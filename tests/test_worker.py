@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from survey_app.audit import utcnow
 from survey_app.extensions import db
 from survey_app.mail import queue
 from survey_app.models import OutboxMessage, ScheduledJob
@@ -32,11 +34,12 @@ def test_each_job_runs_when_due_and_not_before(app):
 def test_a_job_held_by_another_worker_is_not_run_twice(app):
     calls = []
     job = Job("test job", timedelta(minutes=5), lambda: calls.append(1) or "done")
-    db.session.add(ScheduledJob(name="test job", lease_until=NOW + timedelta(minutes=30)))
+    db.session.add(ScheduledJob(name="test job", last_started=NOW, lease_until=NOW + LEASE))
     db.session.commit()
     assert run_due(NOW, (job,)) == [] and calls == []  # another worker holds it
-    # A lease left by a worker that died runs out, and the job runs again.
-    assert run_due(NOW + LEASE, (job,)) == [("test job", "done")] and calls == [1]
+    assert run_due(NOW + LEASE - timedelta(seconds=1), (job,)) == [] and calls == []
+    # A lease left by a worker that died (no longer renewed) runs out, and the job runs again.
+    assert run_due(NOW + LEASE + timedelta(seconds=1), (job,)) == [("test job", "done")] and calls == [1]
     row = db.session.get(ScheduledJob, "test job")
     assert row.lease_until is None and row.last_status == "ok"
 
@@ -68,3 +71,50 @@ def test_admins_see_each_jobs_last_and_next_run(client, app):
 def test_the_worker_command_runs_once(runner, app):
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0 and "mail send: sent 0, 0 still queued" in result.output
+
+
+def test_a_long_job_keeps_renewing_its_lease_so_no_other_worker_takes_it_over(app, monkeypatch):
+    from survey_app import worker
+
+    monkeypatch.setattr(worker, "HEARTBEAT", timedelta(milliseconds=50))
+    seen = []
+
+    def lease() -> datetime:
+        with db.engine.connect() as conn:  # what another worker reads while this one runs
+            return conn.execute(sa.select(ScheduledJob.lease_until).where(ScheduledJob.name == "slow job")).scalar()
+
+    def slow() -> str:
+        seen.append(lease())
+        time.sleep(0.5)
+        seen.append(lease())
+        return "done"
+
+    started = utcnow()
+    assert run_due(started, (Job("slow job", timedelta(hours=1), slow),)) == [("slow job", "done")]
+    first, later = seen
+    assert first == started + LEASE  # taken when the run began
+    assert later > first  # renewed while it ran
+    assert db.session.get(ScheduledJob, "slow job").lease_until is None  # and given up at the end
+
+
+def test_a_lease_taken_over_by_another_worker_is_not_renewed_by_the_first(app, monkeypatch):
+    from survey_app import worker
+
+    monkeypatch.setattr(worker, "HEARTBEAT", timedelta(milliseconds=50))
+    other = utcnow() + timedelta(hours=3)
+
+    def overtaken() -> str:
+        # Another worker took the job over (this one was thought dead): its lease must stand.
+        with db.engine.begin() as conn:
+            conn.execute(sa.update(ScheduledJob).where(ScheduledJob.name == "job").values(
+                last_started=other, lease_until=other + LEASE))
+        time.sleep(0.3)
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.select(ScheduledJob.lease_until).where(
+                ScheduledJob.name == "job")).scalar() == other + LEASE
+        return "done"
+
+    assert run_due(utcnow(), (Job("job", timedelta(hours=1), overtaken),)) == [("job", "done")]
+    # Finishing, the first worker leaves the job to the one that took it over.
+    row = db.session.get(ScheduledJob, "job")
+    assert row.lease_until == other + LEASE and row.last_started == other
