@@ -65,6 +65,16 @@ class PublishedFigures:
         return {"k": self.k, "cells": dict(sorted(self.used.items())), "relations": relations}
 
 
+def published_figures(reports: Sequence[Mapping]) -> dict[str, Published]:
+    """Figures by key as first published in ``reports`` (JSON, oldest first): a report built
+    after them keeps these figures for the periods they cover."""
+    out: dict[str, Published] = {}
+    for data in reports:
+        for key, value in data.get("disclosure", {}).get("audit", {}).get("cells", {}).items():
+            out.setdefault(key, value)
+    return out
+
+
 def published_statements(reports: Sequence[Mapping]) -> list[Relation]:
     """The comparisons stated by published reports (JSON), as relations a reader holds."""
     return [Relation.from_json(r) for data in reports

@@ -1,6 +1,6 @@
 """How much the reports say, and whether a reader holding all of them can work anything out.
 
-Usage: python bench/reports/usefulness.py [--sizes 12 15 30 60] [--seeds 1 2 3] [--attack]
+Usage: python bench/reports/usefulness.py [--sizes 12 15 30 60] [--seeds 1 2 3] [--attack] [--as-published]
 
 For each council size (leavers a quarter) and seed it builds eight quarterly reports ending
 2025/26 Q1 (synthetic history from 2023/24 Q2) and prints, per council:
@@ -15,6 +15,10 @@ For each council size (leavers a quarter) and seed it builds eight quarterly rep
 - total_shown: quarters whose number of respondents is printed;
 - with --attack, recovered: hidden figures the adversary of ``tests/analysis/adversary.py``
   works out from the 8 quarterly, 8 length-of-service and one annual report (should be 0).
+
+With ``--as-published`` the reports are built one after another as the app publishes them
+(each quarter's quarterly, then its length-of-service report, then the year's): each keeps the
+figures already published for its periods and knows the comparisons already stated.
 """
 
 from __future__ import annotations
@@ -32,20 +36,34 @@ from analysis.reports import (  # noqa: E402
     build_length_of_service_report,
     build_quarterly_report,
 )
+from analysis.reports.common import published_figures, published_statements  # noqa: E402
 from analysis.reports.synthetic import THEME_LABELS, synthetic_frames  # noqa: E402
 from tests.analysis.truth import theme_counts  # noqa: E402
 
 K = 5
 
 
-def council(per_quarter: int, seed: int, attack: bool) -> dict:
+def council(per_quarter: int, seed: int, attack: bool, as_published: bool = False) -> dict:
     frames = synthetic_frames("2025/26 Q1", years=2, leavers_per_year=4 * per_quarter, seed=seed)
     args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
     top5 = top3 = named_top3 = service = totals = 0
     reports = []
+    every = []  # every report in the order the app would publish them
+
+    def known(statements: bool = True) -> dict:
+        """With --as-published, what the app gives a draft: the figures and comparisons published."""
+        if not as_published:
+            return {}
+        return {"published": published_figures(every), **({"statements": published_statements(every)}
+                                                           if statements else {})}
+
     for q in Quarter.parse("2025/26 Q1").last_n(8):
-        report = build_quarterly_report(*args, quarter=q.label, theme_labels=THEME_LABELS, k=K)
+        report = build_quarterly_report(*args, quarter=q.label, theme_labels=THEME_LABELS, k=K, **known())
         reports.append(report)
+        every.append(report)
+        if attack:
+            every.append(build_length_of_service_report(*args, quarter=q.label, theme_labels=THEME_LABELS, k=K,
+                                                        **known(statements=False)))
         truth = theme_counts(frames, [q.label])
         ranked = next(t for s in report["sections"] for t in s["tables"] if t["id"] == "themes_ranked")
         shown = {row["id"]: row["values"][0] for row in ranked["rows"]}
@@ -75,11 +93,9 @@ def council(per_quarter: int, seed: int, attack: bool) -> dict:
         sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "tests", "analysis")))
         from adversary import read
 
-        for q in Quarter.parse("2025/26 Q1").last_n(8):
-            reports.append(build_length_of_service_report(*args, quarter=q.label, theme_labels=THEME_LABELS, k=K))
-        reports.append(build_annual_report(*args, year="2024/25", theme_labels=THEME_LABELS, k=K))
+        every.append(build_annual_report(*args, year="2024/25", theme_labels=THEME_LABELS, k=K, **known()))
         t0 = time.perf_counter()
-        found = read(reports, K).attack(seed=seed)
+        found = read(every, K).attack(seed=seed)
         result["recovered"] = len(found)
         result["attack_s"] = round(time.perf_counter() - t0, 1)
     return result
@@ -90,8 +106,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[12, 15, 30, 60])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--attack", action="store_true")
+    parser.add_argument("--as-published", action="store_true",
+                        help="build the reports one after another as the app publishes them: each keeps the "
+                             "figures already published and knows the comparisons already stated")
     args = parser.parse_args()
-    rows = [council(size, seed, args.attack) for size in args.sizes for seed in args.seeds]
+    rows = [council(size, seed, args.attack, args.as_published) for size in args.sizes for seed in args.seeds]
     head = list(rows[0])
     print(" | ".join(head))
     for r in rows:

@@ -139,15 +139,6 @@ def _published_reports(organisation_id: int, threshold: int, exclude: int | None
     return list(db.session.execute(query).scalars())
 
 
-def published_figures(reports: list[dict]) -> dict[str, object]:
-    """Figures by key as first published: a period published before keeps them in new reports."""
-    out: dict[str, object] = {}
-    for data in reports:
-        for key, value in data.get("disclosure", {}).get("audit", {}).get("cells", {}).items():
-            out.setdefault(key, value)
-    return out
-
-
 def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None,
                       actions: list[dict[str, str]] | None = None, frames: Frames | None = None) -> dict:
     """The report as the analysis package builds it from the database as it is now (or from
@@ -155,7 +146,7 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
     they were published."""
     from analysis.loaders import load_frames
     from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
-    from analysis.reports.common import published_statements
+    from analysis.reports.common import published_figures, published_statements
 
     org = default_organisation()
     frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id,
@@ -360,6 +351,7 @@ def check_against_published(report: Report) -> None:
     the auditor, holding all the reports and the relations they state, must find no hidden
     count it can work out."""
     from analysis.disclosure import audit_reports
+    from analysis.reports.common import published_figures
 
     earlier = _published_reports(report.organisation_id, report.threshold, exclude=report.id)
     before = published_figures(earlier)

@@ -14,6 +14,7 @@ import pytest
 
 from analysis.periods import Quarter
 from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
+from analysis.reports.common import published_figures, published_statements
 from analysis.reports.synthetic import THEME_LABELS, synthetic_frames
 from tests.analysis.adversary import quarters_of, read
 
@@ -47,6 +48,24 @@ def _reports(per_quarter: int, seed: int, last: str, year: str) -> tuple[dict, .
     return tuple(out)
 
 
+@cache
+def _reports_as_published(per_quarter: int, seed: int, last: str, year: str) -> tuple[dict, ...]:
+    """The same reports built one after another as the app publishes them: each keeps the
+    figures already published for its periods and knows the comparisons already stated."""
+    frames = synthetic_frames("2025/26 Q1", years=2, leavers_per_year=4 * per_quarter, seed=seed)
+    args = (frames["responses"], frames["comments"], frames["theme_assignments"], frames["headcounts"])
+    out: list[dict] = []
+
+    def earlier() -> dict:
+        return {"theme_labels": THEME_LABELS, "k": K, "published": published_figures(out)}
+
+    for q in Quarter.parse(last).last_n(8):
+        out.append(build_quarterly_report(*args, quarter=q.label, statements=published_statements(out), **earlier()))
+        out.append(build_length_of_service_report(*args, quarter=q.label, **earlier()))
+    out.append(build_annual_report(*args, year=year, statements=published_statements(out), **earlier()))
+    return tuple(out)
+
+
 def _tables(reports):
     for report in reports:
         for section in report["sections"]:
@@ -60,6 +79,17 @@ def test_a_reader_holding_every_report_works_out_no_hidden_count(council):
     reader = read(reports, K)
     assert len(reader.hidden) > 1000  # the reports do hide things, and the reader sees them
     found = reader.attack()
+    assert found == [], [(h.where, h.marker, lo) for h, lo, _ in found[:10]]
+
+
+@pytest.mark.parametrize("council", ["15 a quarter, data start inside", "30 a quarter, seed 3"])
+def test_reports_published_one_after_another_as_the_app_does_give_nothing_away_either(council):
+    # In the app each draft keeps the figures already published and knows the comparisons
+    # already stated, so its choices differ from a report built alone.
+    reports = _reports_as_published(*COUNCILS[council])
+    alone = _reports(*COUNCILS[council])
+    assert any(a["disclosure"] != b["disclosure"] for a, b in zip(reports, alone, strict=True))
+    found = read(reports, K).attack()
     assert found == [], [(h.where, h.marker, lo) for h, lo, _ in found[:10]]
 
 
