@@ -152,6 +152,21 @@ def _refine(people: list[Person], k: int) -> dict[Person, tuple[dict[str, str | 
     return out
 
 
+#: What stands in for a detail or a month that is not shown.
+NOT_SHOWN = "Not shown"
+
+
+def shown_instead(role: str | None, shown: Shown) -> str | None:
+    """What HR sees instead of the answer to a question with this ``role``: the period shown for
+    the month of leaving, "Not shown" for a detail not shown, None when the answer may be shown
+    as it is (the response's page and the exports both use this)."""
+    if role == "leaving_month":
+        return shown.when or NOT_SHOWN
+    if role in DETAILS and role not in shown.details:
+        return NOT_SHOWN
+    return None
+
+
 def plan(people: Iterable[Person], k: int) -> dict[str, Shown]:
     """What to show of each response, by response id."""
     by_instrument: dict[str, list[Person]] = defaultdict(list)

@@ -4,6 +4,12 @@ Every cell that came from text is neutralised against formula injection: a value
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet
 shows it as text instead of running it. CSV is UTF-8 with a byte-order mark so Excel reads accents
 correctly; dates are ISO 8601.
+
+Exports hold no more than HR's pages show of who answered (``coarsen.py``): a response's month,
+how it was collected and its role, service area, length of service and the other identifying
+details appear only as the queue shows them ("2025/26 Q1 to Q2", "Not shown"), rows come in the
+queue's order rather than by month, and a quarter chosen takes the whole run of quarters shown
+together. Equality answers are never exported row by row.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from flask import Response as HttpResponse
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
 from .. import audit
@@ -25,6 +31,7 @@ from ..models import Comment, FocusGroupSession, Instrument, Response
 from ..periods import quarter_bounds, recent_quarters
 from ..questionnaires import definition_of
 from . import bp
+from .coarsen import NOT_SHOWN, organisation_plan, shown_instead
 from .common import hr_only, is_equality_question
 from .forms import ExportForm
 
@@ -55,9 +62,10 @@ class Table:
 RESPONSE_COLUMNS = [
     ("response_id", "Response (random identifier)"),
     ("instrument_version", "Questionnaire version"),
-    ("channel", "How it was collected"),
-    ("period", "Month (first day): the month of leaving for exit questionnaires"),
-    ("period_estimated", "Month estimated"),
+    ("channel", "How it was collected (\"Not shown\" where fewer than k responses alike share it)"),
+    ("period", "When: the month (of leaving, for exit questionnaires) where at least k responses alike share it, "
+               "otherwise the quarter or run of quarters the queue shows"),
+    ("period_estimated", "Month estimated (only where the month is shown)"),
     ("reviewed", "Reviewed by HR"),
 ]
 COMMENT_COLUMNS = [
@@ -67,16 +75,9 @@ COMMENT_COLUMNS = [
     ("source", "Questionnaire or focus group"),
     ("question_key", "Question key"),
     ("purpose", "Purpose"),
-    ("period", "Month (first day)"),
+    ("period", "When: for a questionnaire answer, as its response shows it; for a remark, its session's month"),
     ("text", "Text as written"),
 ]
-
-
-def _period_clause(column, quarter: str | None) -> list:
-    if not quarter:
-        return []
-    start, end = quarter_bounds(quarter)
-    return [column >= start, column < end]
 
 
 def _questions(definitions: list[Definition]) -> list:
@@ -103,23 +104,33 @@ def responses_table(organisation_id: int, slug: str, quarter: str | None = None,
         keys=[k for k, _ in RESPONSE_COLUMNS] + [q.key for q in questions],
         headings=[h for _, h in RESPONSE_COLUMNS] + [q.text for q in questions],
     )
+    plan = organisation_plan(current_app.config["DISCLOSURE_THRESHOLD"])
     rows = db.session.execute(
-        db.select(Response).where(Response.organisation_id == organisation_id, Response.instrument_slug == slug,
-                                  *_period_clause(Response.period, quarter))
-        .order_by(Response.period, Response.id)
+        db.select(Response).where(Response.organisation_id == organisation_id, Response.instrument_slug == slug)
     ).scalars().all()
+    # As the queue: a quarter takes every response shown with it, in the queue's order.
+    rows = sorted((r for r in rows if quarter is None or quarter in plan[r.id].quarters),
+                  key=lambda r: plan[r.id].order)
     for r in rows:
+        shown = plan[r.id]
         texts = {c.question_key: c.text for c in r.comments}
         values = []
         for q in questions:
             if q.type == "free_text":
                 values.append(texts.get(q.key))
                 continue
+            instead = shown_instead(q.role, shown)
+            if instead is not None:
+                values.append(instead)
+                continue
             value = r.answers.get(q.key)
             if labels and value not in (None, "", []):
                 value = [q.label_for(str(v)) for v in value] if isinstance(value, list) else q.label_for(str(value))
             values.append("; ".join(map(str, value)) if isinstance(value, list) else value)
-        table.rows.append([r.id, r.instrument_version, r.channel, r.period, r.period_estimated, r.reviewed, *values])
+        month = shown.month_shown
+        table.rows.append([r.id, r.instrument_version, shown.details.get("channel", NOT_SHOWN),
+                           r.period if month else (shown.when or NOT_SHOWN), r.period_estimated if month else NOT_SHOWN,
+                           r.reviewed, *values])
     table.dictionary = [["column", "question or meaning", "type", "answers (value = label)"]]
     table.dictionary += [[k, h, "", ""] for k, h in RESPONSE_COLUMNS]
     for q in questions:
@@ -132,16 +143,30 @@ def responses_table(organisation_id: int, slug: str, quarter: str | None = None,
 def comments_table(organisation_id: int, quarter: str | None = None) -> Table:
     """One row per free-text answer or focus-group remark."""
     table = Table(name="Comments", keys=[k for k, _ in COMMENT_COLUMNS], headings=[h for _, h in COMMENT_COLUMNS])
+    plan = organisation_plan(current_app.config["DISCLOSURE_THRESHOLD"])
     rows = db.session.execute(
         db.select(Comment, Response.instrument_slug)
         .outerjoin(Response, Comment.response_id == Response.id)
-        .where(Comment.organisation_id == organisation_id, *_period_clause(Comment.period, quarter))
-        .order_by(Comment.period, Comment.id)
+        .where(Comment.organisation_id == organisation_id)
     ).all()
-    for comment, slug in rows:
+    answers = [(c, slug) for c, slug in rows if c.response_id is not None]
+    remarks = [(c, slug) for c, slug in rows if c.response_id is None]
+    # A questionnaire's answers as their response is shown (period, order, quarter chosen); a
+    # focus-group remark by its session's month, which everyone present knows.
+    answers = sorted((x for x in answers if quarter is None or quarter in plan[x[0].response_id].quarters),
+                     key=lambda x: (plan[x[0].response_id].order, x[0].id))
+    start, end = quarter_bounds(quarter) if quarter else (None, None)
+    remarks = sorted((x for x in remarks if quarter is None or start <= x[0].period < end),
+                     key=lambda x: (x[0].period, x[0].id))
+    for comment, slug in answers + remarks:
         source = slug or ("focus-group" if comment.focus_group_id else "")
+        if comment.response_id is not None:
+            shown = plan[comment.response_id]
+            when = comment.period if shown.month_shown else (shown.when or NOT_SHOWN)
+        else:
+            when = comment.period
         table.rows.append([comment.id, comment.response_id, comment.focus_group_id, source, comment.question_key,
-                           comment.purpose, comment.period, comment.text])
+                           comment.purpose, when, comment.text])
     table.dictionary = [["column", "meaning"]] + [[k, h] for k, h in COMMENT_COLUMNS]
     return table
 
