@@ -21,7 +21,7 @@ gives the argument and its limits.
 """
 
 from analysis.disclosure.auditor import AuditResult, audit, audit_reports, connected, expression_range
-from analysis.disclosure.ledger import Ledger
+from analysis.disclosure.ledger import History, Ledger
 from analysis.disclosure.rules import (
     DEFAULT_K,
     MINIMUM_K,
@@ -41,7 +41,7 @@ from analysis.disclosure.rules import (
 )
 
 __all__ = [
-    "DEFAULT_K", "MINIMUM_K", "NOT_SHOWN", "WITHHELD", "AuditResult", "DisclosureError", "Ledger",
+    "DEFAULT_K", "MINIMUM_K", "NOT_SHOWN", "WITHHELD", "AuditResult", "DisclosureError", "History", "Ledger",
     "Published", "Relation", "audit", "audit_reports", "bounds_of", "check_threshold", "connected",
     "expression_range", "fewer_than", "is_disclosed", "is_shown", "merge_small_categories", "share",
     "suppress_small_count",

@@ -38,6 +38,37 @@ class _Count:
 
 
 
+class History:
+    """What the readers of reports published before hold: their figures by key and the relations
+    between them. A ledger told of it (:meth:`Ledger.hold`) protects those figures too, so a new
+    report cannot pin a count hidden before by adding to what earlier reports printed (a year's
+    group minus a rolling 12 months published earlier, say)."""
+
+    def __init__(self, figures: Mapping[str, Published], relations: Iterable[Relation | Mapping]) -> None:
+        self.figures = dict(figures)
+        self.relations = [Relation.from_json(r) for r in relations]
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        for i, rel in enumerate(self.relations):
+            for key in rel.terms:
+                self._by_key[key].append(i)
+
+    def around(self, keys: Iterable[str]) -> list[Relation]:
+        """The relations linked to ``keys`` through counts these reports did not print as numbers
+        (a printed number stops the chain: the reader knows it already)."""
+        todo = [key for key in keys if not is_shown(self.figures.get(key))]
+        seen_keys, chosen = set(todo), set()
+        while todo:
+            for i in self._by_key.get(todo.pop(), ()):
+                if i in chosen:
+                    continue
+                chosen.add(i)
+                for key in self.relations[i].terms:
+                    if key not in seen_keys and not is_shown(self.figures.get(key)):
+                        seen_keys.add(key)
+                        todo.append(key)
+        return [self.relations[i] for i in sorted(chosen)]
+
+
 @dataclass
 class Ledger:
     """Collects the counts of one report (or one quarter) and decides what to publish.
@@ -94,6 +125,24 @@ class Ledger:
         for p in parts:
             terms[p] = terms.get(p, 0) - 1
         self.relations.append(Relation(terms))
+        self._decided = None
+
+    def hold(self, history: History, keys: Iterable[str]) -> None:
+        """Add what readers of earlier reports know about ``keys``: the relations linked to them
+        and, as figures already published, every count of those relations that was published."""
+        seen = {(r.sense, r.constant, tuple(sorted(r.terms.items()))) for r in self.relations}
+        for rel in history.around(keys):
+            marker = (rel.sense, rel.constant, tuple(sorted(rel.terms.items())))
+            if marker in seen:
+                continue
+            seen.add(marker)
+            self.relations.append(rel)
+            for key in rel.terms:
+                figure = history.figures.get(key)
+                if key not in self.counts and figure is not None:
+                    # The true value of a hidden one is not known here; a guess only makes the
+                    # true counts fail as a ready solution (the audit checks), never wrong.
+                    self.fixed(key, int(figure) if is_shown(figure) else 0, figure)
         self._decided = None
 
     def assume_known(self, key: str) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.disclosure import Published, Relation, check_threshold
+from analysis.disclosure import History, Published, Relation, check_threshold
 from analysis.periods import Quarter
 from analysis.reports import counts as c
 from analysis.reports.labels import humanise
@@ -36,6 +36,7 @@ class ReportInputs:
     k: int
     published: Mapping[str, Published] = field(default_factory=dict)  # figures published before
     statements: Sequence[Relation] = ()  # comparisons published before (see newer_or_longer)
+    history: History | None = None  # figures and relations of reports published before
 
 
 class PeriodCache:
@@ -67,7 +68,8 @@ class PeriodCache:
             for q in quarters:
                 self.quarter(q)
             self.spans[label] = self._freeze(c.count_span(
-                self.inputs.prepared, quarters, self.quarters, list(self.inputs.theme_labels), self.inputs.k
+                self.inputs.prepared, quarters, self.quarters, list(self.inputs.theme_labels), self.inputs.k,
+                self.inputs.history,
             ))
         return self.spans[label]
 
@@ -91,14 +93,19 @@ def prepare_inputs(
     last_quarter: Quarter | None = None,
     published: Mapping[str, Published] | None = None,
     statements: Sequence[Relation] = (),
+    published_relations: Sequence[Relation | Mapping] = (),
 ) -> ReportInputs:
     """Check parameters and prepare the frames; with ``last_quarter``, only the eight quarters
     ending with it are read (every table of every report lies within them). ``published``
-    holds figures of earlier published reports by key: a period among them keeps them."""
+    holds figures of earlier published reports by key: a period among them keeps them.
+    ``published_relations``: the relations those reports gave their readers
+    (:func:`analysis.reports.common.published_relations`); figures decided here are chosen so
+    that, with them, no hidden figure of those reports can be worked out either."""
     check_threshold(k)
     window = report_window(last_quarter) if last_quarter is not None else None
+    history = History(published or {}, published_relations) if published_relations else None
     return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts, window),
-                        dict(theme_labels), k, dict(published or {}), tuple(statements))
+                        dict(theme_labels), k, dict(published or {}), tuple(statements), history)
 
 
 @dataclass

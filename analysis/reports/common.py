@@ -75,6 +75,19 @@ def published_figures(reports: Sequence[Mapping]) -> dict[str, Published]:
     return out
 
 
+def published_relations(reports: Sequence[Mapping]) -> list[Relation]:
+    """Every relation published reports (JSON) gave their readers, comparisons included, once."""
+    out, seen = [], set()
+    for data in reports:
+        for r in data.get("disclosure", {}).get("audit", {}).get("relations", []):
+            rel = Relation.from_json(r)
+            marker = (rel.sense, rel.constant, tuple(sorted(rel.terms.items())))
+            if marker not in seen:
+                seen.add(marker)
+                out.append(rel)
+    return out
+
+
 def published_statements(reports: Sequence[Mapping]) -> list[Relation]:
     """The comparisons stated by published reports (JSON), as relations a reader holds."""
     return [Relation.from_json(r) for data in reports

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.disclosure import NOT_SHOWN, Ledger, Published, is_shown, merge_small_categories
+from analysis.disclosure import NOT_SHOWN, History, Ledger, Published, is_shown, merge_small_categories
 from analysis.periods import Quarter, quarter_of_series
 from analysis.reports.labels import (
     CHANNELS,
@@ -401,6 +401,7 @@ def count_span(
     per_quarter: Mapping[str, PeriodCounts],
     theme_ids: Sequence[str],
     k: int,
+    history: History | None = None,
 ) -> PeriodCounts:
     """Counts over a run of quarters (rolling 12 months, financial year).
 
@@ -520,6 +521,9 @@ def count_span(
         pc.equality[char] = list(counts)
         parts = [ledger.count(k_equality(p, char, v), n, f"{p}|equality|{char}") for v, n in counts.items()]
         ledger.total_of(n_key, parts)
+    if history is not None:
+        # And what earlier reports printed about the same people (their own spans, say).
+        ledger.hold(history, list(ledger.counts))
     return pc
 
 

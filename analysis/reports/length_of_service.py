@@ -9,11 +9,11 @@ the question, by leaver rates where headcounts per band exist, else by shares of
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.disclosure import DEFAULT_K, WITHHELD, Published, is_shown, share
+from analysis.disclosure import DEFAULT_K, WITHHELD, Published, Relation, is_shown, share
 from analysis.periods import Quarter
 from analysis.reports import counts as c
 from analysis.reports.base import (
@@ -50,11 +50,14 @@ def build_length_of_service_report(
     generated_at: dt.datetime | str | None = None,
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
+    published_relations: Sequence[Relation | Mapping] = (),
 ) -> dict:
     """Build the length-of-service report for the eight quarters ending with ``quarter``;
-    ``published`` as for :func:`~analysis.reports.build_quarterly_report`."""
+    ``published`` and ``published_relations`` as for
+    :func:`~analysis.reports.build_quarterly_report`."""
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published)
+    inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published,
+                            published_relations=published_relations)
     cache = PeriodCache(inputs)
     quarters = q.last_n(8)
     per_q = [cache.quarter(x) for x in quarters]

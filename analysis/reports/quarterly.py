@@ -61,6 +61,7 @@ def build_quarterly_report(
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
     statements: Sequence[Relation] = (),
+    published_relations: Sequence[Relation | Mapping] = (),
 ) -> dict:
     """Build the quarterly theme report for ``quarter`` (a label like ``"2025/26 Q1"``).
 
@@ -69,10 +70,13 @@ def build_quarterly_report(
     a JSON-able dict (see ``docs/reports.md``). ``published``: figures of reports published
     before, by key; the periods they cover keep those figures. ``statements``: the comparisons
     those reports stated (:func:`analysis.reports.common.published_statements`).
+    ``published_relations``: every relation those reports gave their readers
+    (:func:`analysis.reports.common.published_relations`), so that nothing decided here, added
+    to what they printed, gives away a figure they hid.
     """
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published,
-                            statements)
+                            statements, published_relations)
     cache = PeriodCache(inputs)
     current = cache.quarter(q)
     view = PeriodView(
@@ -107,14 +111,16 @@ def build_annual_report(
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
     statements: Sequence[Relation] = (),
+    published_relations: Sequence[Relation | Mapping] = (),
 ) -> dict:
     """Build the annual report for a financial year (``"2025/26"``): the quarterly content
     over the whole year, compared with the year before. Its figures are sums of the
     year's quarters, published only where every quarter's figure was (see
-    ``docs/disclosure.md``)."""
+    ``docs/disclosure.md``). ``published``, ``statements`` and ``published_relations`` as for
+    :func:`build_quarterly_report`."""
     fy = year if isinstance(year, FinancialYear) else FinancialYear.parse(year)
     inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k,
-                            fy.quarters()[-1], published, statements)
+                            fy.quarters()[-1], published, statements, published_relations)
     cache = PeriodCache(inputs)
     quarters = fy.quarters()
     current = cache.span(quarters)

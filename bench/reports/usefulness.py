@@ -36,7 +36,7 @@ from analysis.reports import (  # noqa: E402
     build_length_of_service_report,
     build_quarterly_report,
 )
-from analysis.reports.common import published_figures, published_statements  # noqa: E402
+from analysis.reports.common import published_figures, published_relations, published_statements  # noqa: E402
 from analysis.reports.synthetic import THEME_LABELS, synthetic_frames  # noqa: E402
 from tests.analysis.truth import theme_counts  # noqa: E402
 
@@ -54,8 +54,8 @@ def council(per_quarter: int, seed: int, attack: bool, as_published: bool = Fals
         """With --as-published, what the app gives a draft: the figures and comparisons published."""
         if not as_published:
             return {}
-        return {"published": published_figures(every), **({"statements": published_statements(every)}
-                                                           if statements else {})}
+        return {"published": published_figures(every), "published_relations": published_relations(every),
+                **({"statements": published_statements(every)} if statements else {})}
 
     for q in Quarter.parse("2025/26 Q1").last_n(8):
         report = build_quarterly_report(*args, quarter=q.label, theme_labels=THEME_LABELS, k=K, **known())

@@ -146,7 +146,7 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
     they were published."""
     from analysis.loaders import load_frames
     from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
-    from analysis.reports.common import published_figures, published_statements
+    from analysis.reports.common import published_figures, published_relations, published_statements
 
     org = default_organisation()
     frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id,
@@ -157,8 +157,10 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
     ).scalar()
     k = current_app.config["DISCLOSURE_THRESHOLD"]
     earlier = _published_reports(org.id, k)
+    # What readers of the published reports hold: a new draft keeps their figures and is told
+    # their relations, so that nothing it adds gives away a figure they hid.
     common = {"theme_labels": theme_labels(org.id, for_publication=True), "k": k, "model_version": model_version,
-              "published": published_figures(earlier)}
+              "published": published_figures(earlier), "published_relations": published_relations(earlier)}
     args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
     # Comparisons stated before are known to readers: a new one is said only if safe with them.
     stated = {"quotes": quotes or [], "actions": actions or [], "statements": published_statements(earlier)}
