@@ -250,6 +250,33 @@ def test_a_published_comparison_is_held_against_the_next_draft(seeded, monkeypat
     assert publish(second, published_by="hr@example.org", without_quotes=True).status == "published"
 
 
+@pytest.mark.parametrize("kind", ["quarterly", "length_of_service"])
+def test_a_draft_is_told_every_relation_the_published_reports_printed(seeded, monkeypatch, kind):
+    # Each report alone may be safe while two published one after the other are not: a new
+    # draft's spans must be decided knowing what the published reports printed.
+    from analysis.disclosure import History, Relation
+    from analysis.disclosure import ledger as ledger_module
+
+    first = publish(create_draft("quarterly", "2025/26 Q1", created_by="hr@example.org"),
+                    published_by="hr@example.org", without_quotes=True)
+    def marker(rel: Relation) -> tuple:
+        return rel.sense, rel.constant, tuple(sorted(rel.terms.items()))
+
+    printed = {marker(Relation.from_json(r)) for r in first.data["disclosure"]["audit"]["relations"]}
+    held = []
+    real = ledger_module.Ledger.hold
+
+    def spy(self, history: History, keys):
+        held.append(history)
+        return real(self, history, keys)
+
+    monkeypatch.setattr(ledger_module.Ledger, "hold", spy)
+    create_draft(kind, QUARTER, created_by="hr@example.org")
+    assert held, "no span of the draft was told what was published"
+    told = {marker(r) for r in held[0].relations}
+    assert printed <= told
+
+
 @pytest.mark.parametrize(("kind", "period"), [("quarterly", QUARTER), ("annual", "2024/25"),
                                                ("length_of_service", QUARTER)])
 def test_a_draft_reads_only_its_window_and_says_the_same_as_from_all_the_data(seeded, kind, period):
