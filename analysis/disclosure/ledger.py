@@ -47,14 +47,15 @@ class History:
     def __init__(self, figures: Mapping[str, Published], relations: Iterable[Relation | Mapping]) -> None:
         self.figures = dict(figures)
         self.relations = [Relation.from_json(r) for r in relations]
+        self.markers = [_marker(r) for r in self.relations]
         self._by_key: dict[str, list[int]] = defaultdict(list)
         for i, rel in enumerate(self.relations):
             for key in rel.terms:
                 self._by_key[key].append(i)
 
-    def around(self, keys: Iterable[str]) -> list[Relation]:
-        """The relations linked to ``keys`` through counts these reports did not print as numbers
-        (a printed number stops the chain: the reader knows it already)."""
+    def around(self, keys: Iterable[str]) -> list[int]:
+        """The relations (by position) linked to ``keys`` through counts these reports did not
+        print as numbers (a printed number stops the chain: the reader knows it already)."""
         todo = [key for key in keys if not is_shown(self.figures.get(key))]
         seen_keys, chosen = set(todo), set()
         while todo:
@@ -66,7 +67,12 @@ class History:
                     if key not in seen_keys and not is_shown(self.figures.get(key)):
                         seen_keys.add(key)
                         todo.append(key)
-        return [self.relations[i] for i in sorted(chosen)]
+        return sorted(chosen)
+
+
+def _marker(rel: Relation) -> tuple:
+    """The same relation, however its terms are ordered."""
+    return rel.sense, rel.constant, frozenset(rel.terms.items())
 
 
 @dataclass
@@ -130,9 +136,9 @@ class Ledger:
     def hold(self, history: History, keys: Iterable[str]) -> None:
         """Add what readers of earlier reports know about ``keys``: the relations linked to them
         and, as figures already published, every count of those relations that was published."""
-        seen = {(r.sense, r.constant, tuple(sorted(r.terms.items()))) for r in self.relations}
-        for rel in history.around(keys):
-            marker = (rel.sense, rel.constant, tuple(sorted(rel.terms.items())))
+        seen = {_marker(r) for r in self.relations}
+        for i in history.around(keys):
+            rel, marker = history.relations[i], history.markers[i]
             if marker in seen:
                 continue
             seen.add(marker)
@@ -140,8 +146,8 @@ class Ledger:
             for key in rel.terms:
                 figure = history.figures.get(key)
                 if key not in self.counts and figure is not None:
-                    # The true value of a hidden one is not known here; a guess only makes the
-                    # true counts fail as a ready solution (the audit checks), never wrong.
+                    # A hidden figure's true value is not known here: the guess only keeps the
+                    # true counts from serving as a ready solution (the audit checks each one).
                     self.fixed(key, int(figure) if is_shown(figure) else 0, figure)
         self._decided = None
 

@@ -67,9 +67,12 @@ class PeriodCache:
         if label not in self.spans:
             for q in quarters:
                 self.quarter(q)
+            # A span published before keeps its figures (``_freeze``): nothing is decided for it.
+            prefix = f"{label}|"
+            decided = not any(key.startswith(prefix) for key in self.inputs.published)
             self.spans[label] = self._freeze(c.count_span(
                 self.inputs.prepared, quarters, self.quarters, list(self.inputs.theme_labels), self.inputs.k,
-                self.inputs.history,
+                self.inputs.history if decided else None,
             ))
         return self.spans[label]
 
