@@ -7,6 +7,7 @@ they are in the JSON: "fewer than k", "withheld" and "not shown" appear in words
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import jinja2
@@ -79,6 +80,22 @@ def _marking(marking: str | None, w: ReportWords) -> str | None:
     return w.gettext(marking) if marking else marking
 
 
+def _page_numbers_css(w: ReportWords) -> str:
+    """The printed page footer ("Page 3 of 12") in the edition's language, as a CSS rule that
+    replaces the stylesheet's English one; nothing for English. The sentence is translated
+    whole and its placeholders become CSS page counters."""
+    if w.language == "en":
+        return ""
+    parts = re.split(r"(\{page\}|\{pages\})", w.gettext("Page {page} of {pages}"))
+    content = " ".join({"{page}": "counter(page)", "{pages}": "counter(pages)"}.get(part, _css_string(part))
+                       for part in parts if part)
+    return f"@page {{ @bottom-center {{ content: {content}; }} }}"
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
+
+
 def render_html_fragment(report: dict, *, language: str | None = None) -> str:
     """The report body with GOV.UK-Frontend-style class names, for embedding in a page.
     ``language``: the report's own (see :func:`analysis.reports.translation.report_language`)."""
@@ -92,6 +109,7 @@ def render_html_page(report: dict, *, for_print: bool = False, language: str | N
     words = ReportWords(report_language(report, language))
     env = _environment(words)
     css = (resources.files("analysis.render") / "templates" / "report.css").read_text(encoding="utf-8")
+    css += _page_numbers_css(words)
     view = _view(report, words)
     fragment = env.get_template("fragment.html").render(**view)
     return env.get_template("page.html").render(report=report, css=css, fragment=fragment, for_print=for_print,

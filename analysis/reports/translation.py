@@ -29,7 +29,7 @@ import yaml
 
 LANGUAGES = ("en", "cy")
 DOMAIN = "reports"
-#: how each language names itself, and the ``lang`` attribute of its HTML and PDF
+#: the ``lang`` attribute of an edition's HTML and PDF
 HTML_LANG = {"en": "en-GB", "cy": "cy-GB"}
 
 _QUARTER = re.compile(r"^(\d{4}/\d{2}) Q([1-4])$")

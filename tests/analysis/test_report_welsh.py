@@ -230,3 +230,29 @@ def test_a_misspelt_theme_in_the_welsh_labels_is_named(tmp_path):
     path.write_text("labels:\n  caseloads: Llwyth achosion\n", encoding="utf-8")
     with pytest.raises(ValueError, match="'caseloads' is not a theme of the taxonomy"):
         taxonomy_labels("cy", path)
+
+
+def test_the_welsh_pdf_is_tagged_welsh_and_its_pages_are_numbered_and_marked_in_welsh(editions):
+    import shutil
+    import zlib
+
+    from analysis.render import render_pdf
+
+    _, _, welsh = next(e for e in editions if e[0].startswith("12/1 length of service 2025/26 Q1"))
+    welsh = {**welsh, "parameters": {**welsh["parameters"], "marking": "OFFICIAL-SENSITIVE", "council": "Cyngor Sir"}}
+    pdf = render_pdf(welsh)
+    streams = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            streams.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    assert re.search(rb"/Lang\s*\(cy-GB\)", b"".join(streams))
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    pages = [p for p in text.decode("utf-8").split("\f") if p.strip()]
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        assert f"Tudalen {number} o {len(pages)}" in page and "SWYDDOGOL-SENSITIF" in page
+        assert "Page " not in page and "OFFICIAL" not in page
