@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint bench-submit bench-themes bench-reports clean
 
-install: $(STAMP) survey_app/static/dist/app.css survey_app/translations/cy/LC_MESSAGES/messages.mo
+install: $(STAMP) survey_app/static/dist/app.css survey_app/translations/cy/LC_MESSAGES/messages.mo \
+	analysis/translations/cy/LC_MESSAGES/reports.mo
 
 $(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +24,10 @@ survey_app/static/dist/app.css: $(STAMP) survey_app/static/build.mjs $(wildcard 
 # The Welsh catalogue of the respondent pages, compiled from the reviewed .po file.
 survey_app/translations/cy/LC_MESSAGES/messages.mo: $(STAMP) survey_app/translations/cy/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile -d survey_app/translations -l cy
+
+# The Welsh catalogue of the reports (the analysis package's own domain, "reports").
+analysis/translations/cy/LC_MESSAGES/reports.mo: $(STAMP) analysis/translations/cy/LC_MESSAGES/reports.po
+	$(BIN)/pybabel compile -d analysis/translations -D reports -l cy
 
 run: install
 	$(FLASK) db upgrade

@@ -16,7 +16,9 @@ import io
 import json
 import zipfile
 
+from analysis.disclosure import is_shown
 from analysis.render.format import safe_text
+from analysis.reports.translation import ReportWords, report_language
 
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # a fixed date so the same report gives the same bytes
 
@@ -27,23 +29,27 @@ def iter_tables(report: dict):
         yield from section.get("tables", [])
 
 
-def _rows(t: dict) -> list[list[object]]:
+def _rows(t: dict, words: ReportWords) -> list[list[object]]:
+    """The table's header row and rows; a marker ("withheld", ...) in the edition's words."""
     header = [t["row_header"], *[c["label"] for c in t["columns"]]]
-    return [header, *[[row["label"], *row["values"]] for row in t["rows"]]]
+    return [header, *[[row["label"], *[v if is_shown(v) or v is None else words.marker(v) for v in row["values"]]]
+                      for row in t["rows"]]]
 
 
-def render_csv_zip(report: dict) -> bytes:
+def render_csv_zip(report: dict, *, language: str | None = None) -> bytes:
+    """The zip of CSVs; ``language`` as for :func:`analysis.render.html.render_html_fragment`."""
+    w = ReportWords(report_language(report, language))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        readme = (f"{report['title']}\nPeriod: {report['period']}\n"
-                  f"Disclosure threshold: {report['parameters']['k']}\n"
-                  f"Generated: {report['parameters'].get('generated_at')}\n"
-                  "One CSV per published table. Counts from 1 to k-1 read 'fewer than k'.\n")
+        readme = (f"{report['title']}\n{w.gettext('Period')}: {w.period(report['period'])}\n"
+                  f"{w.gettext('Disclosure threshold')}: {report['parameters']['k']}\n"
+                  f"{w.gettext('Generated')}: {report['parameters'].get('generated_at')}\n"
+                  + w.gettext("One CSV per published table. Counts from 1 to k-1 read 'fewer than k'.") + "\n")
         zf.writestr(zipfile.ZipInfo("README.txt", _ZIP_DATE), readme)
         for i, t in enumerate(iter_tables(report), start=1):
             text = io.StringIO()
             writer = csv.writer(text, lineterminator="\r\n")
-            for row in _rows(t):
+            for row in _rows(t, w):
                 writer.writerow([safe_text(v) for v in row])
             info = zipfile.ZipInfo(f"{i:02d}-{t['id']}.csv", _ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -62,23 +68,26 @@ def _sheet_title(i: int, table_id: str, used: set[str]) -> str:
     return name
 
 
-def render_xlsx(report: dict) -> bytes:
-    """One sheet per table, values only (no formulas), plus a first sheet describing the report."""
+def render_xlsx(report: dict, *, language: str | None = None) -> bytes:
+    """One sheet per table, values only (no formulas), plus a first sheet describing the report;
+    ``language`` as for :func:`analysis.render.html.render_html_fragment`. Sheet names are the
+    table ids, the same in every edition."""
     from openpyxl import Workbook  # loaded on use: it slows every start-up
 
+    w = ReportWords(report_language(report, language))
     wb = Workbook()
     about = wb.active
-    about.title = "About"
-    for row in [["Report", report["title"]], ["Period", report["period"]],
-                ["Disclosure threshold", report["parameters"]["k"]],
-                ["Generated", report["parameters"].get("generated_at")],
-                ["Theme model", report["parameters"].get("model_version") or ""]]:
+    about.title = w.gettext("About")
+    for row in [[w.gettext("Report"), report["title"]], [w.gettext("Period"), w.period(report["period"])],
+                [w.gettext("Disclosure threshold"), report["parameters"]["k"]],
+                [w.gettext("Generated"), report["parameters"].get("generated_at")],
+                [w.gettext("Theme model"), report["parameters"].get("model_version") or ""]]:
         about.append([safe_text(v) for v in row])
-    used: set[str] = {"About"}
+    used: set[str] = {about.title}
     for i, t in enumerate(iter_tables(report), start=1):
         ws = wb.create_sheet(_sheet_title(i, t["id"], used))
         ws.append([safe_text(t["title"])])
-        for row in _rows(t):
+        for row in _rows(t, w):
             ws.append([safe_text(v) for v in row])
         for cell_row in ws.iter_rows():
             for cell in cell_row:
@@ -89,7 +98,9 @@ def render_xlsx(report: dict) -> bytes:
     return buffer.getvalue()
 
 
-def render_json(report: dict, *, include_audit: bool = True) -> str:
-    """The report as JSON text. ``include_audit=False`` leaves out the audit record."""
+def render_json(report: dict, *, include_audit: bool = True, language: str | None = None) -> str:
+    """The report as JSON text. ``include_audit=False`` leaves out the audit record. The JSON
+    is the report as built: its keys, ids and markers are the same in every edition."""
+    report_language(report, language)
     data = report if include_audit else {k: v for k, v in report.items() if k != "disclosure"}
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)

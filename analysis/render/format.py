@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from analysis.disclosure import is_shown
+from analysis.reports.translation import ReportWords
 
 # Characters a spreadsheet may treat as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def display(value: object, unit: str) -> str:
-    """A figure as text for people: counts with separators, percentages with %, points signed."""
+def display(value: object, unit: str, words: ReportWords | None = None) -> str:
+    """A figure as text for people: counts with separators, percentages with %, points signed;
+    a marker ("fewer than 5", "withheld", ...) in the edition's words."""
     if value is None:
         return ""
     if not is_shown(value):
-        return str(value)
+        return words.marker(value) if words is not None else str(value)
     if unit == "percent":
         return f"{float(value):.1f}%"
     if unit == "points":

@@ -7,6 +7,7 @@ they are in the JSON: "fewer than k", "withheld" and "not shown" appear in words
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import jinja2
@@ -14,26 +15,32 @@ import jinja2
 from analysis.disclosure import is_shown
 from analysis.render.charts import chart_svg
 from analysis.render.format import display
+from analysis.reports.translation import N_, ReportWords, report_language
 
 
-def _environment() -> jinja2.Environment:
+def _environment(words: ReportWords) -> jinja2.Environment:
     # A fresh environment per call keeps the module free of global state.
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("analysis.render") / "templates")),
         autoescape=jinja2.select_autoescape(["html"]),
         trim_blocks=False,
         lstrip_blocks=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(words.catalogue, newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
-def _view(report: dict) -> dict:
+def _view(report: dict, words: ReportWords) -> dict:
     """Turn the report's figures into display text, once, for every output that shows them."""
+    w = words
     params = report["parameters"]
-    parameters = [("Council", params["council"])] if params.get("council") else []
-    parameters += [("Period", params["period"]), ("Disclosure threshold", f"{params['k']} people"),
-                  ("Generated", params.get("generated_at") or "")]
+    parameters = [(w.gettext("Council"), params["council"])] if params.get("council") else []
+    parameters += [(w.gettext("Period"), w.period(params["period"])),
+                   (w.gettext("Disclosure threshold"), w.gettext("{k} people", k=params["k"])),
+                   (w.gettext("Generated"), params.get("generated_at") or "")]
     if params.get("model_version"):
-        parameters.append(("Theme model", params["model_version"]))
+        parameters.append((w.gettext("Theme model"), params["model_version"]))
     sections = []
     for s in report["sections"]:
         tables = []
@@ -46,7 +53,7 @@ def _view(report: dict) -> dict:
                 # A row may carry its own unit (a count row in a table of percentages).
                 row_units = [row.get("unit") or u for u in units]
                 rows.append({"label": row["label"], "cells": [
-                    {"text": display(v, u), "hidden": not is_shown(v)}
+                    {"text": display(v, u, w), "hidden": not is_shown(v)}
                     for v, u in zip(row["values"], row_units, strict=True)]})
             tables.append({"id": t["id"], "title": t["title"], "row_header": t["row_header"],
                            "columns": [col["label"] for col in t["columns"]], "rows": rows,
@@ -57,19 +64,54 @@ def _view(report: dict) -> dict:
                          "paragraphs": s.get("paragraphs", [])[1:] if s.get("paragraphs") else [],
                          "quotes": s.get("quotes", []), "actions": s.get("actions", [])})
     return {"report": report, "parameters": parameters, "sections": sections,
-            "council": params.get("council"), "marking": params.get("marking")}
+            "council": params.get("council"), "marking": _marking(params.get("marking"), w),
+            "lang": w.html_lang}
 
 
-def render_html_fragment(report: dict) -> str:
-    """The report body with GOV.UK-Frontend-style class names, for embedding in a page."""
-    return _environment().get_template("fragment.html").render(**_view(report))
+# The Government Security Classifications a council is likely to set, so that the catalogue
+# carries them.
+MARKINGS = (N_("OFFICIAL"), N_("OFFICIAL-SENSITIVE"))
 
 
-def render_html_page(report: dict, *, for_print: bool = False) -> str:
-    """A standalone HTML page with its own screen and print CSS."""
-    env = _environment()
+def _marking(marking: str | None, w: ReportWords) -> str | None:
+    """The protective marking line in the edition's language. A council's own wording is
+    translated when the catalogue knows it (the Government Security Classifications do), else
+    printed as the council set it."""
+    return w.gettext(marking) if marking else marking
+
+
+def _page_numbers_css(w: ReportWords) -> str:
+    """The printed page footer ("Page 3 of 12") in the edition's language, as a CSS rule that
+    replaces the stylesheet's English one; nothing for English. The sentence is translated
+    whole and its placeholders become CSS page counters."""
+    if w.language == "en":
+        return ""
+    parts = re.split(r"(\{page\}|\{pages\})", w.gettext("Page {page} of {pages}"))
+    content = " ".join({"{page}": "counter(page)", "{pages}": "counter(pages)"}.get(part, _css_string(part))
+                       for part in parts if part)
+    return f"@page {{ @bottom-center {{ content: {content}; }} }}"
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
+
+
+def render_html_fragment(report: dict, *, language: str | None = None) -> str:
+    """The report body with GOV.UK-Frontend-style class names, for embedding in a page.
+    ``language``: the report's own (see :func:`analysis.reports.translation.report_language`)."""
+    words = ReportWords(report_language(report, language))
+    return _environment(words).get_template("fragment.html").render(**_view(report, words))
+
+
+def render_html_page(report: dict, *, for_print: bool = False, language: str | None = None) -> str:
+    """A standalone HTML page with its own screen and print CSS, with ``lang`` and title in the
+    report's language (``language`` as for :func:`render_html_fragment`)."""
+    words = ReportWords(report_language(report, language))
+    env = _environment(words)
     css = (resources.files("analysis.render") / "templates" / "report.css").read_text(encoding="utf-8")
-    view = _view(report)
+    css += _page_numbers_css(words)
+    view = _view(report, words)
     fragment = env.get_template("fragment.html").render(**view)
     return env.get_template("page.html").render(report=report, css=css, fragment=fragment, for_print=for_print,
-                                                council=view["council"], marking=view["marking"])
+                                                council=view["council"], marking=view["marking"],
+                                                lang=view["lang"])

@@ -23,6 +23,7 @@ from analysis.disclosure import History, Published, Relation, check_threshold
 from analysis.periods import Quarter
 from analysis.reports import counts as c
 from analysis.reports.labels import humanise
+from analysis.reports.translation import ReportWords
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -37,6 +38,7 @@ class ReportInputs:
     published: Mapping[str, Published] = field(default_factory=dict)  # figures published before
     statements: Sequence[Relation] = ()  # comparisons published before (see newer_or_longer)
     history: History | None = None  # figures and relations of reports published before
+    words: ReportWords = field(default_factory=ReportWords)  # the edition's language
 
 
 class PeriodCache:
@@ -97,18 +99,21 @@ def prepare_inputs(
     published: Mapping[str, Published] | None = None,
     statements: Sequence[Relation] = (),
     published_relations: Sequence[Relation | Mapping] = (),
+    language: str = "en",
 ) -> ReportInputs:
     """Check parameters and prepare the frames; with ``last_quarter``, only the eight quarters
     ending with it are read (every table of every report lies within them). ``published``
     holds figures of earlier published reports by key: a period among them keeps them.
     ``published_relations``: the relations those reports gave their readers
     (:func:`analysis.reports.common.published_relations`); figures decided here are chosen so
-    that, with them, no hidden figure of those reports can be worked out either."""
+    that, with them, no hidden figure of those reports can be worked out either. ``language``
+    is the edition's (``"en"`` or ``"cy"``): it changes words, never figures."""
     check_threshold(k)
+    words = ReportWords(language)
     window = report_window(last_quarter) if last_quarter is not None else None
     history = History(published or {}, published_relations) if published_relations else None
     return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts, window),
-                        dict(theme_labels), k, dict(published or {}), tuple(statements), history)
+                        dict(theme_labels), k, dict(published or {}), tuple(statements), history, words)
 
 
 @dataclass
@@ -135,14 +140,12 @@ class PeriodView:
 
 
 def make_section(section_id: str, title: str, summary: str | None, tables: Sequence[dict] = (),
-                 **extra) -> dict:
+                 *, words: ReportWords, **extra) -> dict:
     """A section of the report's JSON; with no ``summary``, a sentence saying the figures are
     withheld. ``extra`` adds keys such as ``paragraphs``, ``charts``, ``quotes``."""
-    return {"id": section_id, "title": title, "summary": summary or _NO_SUMMARY,
+    no_summary = words.gettext("The figures needed for a comparison are withheld to protect individuals.")
+    return {"id": section_id, "title": title, "summary": summary or no_summary,
             "tables": list(tables), **extra}
-
-
-_NO_SUMMARY = "The figures needed for a comparison are withheld to protect individuals."
 
 
 def theme_label(inputs: ReportInputs, theme_id: str) -> str:
@@ -151,8 +154,9 @@ def theme_label(inputs: ReportInputs, theme_id: str) -> str:
     if theme_id in inputs.theme_labels:
         return inputs.theme_labels[theme_id]
     if theme_id.startswith(c.EMERGING_PREFIX):
-        return f"Unnamed theme {theme_id.split(':', 1)[1]} (awaiting HR's review)"
-    return humanise(theme_id)
+        return inputs.words.gettext("Unnamed theme {number} (awaiting HR's review)",
+                                    number=theme_id.split(":", 1)[1])
+    return humanise(theme_id, inputs.words)
 
 
 def theme_ids(inputs: ReportInputs, period: c.PeriodCounts) -> list[str]:

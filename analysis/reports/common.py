@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from analysis.disclosure import WITHHELD, Published, Relation, is_shown, share
 from analysis.reports.counts import PeriodCounts
+from analysis.reports.translation import ReportWords
 
 
 def lower_first(text: str) -> str:
@@ -13,9 +14,9 @@ def lower_first(text: str) -> str:
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
-def listed(items: Sequence[str]) -> str:
-    """["a", "b", "c"] -> "a, b and c"."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def listed(items: Sequence[str], words: ReportWords) -> str:
+    """["a", "b", "c"] -> "a, b and c" in the edition's language."""
+    return words.listed(items)
 
 
 class PublishedFigures:
@@ -126,21 +127,25 @@ def fmt_pct(value: float) -> str:
 
 
 def change_sentence(subject: str, now: float | str, before: float | str, before_words: str,
-                    now_words: str = "this quarter") -> str | None:
+                    now_words: str, words: ReportWords) -> str | None:
     """"Caseload was cited by 42% of leavers this quarter, up from 30% last quarter."
 
     Built only from published shares; None when the figures it needs are withheld.
+    ``before_words`` and ``now_words`` are already in the edition's language.
     """
     if not is_shown(now):
         return None
-    base = f"{subject} was cited by {fmt_pct(float(now))} of leavers {now_words}"
+    values = {"subject": subject, "share": fmt_pct(float(now)), "now": now_words, "before": before_words}
     if not is_shown(before):
-        return base + "."
+        return words.gettext("{subject} was cited by {share} of leavers {now}.", **values)
     diff = float(now) - float(before)
     if abs(diff) < 0.05:
-        return f"{base}, the same as {before_words}."
-    direction = "up" if diff > 0 else "down"
-    return f"{base}, {direction} from {fmt_pct(float(before))} {before_words}."
+        return words.gettext("{subject} was cited by {share} of leavers {now}, the same as {before}.", **values)
+    if diff > 0:
+        return words.gettext("{subject} was cited by {share} of leavers {now}, up from {before_share} {before}.",
+                             before_share=fmt_pct(float(before)), **values)
+    return words.gettext("{subject} was cited by {share} of leavers {now}, down from {before_share} {before}.",
+                         before_share=fmt_pct(float(before)), **values)
 
 
 def share_of(figures: PublishedFigures, numerator_key: str, denominator_key: str) -> float | str:

@@ -62,6 +62,7 @@ def build_quarterly_report(
     published: Mapping[str, Published] | None = None,
     statements: Sequence[Relation] = (),
     published_relations: Sequence[Relation | Mapping] = (),
+    language: str = "en",
 ) -> dict:
     """Build the quarterly theme report for ``quarter`` (a label like ``"2025/26 Q1"``).
 
@@ -72,11 +73,14 @@ def build_quarterly_report(
     those reports stated (:func:`analysis.reports.common.published_statements`).
     ``published_relations``: every relation those reports gave their readers
     (:func:`analysis.reports.common.published_relations`), so that nothing decided here, added
-    to what they printed, gives away a figure they hid.
+    to what they printed, gives away a figure they hid. ``language``: ``"en"`` or ``"cy"``, the
+    edition's words (``theme_labels`` in that language too, see
+    :func:`analysis.reports.translation.theme_labels_in`); the figures are the same in both.
     """
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published,
-                            statements, published_relations)
+                            statements, published_relations, language)
+    w = inputs.words
     cache = PeriodCache(inputs)
     current = cache.quarter(q)
     view = PeriodView(
@@ -84,13 +88,13 @@ def build_quarterly_report(
         label=q.label,
         current=current,
         previous=cache.quarter(q.previous()),
-        previous_words="last quarter",
+        previous_words=w.gettext("last quarter"),
         last_year=cache.quarter(q.same_quarter_last_year()),
         rolling=cache.span(q.last_n(4)),
         rolling_before=cache.span(q.shift(-4).last_n(4)),
         equality=cache.span(last_complete_year(q).quarters()),
         trend=[cache.quarter(x) for x in q.last_n(8)],
-        now_words="this quarter",
+        now_words=w.gettext("this quarter"),
         last_quarter=q,
     )
     return _build(inputs, cache, view, quotes, actions, generated_at, model_version)
@@ -112,15 +116,17 @@ def build_annual_report(
     published: Mapping[str, Published] | None = None,
     statements: Sequence[Relation] = (),
     published_relations: Sequence[Relation | Mapping] = (),
+    language: str = "en",
 ) -> dict:
     """Build the annual report for a financial year (``"2025/26"``): the quarterly content
     over the whole year, compared with the year before. Its figures are sums of the
     year's quarters, published only where every quarter's figure was (see
-    ``docs/disclosure.md``). ``published``, ``statements`` and ``published_relations`` as for
-    :func:`build_quarterly_report`."""
+    ``docs/disclosure.md``). ``published``, ``statements``, ``published_relations`` and
+    ``language`` as for :func:`build_quarterly_report`."""
     fy = year if isinstance(year, FinancialYear) else FinancialYear.parse(year)
     inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k,
-                            fy.quarters()[-1], published, statements, published_relations)
+                            fy.quarters()[-1], published, statements, published_relations, language)
+    w = inputs.words
     cache = PeriodCache(inputs)
     quarters = fy.quarters()
     current = cache.span(quarters)
@@ -129,13 +135,13 @@ def build_annual_report(
         label=fy.label,
         current=current,
         previous=cache.span(fy.previous().quarters()),
-        previous_words="last year",
+        previous_words=w.gettext("last year"),
         last_year=None,
         rolling=current,
         rolling_before=None,
         equality=current,
         trend=[cache.quarter(x) for x in quarters[-1].last_n(8)],
-        now_words="this year",
+        now_words=w.gettext("this year"),
         last_quarter=quarters[-1],
     )
     return _build(inputs, cache, view, quotes, actions, generated_at, model_version)
@@ -155,34 +161,40 @@ def _build(inputs: ReportInputs, cache: PeriodCache, view: PeriodView,
         themes.trend_section(inputs, figures, view),
         answers.section(inputs, figures, view),
         *breakdowns.theme_sections(inputs, figures, view),
-        breakdowns.destinations_section(figures, view),
+        breakdowns.destinations_section(inputs, figures, view),
         ratings.section(figures, view, inputs),
         themes.emerging_section(inputs, figures, view),
         themes.quotes_section(inputs, figures, view, quotes),
         answers.focus_groups_section(inputs, figures, view),
-        ratings.staff_survey_section(figures, view, cache),
+        ratings.staff_survey_section(figures, view, cache, inputs.words),
         equality.section(figures, view, inputs),
         turnover.section(inputs, figures, view, cache),
-        method.section(inputs.k, view),
+        method.section(inputs.k, view, inputs.words),
     ]
     # Late-registered periods (spans built by sections) join the audit record.
     for period in cache.all_periods():
         figures.add(period)
-    period_words = "quarter" if view.kind == "quarterly" else "financial year"
+    w = inputs.words
+    title = (w.gettext("Why children's social workers leave: quarter {period}", period=w.period(view.label))
+             if view.kind == "quarterly" else
+             w.gettext("Why children's social workers leave: financial year {period}", period=view.label))
+    parameters = {
+        "k": inputs.k,
+        "period": view.label,
+        "previous_period": view.previous.label,
+        "same_quarter_last_year": view.last_year.label if view.last_year else None,
+        "rolling_12_months": view.rolling.label,
+        "generated_at": timestamp(generated_at),
+        "model_version": model_version,
+    }
+    if w.language != "en":  # an English report's JSON stays as it was before editions existed
+        parameters["language"] = w.language
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "report": view.kind,
-        "title": f"Why children's social workers leave: {period_words} {view.label}",
+        "title": title,
         "period": view.label,
-        "parameters": {
-            "k": inputs.k,
-            "period": view.label,
-            "previous_period": view.previous.label,
-            "same_quarter_last_year": view.last_year.label if view.last_year else None,
-            "rolling_12_months": view.rolling.label,
-            "generated_at": timestamp(generated_at),
-            "model_version": model_version,
-        },
+        "parameters": parameters,
         "sections": [s for s in sections if s is not None],
         "disclosure": {"k": inputs.k, "audit": figures.audit_data()},
     }

@@ -140,13 +140,15 @@ def _published_reports(organisation_id: int, threshold: int, exclude: int | None
 
 
 def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None,
-                      actions: list[dict[str, str]] | None = None, frames: Frames | None = None) -> dict:
+                      actions: list[dict[str, str]] | None = None, frames: Frames | None = None,
+                      language: str = "en") -> dict:
     """The report as the analysis package builds it from the database as it is now (or from
     ``frames`` already read from it), with the figures of periods already published kept as
-    they were published."""
+    they were published; ``language`` ("en" or "cy") is the edition's, with the same figures."""
     from analysis.loaders import load_frames
     from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
     from analysis.reports.common import published_figures, published_relations, published_statements
+    from analysis.reports.translation import ReportWords, provisional_title, theme_labels_in
 
     org = default_organisation()
     frames = frames if frames is not None else load_frames(db.engine, organisation_id=org.id,
@@ -159,7 +161,8 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
     earlier = _published_reports(org.id, k)
     # What readers of the published reports hold: a new draft keeps their figures and is told
     # their relations, so that nothing it adds gives away a figure they hid.
-    common = {"theme_labels": theme_labels(org.id, for_publication=True), "k": k, "model_version": model_version,
+    labels = theme_labels_in(theme_labels(org.id, for_publication=True), language)
+    common = {"theme_labels": labels, "k": k, "model_version": model_version, "language": language,
               "published": published_figures(earlier), "published_relations": published_relations(earlier)}
     args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
     # Comparisons stated before are known to readers: a new one is said only if safe with them.
@@ -174,7 +177,7 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
     # quarter could be subtracted, so such a report is a provisional draft and never published.
     if not period_has_ended(kind, period):
         data["parameters"]["provisional"] = True
-        data["title"] = f"Provisional: {data['title']} (the period ends on {period_end(kind, period):%-d %B %Y})"
+        data["title"] = provisional_title(data["title"], period_end(kind, period), ReportWords(language))
     # Who published it and how it must be handled, on every page of every format.
     data["parameters"]["council"] = current_app.config["COUNCIL_NAME"]
     data["parameters"]["marking"] = current_app.config["PROTECTIVE_MARKING"]
@@ -377,13 +380,17 @@ def check_against_published(report: Report) -> None:
         )
 
 
-def render(report: Report, fmt: str) -> bytes:
+def render(report: Report, fmt: str, language: str = "en") -> bytes:
     """A report in one output format: only the published (suppressed) figures, in every format.
 
     A published report is served from the files stored when it was published (one published
-    before files were stored gets them on its first download); a draft is rendered each time."""
+    before files were stored gets them on its first download); a draft is rendered each time.
+    Another ``language`` than English is an edition built from the data again, with the report's
+    approved quotes and actions, and refused unless its figures are the report's own."""
     if fmt not in FORMATS:
         raise ReportError(f"format must be one of {', '.join(FORMATS)}")
+    if language != "en":
+        return _render(edition(report, language), fmt)
     if report.status != "published":
         return _render(report.data, fmt)
     stored = db.session.execute(sa.select(ReportFile.content).where(
@@ -393,6 +400,26 @@ def render(report: Report, fmt: str) -> bytes:
         db.session.add(ReportFile(report_id=report.id, format=fmt, content=stored))
         db.session.commit()
     return bytes(stored)
+
+
+def edition(report: Report, language: str) -> dict:
+    """The report's data in ``language``: built again from the data, with the quotes and actions
+    approved for it, and checked to publish exactly the figures the report holds (the disclosure
+    record, every cell of it) - else refused, since the data changed after it was built."""
+    approved = [{"theme_id": q.theme_id, "text": q.text} for q in report.quotes if q.approved]
+    actions = [{"theme_id": a.theme_id, "text": a.text} for a in report.actions if a.approved]
+    try:
+        data = build_report_data(report.kind, report.period, approved, actions, language=language)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
+    if data["disclosure"] != report.data.get("disclosure"):
+        raise ReportError(f"the data changed after this report was built, so a {language} edition would not "
+                          "have the same figures. Make a new draft.")
+    # What the app added to the report (council, marking, provisional) is the report's own.
+    for key in ("council", "marking", "provisional"):
+        if key in report.data.get("parameters", {}):
+            data["parameters"][key] = report.data["parameters"][key]
+    return data
 
 
 def _render(data: dict, fmt: str) -> bytes:

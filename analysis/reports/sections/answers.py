@@ -20,16 +20,31 @@ from analysis.reports import counts as c
 from analysis.reports.base import PeriodView, ReportInputs, make_section, theme_label
 from analysis.reports.common import PublishedFigures, listed, lower_first, ranked, table
 from analysis.reports.labels import FOCUS_PURPOSES, humanise
+from analysis.reports.translation import N_
 
-ANSWER_TITLES = {"would_have_stayed": "What would have kept them", "worked_well": "What worked well",
-                 "improve": "What the council should improve"}
-ANSWER_WORDS = {"would_have_stayed": "what would have kept them", "worked_well": "what worked well for them",
-                "improve": "what the council should improve"}
+ANSWER_TITLES = {"would_have_stayed": N_("What would have kept them"), "worked_well": N_("What worked well"),
+                 "improve": N_("What the council should improve")}
+# One sentence per question and count of top themes: Welsh words them differently.
+MOST_RAISED = {
+    "would_have_stayed": (N_("Of the {answered} leavers who said what would have kept them, {theme} was raised "
+                             "most often ({top})."),
+                          N_("Of the {answered} leavers who said what would have kept them, {themes} were raised "
+                             "most often ({top} each).")),
+    "worked_well": (N_("Of the {answered} leavers who said what worked well for them, {theme} was raised "
+                       "most often ({top})."),
+                    N_("Of the {answered} leavers who said what worked well for them, {themes} were raised "
+                       "most often ({top} each).")),
+    "improve": (N_("Of the {answered} leavers who said what the council should improve, {theme} was raised "
+                   "most often ({top})."),
+                N_("Of the {answered} leavers who said what the council should improve, {themes} were raised "
+                   "most often ({top} each).")),
+}
 
 
 def section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView) -> dict:
     """The other questions leavers answered in words, each counted on its own: a theme here is
     never a reason for leaving (praise of supervision is not a complaint about it)."""
+    w = inputs.words
     p = v.current.label
     order = {t: i for i, t in enumerate(inputs.theme_labels)}
     tables, lines = [], []
@@ -38,23 +53,24 @@ def section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView) -> dict:
         counts = {t: f.get(c.k_answer_theme(p, purpose, t)) for t in v.current.themes
                   if v.current.has(c.k_answer_theme(p, purpose, t))}
         ids = [t for t in ranked(list(counts.items()), order) if counts[t] != 0]
-        rows = [("answered", "Leavers who answered", [answered])] + [
+        rows = [("answered", w.gettext("Leavers who answered"), [answered])] + [
             (t, theme_label(inputs, t), [counts[t]]) for t in ids]
-        tables.append(table(f"answers_{purpose}", ANSWER_TITLES[purpose], "Theme",
-                            [("people", "People", "count")], rows))
-        line = _most_raised(inputs, counts, answered, ANSWER_WORDS[purpose])
+        tables.append(table(f"answers_{purpose}", w.gettext(ANSWER_TITLES[purpose]), w.gettext("Theme"),
+                            [("people", w.gettext("People"), "count")], rows))
+        line = _most_raised(inputs, counts, answered, purpose)
         if line:
             lines.append(line)
     if not tables:
-        summary = "No leaver answered these questions in words this period."
+        summary = w.gettext("No leaver answered these questions in words this period.")
     else:
-        summary = lines[0] if lines else (f"No theme can be named as raised most often by at least {inputs.k} "
-                                          "of the leavers who answered these questions.")
-    return make_section("other_answers", "What would have kept them, what worked, what to improve", summary, tables,
-                        paragraphs=lines)
+        summary = lines[0] if lines else w.gettext("No theme can be named as raised most often by at least {k} "
+                                                   "of the leavers who answered these questions.", k=inputs.k)
+    return make_section("other_answers", w.gettext("What would have kept them, what worked, what to improve"),
+                        summary, tables, paragraphs=lines, words=w)
 
 
-def _most_raised(inputs: ReportInputs, counts: Mapping[str, Published], answered: Published, words: str) -> str | None:
+def _most_raised(inputs: ReportInputs, counts: Mapping[str, Published], answered: Published,
+                 purpose: str) -> str | None:
     """"Of the 23 leavers who said what would have kept them, caseload and workload was raised
     most often (9)", only when no hidden figure could be as large: every other count is shown or
     is "fewer than k" while the top is k or more."""
@@ -66,13 +82,15 @@ def _most_raised(inputs: ReportInputs, counts: Mapping[str, Published], answered
     if top < inputs.k or hidden_could_match:
         return None
     first = [lower_first(theme_label(inputs, t)) for t, x in shown.items() if x == top]
-    most = f"{first[0]} was raised most often ({top})" if len(first) == 1 else \
-        f"{listed(first)} were raised most often ({top} each)"
-    return f"Of the {answered} leavers who said {words}, {most}."
+    one, several = MOST_RAISED[purpose]
+    if len(first) == 1:
+        return inputs.words.gettext(one, answered=answered, theme=first[0], top=top)
+    return inputs.words.gettext(several, answered=answered, themes=listed(first, inputs.words), top=top)
 
 
 def focus_groups_section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView) -> dict:
     """The ``focus_groups`` section: remarks and themes, one table per prompt purpose."""
+    w = inputs.words
     p = v.current.label
     tables, total_shown = [], []
     for purpose in v.current.purposes:
@@ -81,16 +99,17 @@ def focus_groups_section(inputs: ReportInputs, f: PublishedFigures, v: PeriodVie
                   if key.startswith(f"{p}|focus_group|{purpose}|") and not key.endswith("|remarks")]
         order = {t: i for i, t in enumerate(inputs.theme_labels)}
         ids = ranked([(t, f.get(c.k_focus_theme(p, purpose, t))) for t in themes], order)
-        rows = [("remarks", "Remarks made", [remarks])] + [
+        rows = [("remarks", w.gettext("Remarks made"), [remarks])] + [
             (t, theme_label(inputs, t), [f.get(c.k_focus_theme(p, purpose, t))]) for t in ids]
-        tables.append(table(f"focus_{purpose}", f"Focus groups: {FOCUS_PURPOSES.get(purpose, humanise(purpose))}",
-                            "Theme", [("remarks", "Remarks", "count")], rows))
+        prompt = w.gettext(FOCUS_PURPOSES[purpose]) if purpose in FOCUS_PURPOSES else humanise(purpose, w)
+        tables.append(table(f"focus_{purpose}", w.gettext("Focus groups: {prompt}", prompt=prompt),
+                            w.gettext("Theme"), [("remarks", w.gettext("Remarks"), "count")], rows))
         if is_shown(remarks):
             total_shown.append(int(remarks))
     if not tables:
-        summary = "No focus groups were recorded this period."
+        summary = w.gettext("No focus groups were recorded this period.")
     elif total_shown:
-        summary = f"Focus groups recorded {sum(total_shown)} remarks across the prompts shown."
+        summary = w.gettext("Focus groups recorded {n} remarks across the prompts shown.", n=sum(total_shown))
     else:
         summary = None
-    return make_section("focus_groups", "Focus groups: themes by prompt", summary, tables)
+    return make_section("focus_groups", w.gettext("Focus groups: themes by prompt"), summary, tables, words=w)

@@ -24,22 +24,28 @@ from analysis.reports.labels import EQUALITY, equality_label
 
 def section(f: PublishedFigures, v: PeriodView, inputs: ReportInputs) -> dict:
     """The ``equality`` section: one table per characteristic, over the last whole financial year."""
+    w = inputs.words
     span = v.equality
     p = span.label
-    year = f"the financial year {last_complete_year(v.last_quarter).label}"
+    year = last_complete_year(v.last_quarter).label
     tables = []
     for char, values in span.equality.items():
         rows = []
         for value in values:
             count = f.get(c.k_equality(p, char, value))
-            rows.append((value, equality_label(char, value),
+            rows.append((value, equality_label(char, value, w),
                          [count, share(count, f.get(c.k_respondents(p)), inputs.k)]))
-        tables.append(table(f"equality_{char}", EQUALITY[char], EQUALITY[char],
-                            [("count", "Leavers", "count"), ("share", "Share", "percent")], rows))
+        title = w.gettext(EQUALITY[char])
+        tables.append(table(f"equality_{char}", title, title,
+                            [("count", w.gettext("Leavers"), "count"), ("share", w.gettext("Share"), "percent")],
+                            rows))
     n = f.get(c.k_respondents(p))
-    summary = (f"Equality monitoring covers the {n} leavers of {year} ({p}): it is shown only "
-               "for whole financial years, never for a quarter or an overlapping 12 months."
+    summary = (w.gettext("Equality monitoring covers the {n} leavers of the financial year {year} ({span}): it is "
+                         "shown only for whole financial years, never for a quarter or an overlapping 12 months.",
+                         n=n, year=year, span=w.period(p))
                if is_shown(n) else
-               f"Equality monitoring covers {year} ({p}): it is shown only for whole financial "
-               "years, never for a quarter or an overlapping 12 months.")
-    return make_section("equality", "Equality monitoring (whole financial year)", summary, tables)
+               w.gettext("Equality monitoring covers the financial year {year} ({span}): it is shown only for "
+                         "whole financial years, never for a quarter or an overlapping 12 months.",
+                         year=year, span=w.period(p)))
+    return make_section("equality", w.gettext("Equality monitoring (whole financial year)"), summary, tables,
+                        words=w)

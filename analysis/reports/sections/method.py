@@ -10,28 +10,34 @@ quarterly, annual and length-of-service reports all end with it.
 from __future__ import annotations
 
 from analysis.reports.base import PeriodView, make_section
+from analysis.reports.translation import ReportWords
 
 
-def section(k: int, v: PeriodView) -> dict:
-    """The ``method`` section for threshold ``k``."""
+def section(k: int, v: PeriodView, words: ReportWords) -> dict:
+    """The ``method`` section for threshold ``k``, in the edition's language."""
+    w = words
     text = [
-        (f"To protect the people who answered, no figure in this report describes fewer than {k} people. "
-        f"A count from 1 to {k - 1} is shown as \u201cfewer than {k}\u201d; a count of 0 is shown as 0."),
-        ("Where a hidden count could be worked out by subtracting the other figures in a table from its "
-        "total, or from another table in this report, one or more further counts are also hidden and "
-        "shown as \u201cwithheld\u201d."),
-        ("A percentage is shown only when both the number of people and the group it is a share of are "
-        f"shown and at least {k}."),
-        (f"Groups (for example a length-of-service band) with fewer than {k} people are merged into "
-        "\u201cOther (merged)\u201d before themes are broken down by them."),
-        ("Figures for longer periods (rolling 12 months, a financial year) are shown only when the "
-        "figures for each quarter in them were shown; otherwise they read \u201cnot shown\u201d. "
-        "This stops a quarter's hidden figure being worked out by comparing reports."),
-        ("Equality monitoring is shown only for whole financial years, never for a single quarter or an "
-        "overlapping 12 months. "
-        f"Quotes are shown only for themes at least {k} people cited, after HR has removed names and "
-        "other identifying details and approved them."),
-        ("A leaver can cite several themes, by ticking them or in their own words, so theme shares add up "
-        "to more than 100%. Turnover uses exit records as leavers unless HR leaver counts are loaded."),
+        w.gettext("To protect the people who answered, no figure in this report describes fewer than {k} people. "
+                  "A count from 1 to {below} is shown as \u201c{fewer}\u201d; a count of 0 is shown as 0.",
+                  k=k, below=k - 1, fewer=w.marker(f"fewer than {k}")),
+        w.gettext("Where a hidden count could be worked out by subtracting the other figures in a table from its "
+                  "total, or from another table in this report, one or more further counts are also hidden and "
+                  "shown as \u201c{withheld}\u201d.", withheld=w.marker("withheld")),
+        w.gettext("A percentage is shown only when both the number of people and the group it is a share of are "
+                  "shown and at least {k}.", k=k),
+        w.gettext("Groups (for example a length-of-service band) with fewer than {k} people are merged into "
+                  "\u201c{merged}\u201d before themes are broken down by them.", k=k,
+                  merged=w.gettext("Other (merged)")),
+        w.gettext("Figures for longer periods (rolling 12 months, a financial year) are shown only when the "
+                  "figures for each quarter in them were shown; otherwise they read \u201c{not_shown}\u201d. "
+                  "This stops a quarter's hidden figure being worked out by comparing reports.",
+                  not_shown=w.marker("not shown")),
+        w.gettext("Equality monitoring is shown only for whole financial years, never for a single quarter or an "
+                  "overlapping 12 months. "
+                  "Quotes are shown only for themes at least {k} people cited, after HR has removed names and "
+                  "other identifying details and approved them.", k=k),
+        w.gettext("A leaver can cite several themes, by ticking them or in their own words, so theme shares add up "
+                  "to more than 100%. Turnover uses exit records as leavers unless HR leaver counts are loaded."),
     ]
-    return make_section("method", "How these figures are produced", text[0], [], paragraphs=text)
+    return make_section("method", w.gettext("How these figures are produced"), text[0], [], paragraphs=text,
+                        words=w)

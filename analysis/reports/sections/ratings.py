@@ -19,27 +19,35 @@ from analysis.reports import counts as c
 from analysis.reports.base import PeriodCache, PeriodView, ReportInputs, make_section
 from analysis.reports.common import PublishedFigures, table
 from analysis.reports.labels import RATING_AREAS, RATING_LEVELS, humanise
+from analysis.reports.translation import ReportWords
 
 
 def section(f: PublishedFigures, v: PeriodView, inputs: ReportInputs) -> dict:
     """The ``ratings`` section: leavers' ratings of each area, with net agreement."""
+    w = inputs.words
     p = v.current.label
-    rows, nets = _rating_rows(f, p, inputs.prepared.rating_areas, "exit", inputs.k)
+    rows, nets = _rating_rows(f, p, inputs.prepared.rating_areas, "exit", inputs.k, w)
     shown = {a: x for a, x in nets.items() if is_shown(x)}
     summary = None
     if shown:
         worst = min(shown, key=lambda a: (shown[a], a))
         best = max(shown, key=lambda a: (shown[a], a))
-        summary = (f"{RATING_AREAS.get(worst, humanise(worst))} had the lowest net agreement "
-                   f"({shown[worst]:+.0f}) and {RATING_AREAS.get(best, humanise(best)).lower()} the highest "
-                   f"({shown[best]:+.0f}).")
-    return make_section("ratings", "Ratings by employer-standard area", summary,
-                        [table("ratings", "How leavers rated each area", "Area", _rating_columns(), rows,
-                               note="Net agreement is the percentage rating good or very good minus "
-                                    "the percentage rating poor or very poor, among those who answered.")])
+        summary = w.gettext("{worst} had the lowest net agreement ({worst_net}) and {best} the highest ({best_net}).",
+                            worst=_area(worst, w), worst_net=f"{shown[worst]:+.0f}",
+                            best=_area(best, w).lower(), best_net=f"{shown[best]:+.0f}")
+    return make_section("ratings", w.gettext("Ratings by employer-standard area"), summary,
+                        [table("ratings", w.gettext("How leavers rated each area"), w.gettext("Area"),
+                               _rating_columns(w), rows,
+                               note=w.gettext("Net agreement is the percentage rating good or very good minus "
+                                              "the percentage rating poor or very poor, among those who answered."))],
+                        words=w)
 
 
-def staff_survey_section(f: PublishedFigures, v: PeriodView, cache: PeriodCache) -> dict | None:
+def _area(area: str, w: ReportWords) -> str:
+    return w.gettext(RATING_AREAS[area]) if area in RATING_AREAS else humanise(area, w)
+
+
+def staff_survey_section(f: PublishedFigures, v: PeriodView, cache: PeriodCache, w: ReportWords) -> dict | None:
     """The ``staff_survey`` section: one ratings table per staff survey closed in the period (each
     quarter of the year in an annual report); None when there was none."""
     periods = v.trend[-4:] if v.kind == "annual" else [v.current]
@@ -49,15 +57,19 @@ def staff_survey_section(f: PublishedFigures, v: PeriodView, cache: PeriodCache)
             continue
         p = period.label
         n = f.get(c.k_survey_respondents(p))
-        rows, _ = _rating_rows(f, p, period.survey_areas, "staff_survey", f.k)
-        tables.append(table(f"staff_survey_{p}", f"Staff survey closed in {p} ({n} responses)", "Area",
-                            _rating_columns(), rows))
+        rows, _ = _rating_rows(f, p, period.survey_areas, "staff_survey", f.k, w)
+        tables.append(table(f"staff_survey_{p}",
+                            w.gettext("Staff survey closed in {period} ({n} responses)", period=w.period(p),
+                                      n=w.marker(n)),
+                            w.gettext("Area"), _rating_columns(w), rows))
     if not tables:
         return None
-    return make_section("staff_survey", "Staff survey", f"{len(tables)} staff survey(s) closed in the period.", tables)
+    return make_section("staff_survey", w.gettext("Staff survey"),
+                        w.ngettext("{n} staff survey(s) closed in the period.",
+                                   "{n} staff survey(s) closed in the period.", len(tables)), tables, words=w)
 
 
-def _rating_rows(f: PublishedFigures, p: str, areas: Sequence[str], population: str, k: int):
+def _rating_rows(f: PublishedFigures, p: str, areas: Sequence[str], population: str, k: int, w: ReportWords):
     rows, nets = [], {}
     for area in areas:
         cells = [f.get(c.k_rating(p, area, lv, population)) for lv in RATING_LEVELS]
@@ -70,10 +82,10 @@ def _rating_rows(f: PublishedFigures, p: str, areas: Sequence[str], population: 
                 poor = int(levels[0]) + int(levels[1])
                 net = round(100.0 * (good - poor) / answered, 1)
         nets[area] = net
-        rows.append((area, RATING_AREAS.get(area, humanise(area)), [*cells, net]))
+        rows.append((area, _area(area, w), [*cells, net]))
     return rows, nets
 
 
-def _rating_columns():
-    return [(lv, label, "count") for lv, label in RATING_LEVELS.items()] + [
-        ("net", "Net agreement", "points")]
+def _rating_columns(w: ReportWords):
+    return [(lv, w.gettext(label), "count") for lv, label in RATING_LEVELS.items()] + [
+        ("net", w.gettext("Net agreement"), "points")]

@@ -26,10 +26,14 @@ from analysis.reports import counts as c
 from analysis.reports.base import PeriodCache, PeriodView, ReportInputs, make_section
 from analysis.reports.common import PublishedFigures, fmt_pct, table
 from analysis.reports.labels import LENGTH_OF_SERVICE
+from analysis.reports.translation import N_
+
+HR_RECORDS, EXIT_RECORDS = N_("HR leaver records"), N_("exit records")
 
 
 def section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView, cache: PeriodCache) -> dict:
     """The ``turnover`` section: the turnover table and leaver rates by length of service."""
+    w = inputs.words
     hc = inputs.prepared.headcounts
     q = v.last_quarter
     period_quarters = [q] if v.kind == "quarterly" else q.financial_year.quarters()
@@ -41,8 +45,8 @@ def section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView, cache: Per
         if has_hr_leavers:
             values = [_value(_headcount_row(hc, x), "leavers") for x in quarters]
             if all(x is not None for x in values):
-                return suppress_small_count(int(sum(values)), inputs.k), "HR leaver records"
-        return f.get(c.k_respondents(period.label)), "exit records"
+                return suppress_small_count(int(sum(values)), inputs.k), HR_RECORDS
+        return f.get(c.k_respondents(period.label)), EXIT_RECORDS
 
     leavers_now, source = leavers_for(period_quarters, v.current)
     rolling = v.rolling
@@ -59,56 +63,65 @@ def section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView, cache: Per
     agency = _value(end_row, "agency_workers")
     responses = f.get(c.k_respondents(v.current.label))
     response_rate: float | str = "not available"
-    if source == "HR leaver records" and is_shown(leavers_now) and is_shown(responses) and int(leavers_now) > 0:
+    if source == HR_RECORDS and is_shown(leavers_now) and is_shown(responses) and int(leavers_now) > 0:
         response_rate = round(100.0 * int(responses) / int(leavers_now), 1)
 
     def plain(x: float | None) -> object:
         return "not available" if x is None else (int(x) if float(x).is_integer() else x)
 
+    period, rolling_words = w.period(v.label), w.period(rolling.label)
     rows = [
-        ("staff_in_post", f"Staff in post at the end of {q.label}", [plain(headcount)], "count"),
-        ("leavers", f"Leavers in {v.label} ({source})", [leavers_now], "count"),
-        ("response_rate", "Response rate (exit responses per leaver)", [response_rate], "percent"),
-        ("average_headcount", f"Average headcount over {v.label}", [plain(avg_now)], "count"),
-        ("cipd_rate", f"Turnover rate (CIPD) for {v.label}", [_rate(leavers_now, avg_now)], "percent"),
-        ("leavers_12", f"Leavers in the 12 months {rolling.label} ({source_12})", [leavers_12], "count"),
-        ("cipd_rate_12", "Turnover rate (CIPD), rolling 12 months", [_rate(leavers_12, avg_12)], "percent"),
-        ("dfe_rate", f"Turnover rate (DfE), year to 30 September ({census_q.label})",
+        ("staff_in_post", w.gettext("Staff in post at the end of {quarter}", quarter=w.period(q.label)),
+         [plain(headcount)], "count"),
+        ("leavers", w.gettext("Leavers in {period} ({source})", period=period, source=w.gettext(source)),
+         [leavers_now], "count"),
+        ("response_rate", w.gettext("Response rate (exit responses per leaver)"), [response_rate], "percent"),
+        ("average_headcount", w.gettext("Average headcount over {period}", period=period), [plain(avg_now)], "count"),
+        ("cipd_rate", w.gettext("Turnover rate (CIPD) for {period}", period=period), [_rate(leavers_now, avg_now)],
+         "percent"),
+        ("leavers_12", w.gettext("Leavers in the 12 months {rolling} ({source})", rolling=rolling_words,
+                                 source=w.gettext(source_12)), [leavers_12], "count"),
+        ("cipd_rate_12", w.gettext("Turnover rate (CIPD), rolling 12 months"), [_rate(leavers_12, avg_12)], "percent"),
+        ("dfe_rate", w.gettext("Turnover rate (DfE), year to 30 September ({quarter})",
+                               quarter=w.period(census_q.label)),
          [_rate(census_leavers, census_staff)], "percent"),
-        ("vacancy_rate", "Vacancy rate",
+        ("vacancy_rate", w.gettext("Vacancy rate"),
          [plain(None) if vacancies is None or headcount is None
           else round(100 * vacancies / (vacancies + headcount), 1)],
          "percent"),
-        ("agency_rate", "Agency worker rate",
+        ("agency_rate", w.gettext("Agency worker rate"),
          [plain(None) if agency is None or headcount is None else round(100 * agency / (agency + headcount), 1)],
          "percent"),
     ]
-    turnover = table("turnover", "Turnover, vacancies and agency staff", "Measure",
-                     [("value", "Value", "mixed")], [(r[0], r[1].strip(), r[2]) for r in rows],
-                     note="CIPD rate: leavers in the period divided by the average headcount over it. "
-                          "DfE rate: leavers in the year to 30 September divided by staff in post on "
-                          "30 September. Vacancy and agency rates are shares of posts (staff in post plus "
-                          "vacancies, or plus agency workers) at the end of the quarter.")
+    turnover = table("turnover", w.gettext("Turnover, vacancies and agency staff"), w.gettext("Measure"),
+                     [("value", w.gettext("Value"), "mixed")], [(r[0], r[1].strip(), r[2]) for r in rows],
+                     note=w.gettext("CIPD rate: leavers in the period divided by the average headcount over it. "
+                                    "DfE rate: leavers in the year to 30 September divided by staff in post on "
+                                    "30 September. Vacancy and agency rates are shares of posts (staff in post plus "
+                                    "vacancies, or plus agency workers) at the end of the quarter."))
     band_rows = []
     for band, label in LENGTH_OF_SERVICE.items():
         leavers_b = f.get(c.k_dim(rolling.label, "length_of_service", band))
         avg_b = average_headcount(hc, rolling_quarters, band)
-        band_rows.append((band, label, [leavers_b, plain(avg_b), _rate(leavers_b, avg_b)]))
-    by_band = table("leaver_rate_by_band", f"Leaver rates by length of service, {rolling.label}",
-                    "Length of service",
-                    [("leavers", "Leavers (exit records)", "count"), ("headcount", "Average headcount", "count"),
-                     ("rate", "Leaver rate", "percent")], band_rows)
+        band_rows.append((band, w.gettext(label), [leavers_b, plain(avg_b), _rate(leavers_b, avg_b)]))
+    by_band = table("leaver_rate_by_band", w.gettext("Leaver rates by length of service, {rolling}",
+                                                     rolling=rolling_words),
+                    w.gettext("Length of service"),
+                    [("leavers", w.gettext("Leavers (exit records)"), "count"),
+                     ("headcount", w.gettext("Average headcount"), "count"),
+                     ("rate", w.gettext("Leaver rate"), "percent")], band_rows)
     cipd = rows[4][2][0]
     if is_shown(cipd):
-        summary = f"The turnover rate (CIPD) for {v.label} was {fmt_pct(float(cipd))}."
+        summary = w.gettext("The turnover rate (CIPD) for {period} was {rate}.", period=period,
+                            rate=fmt_pct(float(cipd)))
     elif hc.empty:
-        summary = "No headcounts were loaded, so turnover rates cannot be worked out."
+        summary = w.gettext("No headcounts were loaded, so turnover rates cannot be worked out.")
     else:
         summary = None
     for r in turnover["rows"]:
         unit = next(x[3] for x in rows if x[0] == r["id"])
         r["unit"] = unit
-    return make_section("turnover", "Turnover", summary, [turnover, by_band])
+    return make_section("turnover", w.gettext("Turnover"), summary, [turnover, by_band], words=w)
 
 
 def average_headcount(headcounts: pd.DataFrame, quarters: Sequence[Quarter], band: str | None = None) -> float | None:

@@ -18,9 +18,10 @@ from analysis.disclosure import is_shown
 from analysis.reports import counts as c
 from analysis.reports.base import PeriodView, ReportInputs, make_section
 from analysis.reports.common import PublishedFigures, listed, lower_first
+from analysis.reports.translation import N_, ReportWords
 
 SECTION_ID = "you_said_we_did"
-TITLE = "You said, we did"
+TITLE = N_("You said, we did")
 
 
 def shown_actions(actions: Sequence[Mapping[str, str]], theme_labels: Mapping[str, str],
@@ -39,14 +40,15 @@ def shown_actions(actions: Sequence[Mapping[str, str]], theme_labels: Mapping[st
     return sorted(out, key=lambda a: order[a["theme_id"]])
 
 
-def summary(shown: Sequence[Mapping[str, str]], k: int) -> str:
+def summary(shown: Sequence[Mapping[str, str]], k: int, words: ReportWords) -> str:
     """The section's one-line summary, also the line under "At a glance"."""
     if not shown:
-        return (f"No action on a theme that at least {k} leavers raised has been approved for "
-                "publication in this report.")
+        return words.gettext("No action on a theme that at least {k} leavers raised has been approved for "
+                             "publication in this report.", k=k)
     themes = [lower_first(t) for t in dict.fromkeys(a["theme"] for a in shown)]
-    noun = "action" if len(shown) == 1 else "actions"
-    return f"What was done about what leavers told us: {len(shown)} {noun}, on {listed(themes)}."
+    return words.ngettext("What was done about what leavers told us: {n} action, on {themes}.",
+                          "What was done about what leavers told us: {n} actions, on {themes}.",
+                          len(shown), themes=listed(themes, words))
 
 
 def section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView,
@@ -64,4 +66,5 @@ def section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView,
         return False
 
     shown = shown_actions(approved, inputs.theme_labels, cited_by_k)
-    return make_section(SECTION_ID, TITLE, summary(shown, inputs.k), [], actions=shown)
+    w = inputs.words
+    return make_section(SECTION_ID, w.gettext(TITLE), summary(shown, inputs.k, w), [], actions=shown, words=w)
