@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -42,26 +43,27 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    instrument = SelectField("Questionnaire", widget=GovSelect(), validators=[Optional()], validate_choice=False)
-    quarter = SelectField("Financial quarter", widget=GovSelect(), validators=[Optional()], validate_choice=False)
-    role = SelectField("Role", widget=GovSelect(), validators=[Optional()], validate_choice=False)
-    service_area = SelectField("Service area", widget=GovSelect(), validators=[Optional()], validate_choice=False)
-    length_of_service = SelectField("Length of service", widget=GovSelect(), validators=[Optional()],
+    instrument = SelectField(_l("Questionnaire"), widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    quarter = SelectField(_l("Financial quarter"), widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    role = SelectField(_l("Role"), widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    service_area = SelectField(_l("Service area"), widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    length_of_service = SelectField(_l("Length of service"), widget=GovSelect(), validators=[Optional()],
                                     validate_choice=False)
-    status = SelectField("Status", widget=GovSelect(), validators=[Optional()], validate_choice=False,
-                         choices=[("", "All"), ("unreviewed", "Not reviewed"), ("reviewed", "Reviewed")])
-    theme = SelectField("Theme", widget=GovSelect(), validators=[Optional()], validate_choice=False)
-    channel = SelectField("How it came in", widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    status = SelectField(_l("Status"), widget=GovSelect(), validators=[Optional()], validate_choice=False,
+                         choices=[("", _l("All")), ("unreviewed", _l("Not reviewed")), ("reviewed", _l("Reviewed"))])
+    theme = SelectField(_l("Theme"), widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    channel = SelectField(_l("How it came in"), widget=GovSelect(), validators=[Optional()], validate_choice=False)
 
 
 class ActionNoteForm(FlaskForm):
     text = TextAreaField(
-        "What was done about this, and by whom?", widget=GovCharacterCount(),
-        validators=[InputRequired(message="Enter what was done"),
-                    Length(max=NOTE_LIMIT, message=f"The note must be {NOTE_LIMIT:,} characters or fewer")])
+        _l("What was done about this, and by whom?"), widget=GovCharacterCount(),
+        validators=[InputRequired(message=_l("Enter what was done")),
+                    Length(max=NOTE_LIMIT, message=_l("The note must be %(limit)s characters or fewer",
+                                                      limit=f"{NOTE_LIMIT:,}"))])
     # Choices are the organisation's taxonomy, set by the view; "" is "no single theme".
-    theme = SelectField("Which theme does this action address? (optional)", widget=GovSelect(),
-                        validators=[Optional()], choices=[("", "No single theme")])
+    theme = SelectField(_l("Which theme does this action address? (optional)"), widget=GovSelect(),
+                        validators=[Optional()], choices=[("", _l("No single theme"))])
 
 
 def paper_form_class(definition: Definition, today: date) -> type[FlaskForm]:
@@ -121,16 +123,17 @@ class RemarkForm(FlaskForm):
                                      Length(max=20000, message="The remark must be 20,000 characters or fewer")])
 
 
-STATUS_NAMES = {"new": "New", "contacted": "Contacted", "done": "Done", "declined": "Declined"}
+STATUS_NAMES = {"new": _l("New"), "contacted": _l("Contacted"), "done": _l("Done"), "declined": _l("Declined")}
 
 
 class FollowUpForm(FlaskForm):
-    status = RadioField("Status", widget=GovRadioInput(),
+    status = RadioField(_l("Status"), widget=GovRadioInput(),
                         choices=[(s, STATUS_NAMES[s]) for s in FOLLOW_UP_STATUSES],
-                        validators=[InputRequired(message="Select a status")])
-    notes = TextAreaField("Notes (optional)", widget=GovCharacterCount(),
+                        validators=[InputRequired(message=_l("Select a status"))])
+    notes = TextAreaField(_l("Notes (optional)"), widget=GovCharacterCount(),
                           validators=[Optional(), Length(max=NOTE_LIMIT,
-                                                         message=f"Notes must be {NOTE_LIMIT:,} characters or fewer")])
+                                                         message=_l("Notes must be %(limit)s characters or fewer",
+                                                                    limit=f"{NOTE_LIMIT:,}"))])
 
 
 class ExportForm(FlaskForm):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import audit
@@ -34,7 +36,8 @@ from ..themes.service import (
 from . import bp
 from .common import hr_only
 
-SOURCE_NAMES = {"seed": "seed phrases", "model": "trained model", "hr": "confirmed by HR", "rejected": "rejected by HR"}
+SOURCE_NAMES = {"seed": _l("seed phrases"), "model": _l("trained model"), "hr": _l("confirmed by HR"),
+                "rejected": _l("rejected by HR")}
 
 
 def comment_themes(comments: list[Comment]) -> dict[str, list[dict]]:
@@ -69,7 +72,7 @@ def comment_themes_save(comment_id: str):
     record_hr_coding(comment, chosen)
     audit.record("coded_themes", "comment", comment.id, detail=", ".join(chosen) or "no theme applies")
     db.session.commit()
-    flash("Themes saved. They will train the next theme run.")
+    flash(_("Themes saved. They will train the next theme run."))
     if comment.response_id:
         return redirect(url_for("hr.response", response_id=comment.response_id, _anchor=f"comment-{comment.id}"))
     return redirect(url_for("hr.emerging_themes"))
