@@ -105,7 +105,7 @@ def init_i18n(app: Flask) -> None:
                        "href": url_for("respond.language", code=code, next=request.full_path.rstrip("?"))}
                       for code in offered]
         return {"current_language": here, "language_switch": switch,
-                "staff_languages_offered": staff_languages_offered()}
+                "staff_languages_offered": staff_languages_offered(), "staff_page": is_staff_page()}
 
 
 def safe_next(target: str | None) -> str:

@@ -58,6 +58,11 @@ def test_hr_who_chooses_welsh_reads_the_hr_pages_in_welsh_and_a_colleague_still_
     queue = welsh_reader.get("/hr/")
     assert _lang(queue) == "cy" and page_of(queue).select_one("h1").get_text(strip=True) == "Ymatebion"
 
+    # A page not yet translated keeps the Welsh layout but says its content is English.
+    assert page_of(overview).select_one("main").get("lang") is None
+    headcounts = welsh_reader.get("/hr/headcounts")
+    assert _lang(headcounts) == "cy" and page_of(headcounts).select_one("main")["lang"] == "en"
+
     other = colleague.get("/hr/overview")
     assert _lang(other) == "en" and page_of(other).select_one("h1").get_text(strip=True) == "Overview"
     assert _language_of("dafydd@council.example") == "cy" and _language_of("sam@council.example") is None

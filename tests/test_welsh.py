@@ -147,6 +147,15 @@ def test_every_interface_string_of_the_respondent_and_staff_pages_has_a_welsh_tr
     assert sorted(found - translated) == []
 
 
+def test_the_translated_staff_pages_are_the_ones_that_say_so():
+    """A translated page sets ``page_translated``; any other staff page tells the browser its
+    main content is English."""
+    templates = ROOT / "survey_app" / "templates"
+    marked = {str(p.relative_to(templates)) for p in templates.rglob("*.html")
+              if "{% set page_translated = true %}" in p.read_text(encoding="utf-8")}
+    assert marked == set(TRANSLATED_STAFF_TEMPLATES) - {"staff.html"}
+
+
 @pytest.mark.parametrize("template", TRANSLATED_STAFF_TEMPLATES)
 def test_a_translated_staff_page_is_extracted_for_translation(template):
     templates = ROOT / "survey_app" / "templates"

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..access import roles_required
-from ..i18n import current_language
 from ..instruments import Definition
 from ..questionnaires import current_instrument, definition_of
 
@@ -22,15 +21,16 @@ CHANNEL_NAMES = {"online": _l("Online"), "paper": _l("Paper form"), "interview":
                  "imported": _l("Imported")}
 
 
-def exit_definition() -> Definition | None:
-    """The current exit questionnaire, its labels in the language of the page."""
+def exit_definition(language: str = "en") -> Definition | None:
+    """The current exit questionnaire, its labels in ``language``."""
     instrument = current_instrument("exit")
-    return definition_of(instrument).localised(current_language()) if instrument else None
+    return definition_of(instrument).localised(language) if instrument else None
 
 
-def choices_for_role(role: str) -> list[tuple[str, str]]:
-    """(value, label) pairs the current exit questionnaire offers for a report role."""
-    definition = exit_definition()
+def choices_for_role(role: str, language: str = "en") -> list[tuple[str, str]]:
+    """(value, label) pairs the current exit questionnaire offers for a report role, in
+    ``language`` (a page translated into Welsh passes the page's language)."""
+    definition = exit_definition(language)
     if definition is None:
         return []
     key = definition.key_for_role(role)

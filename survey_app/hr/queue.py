@@ -36,7 +36,9 @@ from .common import (
 from .forms import NOTE_LIMIT, ActionNoteForm, QueueFilterForm, paper_form_class
 from .retention import retention_summary
 
-ENTRY_CHANNELS = {"paper": _l("Enter a paper questionnaire"), "interview": _l("Enter exit interview notes")}
+ENTRY_CHANNELS = {"paper": "Enter a paper questionnaire", "interview": "Enter exit interview notes"}
+# The same, as buttons on the (translated) responses page; the entry pages are in English for now.
+ENTRY_BUTTONS = {"paper": _l("Enter a paper questionnaire"), "interview": _l("Enter exit interview notes")}
 
 
 def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
@@ -96,9 +98,10 @@ def _filter_form() -> QueueFilterForm:
     form.instrument.choices = [everything] + [(i.slug, definition_of(i).localised(current_language()).title)
                                               for i in instruments]
     form.quarter.choices = [everything] + [(q, q) for q in recent_quarters(date.today(), 12)]
-    form.role.choices = [everything] + choices_for_role("role")
-    form.service_area.choices = [everything] + choices_for_role("service_area")
-    form.length_of_service.choices = [everything] + choices_for_role("length_of_service")
+    language = current_language()
+    form.role.choices = [everything] + choices_for_role("role", language)
+    form.service_area.choices = [everything] + choices_for_role("service_area", language)
+    form.length_of_service.choices = [everything] + choices_for_role("length_of_service", language)
     form.channel.choices = [everything] + list(CHANNEL_NAMES.items())
     form.theme.choices = [everything] + sorted(theme_labels(default_organisation().id).items(), key=lambda t: t[1])
     return form
@@ -124,7 +127,8 @@ def queue():
     chosen = ids[page.offset:page.offset + page.size]
     by_id = {r.id: r for r in db.session.execute(db.select(Response).where(Response.id.in_(chosen))).scalars()}
     titles = {slug: title for slug, title in form.instrument.choices}
-    roles, areas, bands = (dict(choices_for_role(r)) for r in ("role", "service_area", "length_of_service"))
+    roles, areas, bands = (dict(choices_for_role(r, current_language()))
+                           for r in ("role", "service_area", "length_of_service"))
     table = []
     for i in chosen:
         r, view = by_id[i], shown[i]
@@ -140,7 +144,7 @@ def queue():
         })
     entry = [(slug, title) for slug, title in form.instrument.choices if slug]
     return render_template("hr/queue.html", form=form, rows=table, page=page, entry=entry, k=k,
-                           entry_channels=ENTRY_CHANNELS, retention=retention_summary(date.today()),
+                           entry_channels=ENTRY_BUTTONS, retention=retention_summary(date.today()),
                            pagination=pagination_params(page, "hr.queue"))
 
 

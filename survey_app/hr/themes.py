@@ -36,8 +36,10 @@ from ..themes.service import (
 from . import bp
 from .common import hr_only
 
-SOURCE_NAMES = {"seed": _l("seed phrases"), "model": _l("trained model"), "hr": _l("confirmed by HR"),
-                "rejected": _l("rejected by HR")}
+SOURCE_NAMES = {"seed": "seed phrases", "model": "trained model", "hr": "confirmed by HR", "rejected": "rejected by HR"}
+# The same on the response page, which is translated (a theme's own page is in English for now).
+TRANSLATED_SOURCE_NAMES = {"seed": _l("seed phrases"), "model": _l("trained model"), "hr": _l("confirmed by HR"),
+                           "rejected": _l("rejected by HR")}
 
 
 def comment_themes(comments: list[Comment]) -> dict[str, list[dict]]:
@@ -50,7 +52,8 @@ def comment_themes(comments: list[Comment]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {c.id: [] for c in comments}
     for row in rows:
         out[row.comment_id].append({"id": row.theme_id, "label": labels.get(row.theme_id, row.theme_id),
-                                    "source": row.source, "source_name": SOURCE_NAMES.get(row.source, row.source),
+                                    "source": row.source,
+                                    "source_name": TRANSLATED_SOURCE_NAMES.get(row.source, row.source),
                                     "score": row.score, "terms": row.terms})
     for themes in out.values():
         themes.sort(key=lambda t: t["source"] == "rejected")
