@@ -74,7 +74,9 @@ def test_the_choice_is_kept_with_the_account_for_the_next_sign_in(app, client, e
     client.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "cy"})
     again = app.test_client()
     sign_in(again, user.email)
-    assert _lang(again.get("/reports/")) == "cy"
+    reports = again.get("/reports/")
+    assert _lang(reports) == "cy" and page_of(reports).select_one("h1").get_text(strip=True) == "Adroddiadau"
+    assert "Nid oes adroddiadau wedi’u cyhoeddi eto." in reports.get_data(as_text=True)
 
 
 def test_a_council_that_puts_welsh_first_shows_welsh_until_someone_chooses_english(client, welsh_first):

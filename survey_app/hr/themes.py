@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -111,6 +112,8 @@ def _themes_page(error: str | None = None, draft: dict | None = None, status: in
             ThemeAssignment.organisation_id == org.id, ThemeAssignment.source == "hr")
         .group_by(ThemeAssignment.theme_id)).all())
     return render_template("hr/themes.html", last_run=last_run, themes=themes, examples=examples,
+                           statuses={"open": _("Open"), "merged": _("Merged"), "promoted": _("Added to the taxonomy"),
+                                     "dismissed": _("Dismissed")},
                            taxonomy=taxonomy_choices(), error=error, draft=draft or {},
                            counts=counts, checked=checked), status
 
@@ -133,7 +136,7 @@ def emerging_theme_decide(theme_id: str):
         into = request.form.get("into", "")
         label = dict(taxonomy_choices()).get(into)
         if label is None:
-            return _themes_page(f"Unknown theme: {into}", {"theme_id": theme_id}, 400)
+            return _themes_page(_("Unknown theme: %(theme)s", theme=into), {"theme_id": theme_id}, 400)
         return ask(f"Merge “{row.label}” into {label}?",
                    f"Its {row.size} comments will be coded as {label}, as if you had checked each one, and the "
                    "emerging theme will close. To undo it you would recode the comments one by one.",
@@ -141,26 +144,36 @@ def emerging_theme_decide(theme_id: str):
     try:
         if action == "merge":
             count = merge_emerging(org_id, theme_id, request.form.get("into", ""))
-            message = f"Merged {row.label} into {request.form.get('into')}: {count} comments coded."
+            label, into = row.label, request.form.get("into")
+
+            def describe() -> str:
+                return _("Merged %(theme)s into %(into)s: %(count)s comments coded.", theme=label, into=into,
+                         count=count)
         elif action == "promote":
             seeds = [p.strip() for p in request.form.get("seeds", "").split(",") if p.strip()]
             label = request.form.get("label", "").strip()
             if not label:
-                raise ValueError("Enter a name for the new theme")
+                raise ValueError(_("Enter a name for the new theme"))
             custom = promote_emerging(org_id, theme_id, request.form.get("new_id", "").strip(), label, seeds)
-            message = f"Added the theme {custom.label} to the taxonomy."
+
+            def describe() -> str:
+                return _("Added the theme %(theme)s to the taxonomy.", theme=custom.label)
         elif action == "dismiss":
             row.status = "dismissed"
-            message = f"Dismissed {row.label}."
+            label = row.label
+
+            def describe() -> str:
+                return _("Dismissed %(theme)s.", theme=label)
         else:
             abort(400)
     except ValueError as exc:
         db.session.rollback()
         typed = {"theme_id": theme_id, **{k: request.form.get(k, "") for k in ("label", "new_id", "seeds", "into")}}
         return _themes_page(str(exc), typed, 400)
-    audit.record(f"emerging_theme_{action}", "theme", theme_id, detail=message)
+    with force_locale("en"):  # the audit log is kept in one language
+        audit.record(f"emerging_theme_{action}", "theme", theme_id, detail=describe())
     db.session.commit()
-    flash(message)
+    flash(describe())
     return redirect(url_for("hr.emerging_themes"))
 
 
