@@ -137,18 +137,18 @@ class FollowUpForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
-    dataset = RadioField("What to export", widget=GovRadioInput(), default="responses",
-                         choices=[("responses", "Responses: one row per response, one column per question"),
-                                  ("comments", "Comments: one row per free-text answer or focus-group remark")],
-                         validators=[InputRequired(message="Select what to export")])
-    instrument = SelectField("Questionnaire (responses only)", widget=GovSelect(), validate_choice=False,
+    dataset = RadioField(_l("What to export"), widget=GovRadioInput(), default="responses",
+                         choices=[("responses", _l("Responses: one row per response, one column per question")),
+                                  ("comments", _l("Comments: one row per free-text answer or focus-group remark"))],
+                         validators=[InputRequired(message=_l("Select what to export"))])
+    instrument = SelectField(_l("Questionnaire (responses only)"), widget=GovSelect(), validate_choice=False,
                              validators=[Optional()])
-    quarter = SelectField("Financial quarter", widget=GovSelect(), validate_choice=False, validators=[Optional()])
-    answers = RadioField("Answers to choice questions as", widget=GovRadioInput(), default="labels",
-                         choices=[("labels", "The words people chose, for example “Social worker”"),
-                                  ("codes", "Codes, for example “social_worker” (the data dictionary gives both)")],
+    quarter = SelectField(_l("Financial quarter"), widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    answers = RadioField(_l("Answers to choice questions as"), widget=GovRadioInput(), default="labels",
+                         choices=[("labels", _l("The words people chose, for example “Social worker”")),
+                                  ("codes", _l("Codes, for example “social_worker” (the data dictionary gives both)"))],
                          validators=[Optional()])  # left out: the words, as for a person reading
-    file_format = RadioField("File format", widget=GovRadioInput(), default="xlsx",
-                             choices=[("xlsx", "Excel workbook (XLSX) with a data dictionary sheet"),
-                                      ("csv", "CSV (UTF-8), one header row of column names")],
-                             validators=[InputRequired(message="Select a file format")])
+    file_format = RadioField(_l("File format"), widget=GovRadioInput(), default="xlsx",
+                             choices=[("xlsx", _l("Excel workbook (XLSX) with a data dictionary sheet")),
+                                      ("csv", _l("CSV (UTF-8), one header row of column names"))],
+                             validators=[InputRequired(message=_l("Select a file format"))])
