@@ -121,7 +121,8 @@ TRANSLATED_STAFF_TEMPLATES = (
     "auth/set_password.html", "auth/sign_in.html", "auth/sign_out.html", "auth/two_factor.html",
     "auth/two_factor_setup.html", "hr/overview.html", "hr/queue.html", "hr/response.html",
     "hr/follow_ups.html", "hr/follow_up.html", "hr/themes.html", "reports/index.html", "reports/show.html",
-    "hr/accounts.html", "hr/invitations.html", "hr/export.html",
+    "hr/accounts.html", "hr/invitations.html", "hr/export.html", "admin/users.html", "admin/user.html",
+    "admin/user_invite.html", "admin/user_link.html", "admin/settings.html",
 )
 
 

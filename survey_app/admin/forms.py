@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -15,31 +16,31 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from ..hr.forms import DayMonthYearInput
 from ..models import ROLE_NAMES
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.org")
 ROLE_CHOICES = [
-    ("hr", "HR: reviews responses, records actions, focus groups, follow-ups and exports"),
-    ("standards", "Employer Standards group: reads published reports only"),
-    ("admin", "Admin: users, settings, survey windows and the audit log; sees no answers"),
+    ("hr", _l("HR: reviews responses, records actions, focus groups, follow-ups and exports")),
+    ("standards", _l("Employer Standards group: reads published reports only")),
+    ("admin", _l("Admin: users, settings, survey windows and the audit log; sees no answers")),
 ]
 assert {value for value, _ in ROLE_CHOICES} == set(ROLE_NAMES)
 
 
 class InviteForm(FlaskForm):
-    email = StringField("Email address", widget=GovTextInput(),
-                        validators=[InputRequired(message="Enter the person's email address"),
+    email = StringField(_l("Email address"), widget=GovTextInput(),
+                        validators=[InputRequired(message=_l("Enter the person's email address")),
                                     Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=EMAIL_FORMAT),
                                     Length(max=320)])
-    role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(),
-                      validators=[InputRequired(message="Select a role")])
+    role = RadioField(_l("Role"), choices=ROLE_CHOICES, widget=GovRadioInput(),
+                      validators=[InputRequired(message=_l("Select a role"))])
 
 
 class RoleForm(FlaskForm):
-    role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(),
-                      validators=[InputRequired(message="Select a role")])
+    role = RadioField(_l("Role"), choices=ROLE_CHOICES, widget=GovRadioInput(),
+                      validators=[InputRequired(message=_l("Select a role"))])
 
 
 class SettingsForm(FlaskForm):
-    require_two_factor = BooleanField("Every account must use a security code from an authenticator app",
+    require_two_factor = BooleanField(_l("Every account must use a security code from an authenticator app"),
                                       widget=GovCheckboxInput())
 
 

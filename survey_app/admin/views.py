@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import audit, mail
 from ..access import roles_required
 from ..auth import accounts
+from ..auth.views import role_names
 from ..confirm import ask, confirmed
 from ..extensions import db
 from ..hr.common import page_of, pagination_params
@@ -60,7 +62,7 @@ def users():
     rows = db.session.execute(
         db.select(User).where(User.organisation_id == current_user.organisation_id).order_by(User.email)
     ).scalars().all()
-    return render_template("admin/users.html", rows=rows, role_names=ROLE_NAMES, now=accounts.utcnow())
+    return render_template("admin/users.html", rows=rows, now=accounts.utcnow())
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
@@ -95,7 +97,7 @@ def user(user_id: int):
     if request.method == "POST":
         action = request.form.get("action")
         if is_self and action in ("role", "disable", "reset"):
-            flash("You cannot change your own role, disable or reset your own account. Ask another admin.")
+            flash(_("You cannot change your own role, disable or reset your own account. Ask another admin."))
             return redirect(url_for("admin.user", user_id=user.id))
         if action == "role" and form.validate_on_submit():
             old = user.role
@@ -106,7 +108,7 @@ def user(user_id: int):
                 user.hr_unconfirmed = True
                 audit.record("hr_access_requested", "user", str(user.id), "waits for confirmation by HR")
             db.session.commit()
-            flash(f"{user.email} is now {ROLE_NAMES[user.role]}.")
+            flash(_("%(email)s is now %(role)s.", email=user.email, role=role_names()[user.role]))
             return redirect(url_for("admin.user", user_id=user.id))
         if action in ("disable", "enable"):  # the CSRF token is checked for every POST
             user.disabled = action == "disable"
@@ -116,7 +118,8 @@ def user(user_id: int):
                 user.hr_unconfirmed = True
                 audit.record("hr_access_requested", "user", str(user.id), "re-enabled: waits for confirmation by HR")
             db.session.commit()
-            flash(f"{user.email} is {'disabled and signed out everywhere' if user.disabled else 'enabled'}.")
+            flash(_("%(email)s is disabled and signed out everywhere.", email=user.email) if user.disabled
+                  else _("%(email)s is enabled.", email=user.email))
             return redirect(url_for("admin.user", user_id=user.id))
         if action == "reset":
             token = accounts.reset_sign_in(user)
@@ -125,7 +128,7 @@ def user(user_id: int):
             db.session.commit()
             _send_now_if_logging()
             return render_template("admin/user_link.html", user=user, invited=False)
-    return render_template("admin/user.html", user=user, form=form, role_names=ROLE_NAMES, is_self=is_self,
+    return render_template("admin/user.html", user=user, form=form, is_self=is_self,
                            locked=accounts.is_locked(user)), (400 if form.errors else 200)
 
 
@@ -139,7 +142,7 @@ def settings():
         audit.record("settings_changed", "organisation", str(org.id),
                      f"security code {'required' if org.require_two_factor else 'optional'}")
         db.session.commit()
-        flash("Settings saved.")
+        flash(_("Settings saved."))
         return redirect(url_for("admin.settings"))
     without = db.session.execute(
         db.select(db.func.count()).select_from(User)
