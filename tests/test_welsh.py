@@ -122,7 +122,9 @@ TRANSLATED_STAFF_TEMPLATES = (
     "auth/two_factor_setup.html", "hr/overview.html", "hr/queue.html", "hr/response.html",
     "hr/follow_ups.html", "hr/follow_up.html", "hr/themes.html", "reports/index.html", "reports/show.html",
     "hr/accounts.html", "hr/invitations.html", "hr/export.html", "admin/users.html", "admin/user.html",
-    "admin/user_invite.html", "admin/user_link.html", "admin/settings.html",
+    "admin/user_invite.html", "admin/user_link.html", "admin/settings.html", "admin/surveys.html",
+    "admin/survey.html", "components/confirm.html", "hr/focus_groups.html", "hr/focus_group_new.html",
+    "hr/focus_group.html", "hr/focus_group_remark.html",
 )
 
 

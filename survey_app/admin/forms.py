@@ -45,14 +45,14 @@ class SettingsForm(FlaskForm):
 
 
 class SurveyWindowForm(FlaskForm):
-    opens_on = DateField("Opens on (optional)", format="%d %m %Y", widget=DayMonthYearInput(),
+    opens_on = DateField(_l("Opens on (optional)"), format="%d %m %Y", widget=DayMonthYearInput(),
                          validators=[Optional()])
-    closes_on = DateField("Closes on (optional)", format="%d %m %Y", widget=DayMonthYearInput(),
+    closes_on = DateField(_l("Closes on (optional)"), format="%d %m %Y", widget=DayMonthYearInput(),
                           validators=[Optional()])
 
     def validate_closes_on(self, field: DateField) -> None:
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
-            raise ValidationError("The closing date must be the same as or after the opening date")
+            raise ValidationError(_l("The closing date must be the same as or after the opening date"))
 
 
 class AuditFilterForm(FlaskForm):

@@ -15,7 +15,9 @@ from ..auth.views import role_names
 from ..confirm import ask, confirmed
 from ..extensions import db
 from ..hr.common import page_of, pagination_params
+from ..i18n import current_language
 from ..models import ROLE_NAMES, AuditEvent, Instrument, Organisation, User
+from ..questionnaires import definition_of
 from ..respond.views import _closed_message
 from . import bp
 from .forms import AuditFilterForm, InviteForm, RoleForm, SettingsForm, SurveyWindowForm
@@ -160,7 +162,13 @@ def surveys():
         .order_by(Instrument.title)
     ).scalars().all()
     today = date.today()
-    return render_template("admin/surveys.html", rows=rows, closed={r.id: _closed_message(r, today) for r in rows})
+    return render_template("admin/surveys.html", rows=rows, closed={r.id: _closed_message(r, today) for r in rows},
+                           titles=_titles(rows))
+
+
+def _titles(rows: list[Instrument]) -> dict[int, str]:
+    """Each questionnaire's title in the language of the page (the stored title is English)."""
+    return {r.id: definition_of(r).localised(current_language()).title for r in rows}
 
 
 @bp.route("/surveys/<int:instrument_id>", methods=["GET", "POST"])
@@ -174,9 +182,11 @@ def survey(instrument_id: int):
         today = date.today()
         action = request.form.get("action")
         if action == "close_now" and not confirmed():
-            return ask(f"Close {row.title} now?",
-                       "Nobody will be able to start or send answers until you open it again. Answers in "
-                       "progress cannot be sent.", "Yes, close it now", url_for("admin.survey", instrument_id=row.id))
+            title = definition_of(row).localised(current_language()).title
+            return ask(_("Close %(survey)s now?", survey=title),
+                       _("Nobody will be able to start or send answers until you open it again. Answers in "
+                         "progress cannot be sent."), _("Yes, close it now"),
+                       url_for("admin.survey", instrument_id=row.id))
         if action == "close_now":
             row.closes_on = today - timedelta(days=1)
             if row.opens_on and row.opens_on > row.closes_on:
@@ -190,9 +200,11 @@ def survey(instrument_id: int):
         audit.record("window_changed", "instrument", str(row.id), f"{row.slug}: {window}")
         db.session.commit()
         message = _closed_message(row, today)
-        flash(f"{row.title} is closed to respondents. {message}" if message else f"{row.title} is open to respondents.")
+        title = _titles([row])[row.id]
+        flash(_("%(survey)s is closed to respondents.", survey=title) + " " + message if message
+              else _("%(survey)s is open to respondents.", survey=title))
         return redirect(url_for("admin.surveys"))
-    return render_template("admin/survey.html", row=row, form=form,
+    return render_template("admin/survey.html", row=row, form=form, title=_titles([row])[row.id],
                            closed=_closed_message(row, date.today())), (400 if form.errors else 200)
 
 

@@ -34,7 +34,11 @@ class DayMonthYearInput(GovDateInput):
     def map_gov_params(self, field, **kwargs):  # noqa: ANN001, ANN201 - widget hook
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = None
-        return super().map_gov_params(field, **kwargs)
+        params = super().map_gov_params(field, **kwargs)
+        # The base widget names its three boxes in English only.
+        for item, label in zip(params.get("items", []), (_l("Day"), _l("Month"), _l("Year")), strict=False):
+            item["label"] = label
+        return params
 
 
 class QueueFilterForm(FlaskForm):
@@ -86,24 +90,24 @@ def paper_form_class(definition: Definition, today: date) -> type[FlaskForm]:
 
 def _not_in_future(form: FlaskForm, field: DateField) -> None:
     if field.data and field.data > date.today():
-        raise ValidationError("The date of the session must be today or in the past")
+        raise ValidationError(_l("The date of the session must be today or in the past"))
 
 
 class FocusGroupForm(FlaskForm):
-    held_on = DateField("Date of the session", format="%d %m %Y", widget=DayMonthYearInput(),
-                        validators=[InputRequired(message="Enter the date of the session as day, month and year"),
+    held_on = DateField(_l("Date of the session"), format="%d %m %Y", widget=DayMonthYearInput(),
+                        validators=[InputRequired(message=_l("Enter the date of the session as day, month and year")),
                                     _not_in_future])
-    facilitator = StringField("Facilitator", widget=GovTextInput(),
-                              validators=[InputRequired(message="Enter who facilitated the session"),
-                                          Length(max=200, message="This must be 200 characters or fewer")])
-    participants = IntegerField("Number of participants", widget=GovTextInput(),
-                                validators=[InputRequired(message="Enter how many people took part, as a number"),
+    facilitator = StringField(_l("Facilitator"), widget=GovTextInput(),
+                              validators=[InputRequired(message=_l("Enter who facilitated the session")),
+                                          Length(max=200, message=_l("This must be 200 characters or fewer"))])
+    participants = IntegerField(_l("Number of participants"), widget=GovTextInput(),
+                                validators=[InputRequired(message=_l("Enter how many people took part, as a number")),
                                             NumberRange(min=1, max=500,
-                                                        message="Enter a number of participants from 1 to 500")])
-    service_areas = SelectMultipleField("Service areas represented", widget=GovCheckboxesInput(),
+                                                        message=_l("Enter a number of participants from 1 to 500"))])
+    service_areas = SelectMultipleField(_l("Service areas represented"), widget=GovCheckboxesInput(),
                                         validators=[Optional()], validate_choice=False)
-    prompts = SelectMultipleField("Prompts used", widget=GovCheckboxesInput(),
-                                  validators=[InputRequired(message="Select at least one prompt")],
+    prompts = SelectMultipleField(_l("Prompts used"), widget=GovCheckboxesInput(),
+                                  validators=[InputRequired(message=_l("Select at least one prompt"))],
                                   validate_choice=False)
 
 
@@ -113,14 +117,14 @@ def remarks_form_class(definition: Definition, prompt_keys: list[str]) -> type[F
     for key in prompt_keys:
         question = definition.question(key)
         fields[key] = TextAreaField(question.text, widget=GovTextArea(), validators=[
-            Optional(), Length(max=question.max_length * 10, message="Save these remarks in smaller batches")])
+            Optional(), Length(max=question.max_length * 10, message=_l("Save these remarks in smaller batches"))])
     return type("RemarksForm", (FlaskForm,), fields)
 
 
 class RemarkForm(FlaskForm):
-    text = TextAreaField("Remark", widget=GovTextArea(),
-                         validators=[InputRequired(message="Enter the remark, or remove it instead"),
-                                     Length(max=20000, message="The remark must be 20,000 characters or fewer")])
+    text = TextAreaField(_l("Remark"), widget=GovTextArea(),
+                         validators=[InputRequired(message=_l("Enter the remark, or remove it instead")),
+                                     Length(max=20000, message=_l("The remark must be 20,000 characters or fewer"))])
 
 
 STATUS_NAMES = {"new": _l("New"), "contacted": _l("Contacted"), "done": _l("Done"), "declined": _l("Declined")}

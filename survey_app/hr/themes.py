@@ -137,10 +137,11 @@ def emerging_theme_decide(theme_id: str):
         label = dict(taxonomy_choices()).get(into)
         if label is None:
             return _themes_page(_("Unknown theme: %(theme)s", theme=into), {"theme_id": theme_id}, 400)
-        return ask(f"Merge “{row.label}” into {label}?",
-                   f"Its {row.size} comments will be coded as {label}, as if you had checked each one, and the "
-                   "emerging theme will close. To undo it you would recode the comments one by one.",
-                   f"Yes, merge into {label}", url_for("hr.emerging_themes"))
+        return ask(_("Merge “%(theme)s” into %(into)s?", theme=row.label, into=label),
+                   _("Its %(count)s comments will be coded as %(into)s, as if you had checked each one, and the "
+                     "emerging theme will close. To undo it you would recode the comments one by one.",
+                     count=row.size, into=label),
+                   _("Yes, merge into %(into)s", into=label), url_for("hr.emerging_themes"))
     try:
         if action == "merge":
             count = merge_emerging(org_id, theme_id, request.form.get("into", ""))
