@@ -146,3 +146,42 @@ def test_without_welsh_staff_pages_are_english_and_the_setting_is_not_offered(ap
     page = client.get("/account")
     refused = client.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "en"})
     assert refused.status_code == 404 and _language_of(user.email) == "cy"
+
+
+@pytest.mark.parametrize(("role", "path", "heading"), [
+    ("hr", "/hr/overview", "Trosolwg"),
+    ("hr", "/hr/", "Ymatebion"),
+    ("hr", "/hr/follow-ups", "Ceisiadau am sgwrs ddilynol"),
+    ("hr", "/hr/themes", "Themâu"),
+    ("hr", "/hr/invitations", "Gwahoddiadau i arolygon"),
+    ("hr", "/hr/export", "Allforio"),
+    ("hr", "/hr/focus-groups", "Grwpiau ffocws"),
+    ("hr", "/hr/focus-groups/new", "Cofnodi grŵp ffocws"),
+    ("hr", "/hr/accounts", "Cyfrifon AD sy’n aros am gadarnhad"),
+    ("hr", "/reports/", "Adroddiadau"),
+    ("admin", "/admin/users", "Defnyddwyr"),
+    ("admin", "/admin/users/invite", "Gwahodd defnyddiwr"),
+    ("admin", "/admin/settings", "Gosodiadau"),
+    ("admin", "/admin/surveys", "Cyfnodau arolygon"),
+    ("standards", "/account", "Eich cyfrif"),
+])
+def test_each_translated_staff_page_reads_in_welsh_for_someone_who_chose_it(client, english_first_with_welsh, role,
+                                                                            path, heading):
+    signed_in(client, role)
+    page = client.get("/account")
+    client.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "cy"})
+    shown = client.get(path)
+    assert shown.status_code == 200
+    assert _lang(shown) == "cy" and page_of(shown).select_one("main").get("lang") is None
+    assert page_of(shown).select_one("h1").get_text(" ", strip=True) == heading
+
+
+def test_paper_entry_in_welsh_asks_in_welsh_and_stores_what_english_entry_stores(client, english_first_with_welsh):
+    signed_in(client, "hr")
+    page = client.get("/account")
+    client.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "cy"})
+    entry = client.get("/hr/responses/new/exit/paper")
+    assert _lang(entry) == "cy" and "Mis gadael" in texts(entry, "label")
+    refused = client.post("/hr/responses/new/exit/paper",
+                          data={"csrf_token": csrf_token_of(entry), "step": "0", "action": "continue"})
+    assert refused.status_code == 400 and "Dewiswch y mis gadael" in error_summary(refused)

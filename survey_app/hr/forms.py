@@ -70,16 +70,18 @@ class ActionNoteForm(FlaskForm):
                         validators=[Optional()], choices=[("", _l("No single theme"))])
 
 
-def paper_form_class(definition: Definition, today: date) -> type[FlaskForm]:
+def paper_form_class(definition: Definition, today: date, language: str = "en") -> type[FlaskForm]:
     """A form with the month of leaving first, then every question, built by ``forms.build_field``.
 
     The questionnaire's own month-of-leaving question is left out: the period field answers it.
     """
-    label = ("Month of leaving" if definition.kind == "exit" else "Month the questionnaire was completed")
+    exit_kind = definition.kind == "exit"
+    label = _l("Month of leaving") if exit_kind else _l("Month the questionnaire was completed")
+    missing = _l("Select the month of leaving") if exit_kind else _l("Select the month the questionnaire was completed")
     fields = {
         "period_month": ChoiceSelectField(
-            label, choices=[("", "Select a month")] + list(month_choices(today, back=72, ahead=3)),
-            widget=GovSelect(), validators=[InputRequired(message=f"Select the {label.lower()}")],
+            label, choices=[("", _l("Select a month")), *month_choices(today, back=72, ahead=3, language=language)],
+            widget=GovSelect(), validators=[InputRequired(message=missing)],
             validate_choice=False),
     }
     for question in definition.questions:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,9 +37,7 @@ from .common import (
 from .forms import NOTE_LIMIT, ActionNoteForm, QueueFilterForm, paper_form_class
 from .retention import retention_summary
 
-ENTRY_CHANNELS = {"paper": "Enter a paper questionnaire", "interview": "Enter exit interview notes"}
-# The same, as buttons on the (translated) responses page; the entry pages are in English for now.
-ENTRY_BUTTONS = {"paper": _l("Enter a paper questionnaire"), "interview": _l("Enter exit interview notes")}
+ENTRY_CHANNELS = {"paper": _l("Enter a paper questionnaire"), "interview": _l("Enter exit interview notes")}
 
 
 def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
@@ -144,7 +143,7 @@ def queue():
         })
     entry = [(slug, title) for slug, title in form.instrument.choices if slug]
     return render_template("hr/queue.html", form=form, rows=table, page=page, entry=entry, k=k,
-                           entry_channels=ENTRY_BUTTONS, retention=retention_summary(date.today()),
+                           entry_channels=ENTRY_CHANNELS, retention=retention_summary(date.today()),
                            pagination=pagination_params(page, "hr.queue"))
 
 
@@ -296,7 +295,7 @@ def _entry_steps(definition: Definition) -> list[tuple[str, list[Any]]]:
     the month of leaving first on the first page, then a page to check everything."""
     pages = [(page.title, [q for q in page.questions if q.role != "leaving_month"]) for page in definition.pages]
     pages = [(title, questions) for title, questions in pages if questions]
-    return [(pages[0][0], ["period_month", *pages[0][1]]), *pages[1:], ("Check the answers", [])]
+    return [(pages[0][0], ["period_month", *pages[0][1]]), *pages[1:], (_("Check the answers"), [])]
 
 
 def _field_names(questions: list[Any]) -> list[str]:
@@ -311,10 +310,10 @@ def _entry_summary(definition: Definition, form, steps) -> list[dict[str, Any]]:
         for q in questions:
             if isinstance(q, str):
                 value = form.period_month.data
-                label = dict(form.period_month.choices).get(value, value) if value else "Not answered"
+                label = dict(form.period_month.choices).get(value, value) if value else _("Not answered")
                 rows.append({"key": {"text": form.period_month.label.text}, "value": {"text": label}})
                 continue
-            text = answer_text(q, form[q.key].data, "Not answered")
+            text = answer_text(q, form[q.key].data, _("Not answered"))
             rows.append({"key": {"text": q.text}, "value": {"text": text}})
         out.append({"title": title, "step": index, "rows": rows})
     return out
@@ -329,9 +328,12 @@ def paper_entry(slug: str, channel: str):
     instrument = current_instrument(slug)
     if instrument is None or instrument.kind == "focus_group" or channel not in ENTRY_CHANNELS:
         abort(404)
-    definition = definition_of(instrument)
+    # Shown in the language of the page; stored from the English definition, as online answers
+    # are (keys and values are the same in every language).
+    stored_from = definition_of(instrument)
+    definition = stored_from.localised(current_language())
     today = date.today()
-    form = paper_form_class(definition, today)()
+    form = paper_form_class(definition, today, current_language())()
     steps = _entry_steps(definition)
     last = len(steps) - 1
     problems: list[dict[str, str]] = []
@@ -358,7 +360,7 @@ def paper_entry(slug: str, channel: str):
             else:
                 year, month = form.period_month.data.split("-")
                 try:
-                    stored = store_response(instrument, definition, _paper_data(definition, form), channel=channel,
+                    stored = store_response(instrument, stored_from, _paper_data(definition, form), channel=channel,
                                             today=today, period=date(int(year), int(month), 1))
                     db.session.flush()
                 except AnswerError as exc:
@@ -370,8 +372,10 @@ def paper_entry(slug: str, channel: str):
                 else:
                     audit.record("entered", "response", stored.id, f"{channel} entry of {slug}")
                     db.session.commit()
-                    flash(f"The {'paper questionnaire' if channel == 'paper' else 'interview notes'} "
-                          f"for {stored.period:%B %Y} has been saved.")
+                    month = format_date(stored.period, "MMMM y")
+                    flash(_("The paper questionnaire for %(month)s has been saved.", month=month)
+                          if channel == "paper" else
+                          _("The interview notes for %(month)s have been saved.", month=month))
                     return redirect(url_for("hr.response", response_id=stored.id))
         else:
             abort(400)
