@@ -163,6 +163,8 @@ def test_without_welsh_staff_pages_are_english_and_the_setting_is_not_offered(ap
     ("admin", "/admin/users/invite", "Gwahodd defnyddiwr"),
     ("admin", "/admin/settings", "Gosodiadau"),
     ("admin", "/admin/surveys", "Cyfnodau arolygon"),
+    ("admin", "/admin/audit", "Log archwilio"),
+    ("admin", "/admin/jobs", "Tasgau wedi’u hamserlennu"),
     ("standards", "/account", "Eich cyfrif"),
 ])
 def test_each_translated_staff_page_reads_in_welsh_for_someone_who_chose_it(client, english_first_with_welsh, role,

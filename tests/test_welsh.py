@@ -124,7 +124,8 @@ TRANSLATED_STAFF_TEMPLATES = (
     "hr/accounts.html", "hr/invitations.html", "hr/export.html", "admin/users.html", "admin/user.html",
     "admin/user_invite.html", "admin/user_link.html", "admin/settings.html", "admin/surveys.html",
     "admin/survey.html", "components/confirm.html", "hr/focus_groups.html", "hr/focus_group_new.html",
-    "hr/focus_group.html", "hr/focus_group_remark.html", "hr/paper_entry.html",
+    "hr/focus_group.html", "hr/focus_group_remark.html", "hr/paper_entry.html", "admin/audit.html",
+    "admin/jobs.html",
 )
 
 

@@ -61,11 +61,11 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField("Who (email contains)", widget=GovTextInput(), validators=[Optional(), Length(max=320)])
-    action = SelectField("Action", widget=GovSelect(), validate_choice=False, validators=[Optional()])
-    record_type = SelectField("Record", widget=GovSelect(), validate_choice=False, validators=[Optional()])
-    date_from = DateField("From", format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
-    date_to = DateField("To", format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
+    actor = StringField(_l("Who (email contains)"), widget=GovTextInput(), validators=[Optional(), Length(max=320)])
+    action = SelectField(_l("Action"), widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    record_type = SelectField(_l("Record"), widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    date_from = DateField(_l("From"), format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
+    date_to = DateField(_l("To"), format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
 
     def validate_date_from(self, field) -> None:
         _within_audit_years(field)
@@ -76,4 +76,5 @@ class AuditFilterForm(FlaskForm):
 
 def _within_audit_years(field) -> None:
     if field.data and not 2000 <= field.data.year <= 2099:
-        raise ValidationError(f"{field.label.text} must be a date between 1 January 2000 and 31 December 2099")
+        raise ValidationError(_l("%(field)s must be a date between 1 January 2000 and 31 December 2099",
+                                 field=field.label.text))

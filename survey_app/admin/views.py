@@ -217,8 +217,9 @@ def audit_log():
                                  .distinct().order_by(AuditEvent.action)).scalars().all()
     types = db.session.execute(db.select(AuditEvent.record_type).where(AuditEvent.organisation_id == org_id)
                                .distinct().order_by(AuditEvent.record_type)).scalars().all()
-    form.action.choices = [("", "All")] + [(a, a.replace("_", " ")) for a in actions]
-    form.record_type.choices = [("", "All")] + [(t, t.replace("_", " ")) for t in types]
+    # The log's own words (actions, records, details) are kept in English, as recorded.
+    form.action.choices = [("", _("All"))] + [(a, a.replace("_", " ")) for a in actions]
+    form.record_type.choices = [("", _("All"))] + [(t, t.replace("_", " ")) for t in types]
     query = db.select(AuditEvent).where(AuditEvent.organisation_id == org_id)
     form.validate()
     if form.actor.data:
