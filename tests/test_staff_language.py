@@ -60,8 +60,12 @@ def test_hr_who_chooses_welsh_reads_the_hr_pages_in_welsh_and_a_colleague_still_
 
     # A page not yet translated keeps the Welsh layout but says its content is English.
     assert page_of(overview).select_one("main").get("lang") is None
-    headcounts = welsh_reader.get("/hr/headcounts")
-    assert _lang(headcounts) == "cy" and page_of(headcounts).select_one("main")["lang"] == "en"
+    theme = welsh_reader.get("/hr/themes/caseload")
+    assert theme.status_code == 200
+    assert _lang(theme) == "cy" and page_of(theme).select_one("main")["lang"] == "en"
+    missing = welsh_reader.get("/hr/no-such-page")  # an error page is translated
+    assert missing.status_code == 404 and page_of(missing).select_one("main").get("lang") is None
+    assert page_of(missing).select_one("h1").get_text(strip=True) == "Heb ddod o hyd i’r dudalen"
 
     other = colleague.get("/hr/overview")
     assert _lang(other) == "en" and page_of(other).select_one("h1").get_text(strip=True) == "Overview"
@@ -159,6 +163,7 @@ def test_without_welsh_staff_pages_are_english_and_the_setting_is_not_offered(ap
     ("hr", "/hr/focus-groups/new", "Cofnodi grŵp ffocws"),
     ("hr", "/hr/accounts", "Cyfrifon AD sy’n aros am gadarnhad"),
     ("hr", "/reports/", "Adroddiadau"),
+    ("hr", "/hr/headcounts", "Niferoedd staff"),
     ("admin", "/admin/users", "Defnyddwyr"),
     ("admin", "/admin/users/invite", "Gwahodd defnyddiwr"),
     ("admin", "/admin/settings", "Gosodiadau"),
