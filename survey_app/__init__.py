@@ -66,6 +66,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .i18n import init_i18n
 
     init_i18n(app)
+    from .forms import character_count_text
+
+    # Staff pages' character counts speak the page's language too, as the respondent's do.
+    app.add_template_global(character_count_text)
     _enable_sqlite_wal(app)
 
     from . import (

@@ -134,7 +134,7 @@ def field_params(question: Question, single: bool) -> dict[str, Any]:
         size = "govuk-label--l" if single else "govuk-label--m"
         params["label"] = {"text": label, "classes": size, "isPageHeading": single}
         if question.type == "free_text":
-            params.update({"maxlength": question.max_length, "rows": 6, **_character_count_text()})
+            params.update({"maxlength": question.max_length, "rows": 6, **character_count_text()})
         return params
     size = "govuk-fieldset__legend--l" if single else "govuk-fieldset__legend--m"
     params["fieldset"] = {"legend": {"text": label, "classes": size, "isPageHeading": single}}
@@ -147,7 +147,7 @@ def field_params(question: Question, single: bool) -> dict[str, Any]:
     return params
 
 
-def _character_count_text() -> dict[str, Any]:
+def character_count_text() -> dict[str, Any]:
     """The character count's messages in the page's language (govuk-frontend writes English
     unless told otherwise). Every plural form is given: Welsh has six, and a noun after a number
     stays singular, so one wording serves them all."""

@@ -532,6 +532,9 @@ class User(db.Model):
     invite_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The language of the staff pages this person chose ("cy" or "en"), used only where the
+    # council offers Welsh; empty until they choose, when the council's first language applies.
+    language: Mapped[str | None] = mapped_column(String(2), nullable=True)
 
     # Flask-Login protocol.
     @property

@@ -115,8 +115,23 @@ def test_welsh_is_told_from_english(text, language):
     assert detect_language(text) == language
 
 
-def test_every_interface_string_of_the_respondent_pages_has_a_welsh_translation():
-    """Fails when a string is added to the respondent pages without its Welsh."""
+#: Staff pages whose every string is marked for translation (docs/welsh.md lists the rest).
+TRANSLATED_STAFF_TEMPLATES = (
+    "staff.html", "auth/account.html", "auth/hr_unconfirmed.html", "auth/link_expired.html",
+    "auth/set_password.html", "auth/sign_in.html", "auth/sign_out.html", "auth/two_factor.html",
+    "auth/two_factor_setup.html", "hr/overview.html", "hr/queue.html", "hr/response.html",
+    "hr/follow_ups.html", "hr/follow_up.html", "hr/themes.html", "reports/index.html", "reports/show.html",
+    "hr/accounts.html", "hr/invitations.html", "hr/export.html", "admin/users.html", "admin/user.html",
+    "admin/user_invite.html", "admin/user_link.html", "admin/settings.html", "admin/surveys.html",
+    "admin/survey.html", "components/confirm.html", "hr/focus_groups.html", "hr/focus_group_new.html",
+    "hr/focus_group.html", "hr/focus_group_remark.html", "hr/paper_entry.html", "admin/audit.html",
+    "admin/jobs.html", "hr/headcounts.html",
+)
+
+
+def test_every_interface_string_of_the_respondent_and_staff_pages_has_a_welsh_translation():
+    """Fails when a string is added to the respondent pages, or to a translated staff page or the
+    Python behind it (navigation, flash messages, form labels), without its Welsh."""
     from babel.messages.extract import DEFAULT_KEYWORDS
 
     keywords = {**DEFAULT_KEYWORDS, "_l": None}
@@ -127,9 +142,35 @@ def test_every_interface_string_of_the_respondent_pages_has_a_welsh_translation(
     found.discard("")
     with CATALOGUE.open("rb") as file:
         catalogue = read_po(file)
-    translated = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
+    # A plural message is known by its singular, and translated when every Welsh form is given.
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue
+                  if m.id and not m.fuzzy and (m.string if isinstance(m.string, str) else all(m.string))}
     assert len(found) > 80
+    # The staff pages are extracted too: their navigation, forms and messages among them.
+    assert {"Sign in", "Overview", "Follow-ups", "Responses, newest first", "Select a status",
+            "Your language is set to Welsh (Cymraeg).", "Marked as reviewed."} <= found
     assert sorted(found - translated) == []
+
+
+def test_the_translated_staff_pages_are_the_ones_that_say_so():
+    """A translated page sets ``page_translated``; any other staff page tells the browser its
+    main content is English."""
+    templates = ROOT / "survey_app" / "templates"
+    marked = {str(p.relative_to(templates)) for p in templates.rglob("*.html")
+              if "{% set page_translated = true %}" in p.read_text(encoding="utf-8")}
+    assert marked == set(TRANSLATED_STAFF_TEMPLATES) - {"staff.html"} | {"errors/error.html"}
+
+
+@pytest.mark.parametrize("template", TRANSLATED_STAFF_TEMPLATES)
+def test_a_translated_staff_page_is_extracted_for_translation(template):
+    templates = ROOT / "survey_app" / "templates"
+    method_map = [(line.split(":", 1)[1].strip(" ]"), line.split(":", 1)[0].strip("[ "))
+                  for line in (ROOT / "babel.cfg").read_text().splitlines() if line.startswith("[")]
+    from babel.messages.extract import pathmatch
+
+    path = f"survey_app/templates/{template}"
+    assert (templates / template).exists()
+    assert any(method == "jinja2" and pathmatch(pattern, path) for pattern, method in method_map), path
 
 
 def test_every_shipped_questionnaire_text_has_welsh(runner, app):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -15,43 +16,43 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from ..hr.forms import DayMonthYearInput
 from ..models import ROLE_NAMES
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.org")
 ROLE_CHOICES = [
-    ("hr", "HR: reviews responses, records actions, focus groups, follow-ups and exports"),
-    ("standards", "Employer Standards group: reads published reports only"),
-    ("admin", "Admin: users, settings, survey windows and the audit log; sees no answers"),
+    ("hr", _l("HR: reviews responses, records actions, focus groups, follow-ups and exports")),
+    ("standards", _l("Employer Standards group: reads published reports only")),
+    ("admin", _l("Admin: users, settings, survey windows and the audit log; sees no answers")),
 ]
 assert {value for value, _ in ROLE_CHOICES} == set(ROLE_NAMES)
 
 
 class InviteForm(FlaskForm):
-    email = StringField("Email address", widget=GovTextInput(),
-                        validators=[InputRequired(message="Enter the person's email address"),
+    email = StringField(_l("Email address"), widget=GovTextInput(),
+                        validators=[InputRequired(message=_l("Enter the person's email address")),
                                     Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=EMAIL_FORMAT),
                                     Length(max=320)])
-    role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(),
-                      validators=[InputRequired(message="Select a role")])
+    role = RadioField(_l("Role"), choices=ROLE_CHOICES, widget=GovRadioInput(),
+                      validators=[InputRequired(message=_l("Select a role"))])
 
 
 class RoleForm(FlaskForm):
-    role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(),
-                      validators=[InputRequired(message="Select a role")])
+    role = RadioField(_l("Role"), choices=ROLE_CHOICES, widget=GovRadioInput(),
+                      validators=[InputRequired(message=_l("Select a role"))])
 
 
 class SettingsForm(FlaskForm):
-    require_two_factor = BooleanField("Every account must use a security code from an authenticator app",
+    require_two_factor = BooleanField(_l("Every account must use a security code from an authenticator app"),
                                       widget=GovCheckboxInput())
 
 
 class SurveyWindowForm(FlaskForm):
-    opens_on = DateField("Opens on (optional)", format="%d %m %Y", widget=DayMonthYearInput(),
+    opens_on = DateField(_l("Opens on (optional)"), format="%d %m %Y", widget=DayMonthYearInput(),
                          validators=[Optional()])
-    closes_on = DateField("Closes on (optional)", format="%d %m %Y", widget=DayMonthYearInput(),
+    closes_on = DateField(_l("Closes on (optional)"), format="%d %m %Y", widget=DayMonthYearInput(),
                           validators=[Optional()])
 
     def validate_closes_on(self, field: DateField) -> None:
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
-            raise ValidationError("The closing date must be the same as or after the opening date")
+            raise ValidationError(_l("The closing date must be the same as or after the opening date"))
 
 
 class AuditFilterForm(FlaskForm):
@@ -60,11 +61,11 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField("Who (email contains)", widget=GovTextInput(), validators=[Optional(), Length(max=320)])
-    action = SelectField("Action", widget=GovSelect(), validate_choice=False, validators=[Optional()])
-    record_type = SelectField("Record", widget=GovSelect(), validate_choice=False, validators=[Optional()])
-    date_from = DateField("From", format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
-    date_to = DateField("To", format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
+    actor = StringField(_l("Who (email contains)"), widget=GovTextInput(), validators=[Optional(), Length(max=320)])
+    action = SelectField(_l("Action"), widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    record_type = SelectField(_l("Record"), widget=GovSelect(), validate_choice=False, validators=[Optional()])
+    date_from = DateField(_l("From"), format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
+    date_to = DateField(_l("To"), format="%Y-%m-%d", widget=GovTextInput(), validators=[Optional()])
 
     def validate_date_from(self, field) -> None:
         _within_audit_years(field)
@@ -75,4 +76,5 @@ class AuditFilterForm(FlaskForm):
 
 def _within_audit_years(field) -> None:
     if field.data and not 2000 <= field.data.year <= 2099:
-        raise ValidationError(f"{field.label.text} must be a date between 1 January 2000 and 31 December 2099")
+        raise ValidationError(_l("%(field)s must be a date between 1 January 2000 and 31 December 2099",
+                                 field=field.label.text))

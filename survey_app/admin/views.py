@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import audit, mail
 from ..access import roles_required
 from ..auth import accounts
+from ..auth.views import role_names
 from ..confirm import ask, confirmed
 from ..extensions import db
 from ..hr.common import page_of, pagination_params
+from ..i18n import current_language
 from ..models import ROLE_NAMES, AuditEvent, Instrument, Organisation, User
+from ..questionnaires import definition_of
 from ..respond.views import _closed_message
 from . import bp
 from .forms import AuditFilterForm, InviteForm, RoleForm, SettingsForm, SurveyWindowForm
@@ -60,7 +64,7 @@ def users():
     rows = db.session.execute(
         db.select(User).where(User.organisation_id == current_user.organisation_id).order_by(User.email)
     ).scalars().all()
-    return render_template("admin/users.html", rows=rows, role_names=ROLE_NAMES, now=accounts.utcnow())
+    return render_template("admin/users.html", rows=rows, now=accounts.utcnow())
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
@@ -95,7 +99,7 @@ def user(user_id: int):
     if request.method == "POST":
         action = request.form.get("action")
         if is_self and action in ("role", "disable", "reset"):
-            flash("You cannot change your own role, disable or reset your own account. Ask another admin.")
+            flash(_("You cannot change your own role, disable or reset your own account. Ask another admin."))
             return redirect(url_for("admin.user", user_id=user.id))
         if action == "role" and form.validate_on_submit():
             old = user.role
@@ -106,7 +110,7 @@ def user(user_id: int):
                 user.hr_unconfirmed = True
                 audit.record("hr_access_requested", "user", str(user.id), "waits for confirmation by HR")
             db.session.commit()
-            flash(f"{user.email} is now {ROLE_NAMES[user.role]}.")
+            flash(_("%(email)s is now %(role)s.", email=user.email, role=role_names()[user.role]))
             return redirect(url_for("admin.user", user_id=user.id))
         if action in ("disable", "enable"):  # the CSRF token is checked for every POST
             user.disabled = action == "disable"
@@ -116,7 +120,8 @@ def user(user_id: int):
                 user.hr_unconfirmed = True
                 audit.record("hr_access_requested", "user", str(user.id), "re-enabled: waits for confirmation by HR")
             db.session.commit()
-            flash(f"{user.email} is {'disabled and signed out everywhere' if user.disabled else 'enabled'}.")
+            flash(_("%(email)s is disabled and signed out everywhere.", email=user.email) if user.disabled
+                  else _("%(email)s is enabled.", email=user.email))
             return redirect(url_for("admin.user", user_id=user.id))
         if action == "reset":
             token = accounts.reset_sign_in(user)
@@ -125,7 +130,7 @@ def user(user_id: int):
             db.session.commit()
             _send_now_if_logging()
             return render_template("admin/user_link.html", user=user, invited=False)
-    return render_template("admin/user.html", user=user, form=form, role_names=ROLE_NAMES, is_self=is_self,
+    return render_template("admin/user.html", user=user, form=form, is_self=is_self,
                            locked=accounts.is_locked(user)), (400 if form.errors else 200)
 
 
@@ -139,7 +144,7 @@ def settings():
         audit.record("settings_changed", "organisation", str(org.id),
                      f"security code {'required' if org.require_two_factor else 'optional'}")
         db.session.commit()
-        flash("Settings saved.")
+        flash(_("Settings saved."))
         return redirect(url_for("admin.settings"))
     without = db.session.execute(
         db.select(db.func.count()).select_from(User)
@@ -157,7 +162,13 @@ def surveys():
         .order_by(Instrument.title)
     ).scalars().all()
     today = date.today()
-    return render_template("admin/surveys.html", rows=rows, closed={r.id: _closed_message(r, today) for r in rows})
+    return render_template("admin/surveys.html", rows=rows, closed={r.id: _closed_message(r, today) for r in rows},
+                           titles=_titles(rows))
+
+
+def _titles(rows: list[Instrument]) -> dict[int, str]:
+    """Each questionnaire's title in the language of the page (the stored title is English)."""
+    return {r.id: definition_of(r).localised(current_language()).title for r in rows}
 
 
 @bp.route("/surveys/<int:instrument_id>", methods=["GET", "POST"])
@@ -171,9 +182,11 @@ def survey(instrument_id: int):
         today = date.today()
         action = request.form.get("action")
         if action == "close_now" and not confirmed():
-            return ask(f"Close {row.title} now?",
-                       "Nobody will be able to start or send answers until you open it again. Answers in "
-                       "progress cannot be sent.", "Yes, close it now", url_for("admin.survey", instrument_id=row.id))
+            title = definition_of(row).localised(current_language()).title
+            return ask(_("Close %(survey)s now?", survey=title),
+                       _("Nobody will be able to start or send answers until you open it again. Answers in "
+                         "progress cannot be sent."), _("Yes, close it now"),
+                       url_for("admin.survey", instrument_id=row.id))
         if action == "close_now":
             row.closes_on = today - timedelta(days=1)
             if row.opens_on and row.opens_on > row.closes_on:
@@ -187,9 +200,11 @@ def survey(instrument_id: int):
         audit.record("window_changed", "instrument", str(row.id), f"{row.slug}: {window}")
         db.session.commit()
         message = _closed_message(row, today)
-        flash(f"{row.title} is closed to respondents. {message}" if message else f"{row.title} is open to respondents.")
+        title = _titles([row])[row.id]
+        flash(_("%(survey)s is closed to respondents.", survey=title) + " " + message if message
+              else _("%(survey)s is open to respondents.", survey=title))
         return redirect(url_for("admin.surveys"))
-    return render_template("admin/survey.html", row=row, form=form,
+    return render_template("admin/survey.html", row=row, form=form, title=_titles([row])[row.id],
                            closed=_closed_message(row, date.today())), (400 if form.errors else 200)
 
 
@@ -202,8 +217,9 @@ def audit_log():
                                  .distinct().order_by(AuditEvent.action)).scalars().all()
     types = db.session.execute(db.select(AuditEvent.record_type).where(AuditEvent.organisation_id == org_id)
                                .distinct().order_by(AuditEvent.record_type)).scalars().all()
-    form.action.choices = [("", "All")] + [(a, a.replace("_", " ")) for a in actions]
-    form.record_type.choices = [("", "All")] + [(t, t.replace("_", " ")) for t in types]
+    # The log's own words (actions, records, details) are kept in English, as recorded.
+    form.action.choices = [("", _("All"))] + [(a, a.replace("_", " ")) for a in actions]
+    form.record_type.choices = [("", _("All"))] + [(t, t.replace("_", " ")) for t in types]
     query = db.select(AuditEvent).where(AuditEvent.organisation_id == org_id)
     form.validate()
     if form.actor.data:

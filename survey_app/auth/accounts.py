@@ -13,6 +13,7 @@ import qrcode.image.svg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
+from flask_babel import gettext
 
 from ..extensions import db
 from ..models import ROLES, StaffSession, User, default_organisation
@@ -104,9 +105,9 @@ def create_user(email: str, role: str, password: str | None = None) -> User:
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}")
     if "@" not in email or len(email) > 320:
-        raise AccountError("Enter an email address in the correct format, like name@example.org")
+        raise AccountError(gettext("Enter an email address in the correct format, like name@example.org"))
     if find_user(email) is not None:
-        raise AccountError("There is already an account with this email address")
+        raise AccountError(gettext("There is already an account with this email address"))
     user = User(
         organisation_id=default_organisation().id,
         email=email,

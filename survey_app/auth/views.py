@@ -6,23 +6,27 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from .. import audit
 from ..access import LAST_SEEN_KEY, SESSION_ID_KEY, before_two_factor, public, roles_required
 from ..extensions import db, limiter, login_manager
-from ..models import ROLE_NAMES, ROLES, Organisation, User
+from ..i18n import staff_languages_offered
+from ..models import ROLES, Organisation, User
 from . import accounts
-from .forms import CodeForm, ConfirmForm, ReplaceCodeForm, SetPasswordForm, SignInForm
+from .forms import CodeForm, ConfirmForm, LanguageForm, ReplaceCodeForm, SetPasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 
 # One answer for every failed sign-in, so it never tells whether an email has an account.
-SIGN_IN_REFUSED = ("The email address or password is not right, or attempts on this account are paused for a "
-                   "while after too many tries. If you use an authenticator app, enter its code as well to "
-                   "sign in now; otherwise try again in a few minutes, or ask an admin.")
-CODE_REFUSED = "The security code is not right or has already been used. Enter the newest code."
+SIGN_IN_REFUSED = _l("The email address or password is not right, or attempts on this account are paused for a "
+                     "while after too many tries. If you use an authenticator app, enter its code as well to "
+                     "sign in now; otherwise try again in a few minutes, or ask an admin.")
+CODE_REFUSED = _l("The security code is not right or has already been used. Enter the newest code.")
 PENDING_KEY = "pending_sign_in"
 PENDING_AT_KEY = "pending_sign_in_at"
 PENDING_MINUTES = 5
@@ -46,8 +50,9 @@ def init_login(app: Flask) -> None:
     @app.context_processor
     def staff_navigation() -> dict[str, Any]:
         if not current_user.is_authenticated:
-            return {"role_names": ROLE_NAMES}
-        return {"role_names": ROLE_NAMES, "navigation_items": navigation_for(current_user.role, request.endpoint or "")}
+            return {"role_names": role_names()}
+        return {"role_names": role_names(),
+                "navigation_items": navigation_for(current_user.role, request.endpoint or "")}
 
 
 def user_named_by(value: str) -> User | None:
@@ -65,26 +70,26 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
     """Service navigation items for a signed-in user's role; the current section is marked."""
     items: list[tuple[str, str, tuple[str, ...]]] = []
     if role == "hr":
-        items += [("Overview", "hr.overview", ("hr.overview",)),
-                  ("Responses", "hr.queue", ("hr.queue", "hr.response", "hr.paper", "hr.retention")),
-                  ("Focus groups", "hr.focus_groups", ("hr.focus_group",)),
-                  ("Follow-ups", "hr.follow_ups", ("hr.follow_up",)),
-                  ("Export", "hr.export", ("hr.export",)),
-                  ("Themes", "hr.emerging_themes", ("hr.emerging_theme", "hr.theme_")),
-                  ("Reports", "reports.index", ("reports.",)),
-                  ("Invitations", "hr.invitations", ("hr.invitations",)),
-                  ("Headcounts", "hr.headcounts", ("hr.headcount",)),
-                  ("HR accounts", "hr.hr_accounts", ("hr.hr_account",))]
+        items += [(_("Overview"), "hr.overview", ("hr.overview",)),
+                  (_("Responses"), "hr.queue", ("hr.queue", "hr.response", "hr.paper", "hr.retention")),
+                  (_("Focus groups"), "hr.focus_groups", ("hr.focus_group",)),
+                  (_("Follow-ups"), "hr.follow_ups", ("hr.follow_up",)),
+                  (_("Export"), "hr.export", ("hr.export",)),
+                  (_("Themes"), "hr.emerging_themes", ("hr.emerging_theme", "hr.theme_")),
+                  (_("Reports"), "reports.index", ("reports.",)),
+                  (_("Invitations"), "hr.invitations", ("hr.invitations",)),
+                  (_("Headcounts"), "hr.headcounts", ("hr.headcount",)),
+                  (_("HR accounts"), "hr.hr_accounts", ("hr.hr_account",))]
     if role == "standards":
-        items += [("Reports", "reports.index", ("reports.",))]
+        items += [(_("Reports"), "reports.index", ("reports.",))]
     if role == "admin":
-        items += [("Users", "admin.users", ("admin.user",)), ("Surveys", "admin.surveys", ("admin.survey",)),
-                  ("Settings", "admin.settings", ("admin.settings",)),
-                  ("Audit log", "admin.audit_log", ("admin.audit",)),
-                  ("Scheduled jobs", "admin.jobs", ("admin.jobs",))]
-    items += [("Your account", "auth.account", ("auth.account", "auth.two_factor_setup")),
-              ("Sign out", "auth.sign_out", ("auth.sign_out",))]
-    out = [{"text": text, "href": url_for(target), "active": endpoint.startswith(prefixes)}
+        items += [(_("Users"), "admin.users", ("admin.user",)), (_("Surveys"), "admin.surveys", ("admin.survey",)),
+                  (_("Settings"), "admin.settings", ("admin.settings",)),
+                  (_("Audit log"), "admin.audit_log", ("admin.audit",)),
+                  (_("Scheduled jobs"), "admin.jobs", ("admin.jobs",))]
+    items += [(_("Your account"), "auth.account", ("auth.account", "auth.two_factor_setup")),
+              (_("Sign out"), "auth.sign_out", ("auth.sign_out",))]
+    out = [{"text": text, "href": url_for(target), "active": endpoint.startswith(prefixes), "endpoint": target}
            for text, target, prefixes in items]
     if role == "hr":
         # New follow-up requests are counted where HR looks every day, so none waits unseen.
@@ -94,9 +99,14 @@ def navigation_for(role: str, endpoint: str) -> list[dict[str, Any]]:
                                  .where(FollowUpRequest.status == "new")).scalar_one()
         if new:
             for item in out:
-                if item["text"] == "Follow-ups":
-                    item["text"] = f"Follow-ups ({new} new)"
+                if item["endpoint"] == "hr.follow_ups":
+                    item["text"] = _("Follow-ups (%(count)s new)", count=new)
     return out
+
+
+def role_names() -> dict[str, str]:
+    """The name of each role, in the language of the page."""
+    return {"hr": _("HR"), "admin": _("Admin"), "standards": _("Employer Standards group")}
 
 
 def home_for(user: User) -> str:
@@ -234,7 +244,7 @@ def sign_out():
         db.session.commit()
         logout_user()
         _fresh_session()
-        flash("You have signed out everywhere." if everywhere else "You have signed out.")
+        flash(_("You have signed out everywhere.") if everywhere else _("You have signed out."))
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/sign_out.html", form=form)
 
@@ -243,8 +253,32 @@ def sign_out():
 @roles_required(*ROLES)
 @before_two_factor
 def account():
+    return _account_page(LanguageForm(current_app.config["LANGUAGES"], language=current_user.language))
+
+
+def _account_page(language_form: LanguageForm, status: int = 200):
     org = db.session.get(Organisation, current_user.organisation_id)
-    return render_template("auth/account.html", form=ConfirmForm(), required=bool(org and org.require_two_factor))
+    return render_template("auth/account.html", form=ConfirmForm(), language_form=language_form,
+                           required=bool(org and org.require_two_factor)), status
+
+
+@bp.route("/account/language", methods=["POST"])
+@roles_required(*ROLES)
+@before_two_factor
+def account_language():
+    """A signed-in person chooses the language of their own staff pages (only where Welsh is offered)."""
+    if not staff_languages_offered():
+        abort(404)
+    form = LanguageForm(current_app.config["LANGUAGES"])
+    if not form.validate_on_submit():
+        return _account_page(form, 400)
+    user = current_user._get_current_object()
+    user.language = form.language.data
+    db.session.commit()
+    with force_locale(user.language):
+        flash(_("Your language is set to English.") if user.language == "en"
+              else _("Your language is set to Welsh (Cymraeg)."))
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/security-code", methods=["GET", "POST"])
@@ -261,7 +295,7 @@ def two_factor_setup():
     if form.validate_on_submit():
         step = accounts.totp_step(secret, form.code.data)
         if replacing and not accounts.accept_totp(user, form.current_code.data):
-            form.current_code.errors.append("The code from the app you use now is not right")
+            form.current_code.errors.append(_("The code from the app you use now is not right"))
             db.session.commit()  # a code tried is spent, right or wrong
         elif step is not None:
             user.totp_secret = secret
@@ -269,7 +303,7 @@ def two_factor_setup():
             session.pop(SETUP_SECRET_KEY, None)
             audit.record("two_factor_set_up", "user", str(user.id))
             db.session.commit()
-            flash("Your authenticator app is set up. You will be asked for a code each time you sign in.")
+            flash(_("Your authenticator app is set up. You will be asked for a code each time you sign in."))
             return redirect(url_for("auth.account"))
         refused = True
     org = db.session.get(Organisation, user.organisation_id)
@@ -295,7 +329,7 @@ def set_password(token: str):
         if current_user.is_authenticated:
             logout_user()
         _fresh_session()
-        flash("Your password is set. Sign in with it now.")
+        flash(_("Your password is set. Sign in with it now."))
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/set_password.html", form=form, email=user.email,
                            days=int(timedelta(days=current_app.config["INVITATION_DAYS"]).days)), \

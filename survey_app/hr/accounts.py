@@ -9,6 +9,7 @@ audit log.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import audit
@@ -46,5 +47,5 @@ def hr_account_confirm(user_id: int):
         user.hr_unconfirmed = False
         audit.record("hr_access_confirmed", "user", str(user.id), f"{user.email} confirmed by HR")
         db.session.commit()
-        flash(f"{user.email} can now use HR pages.")
+        flash(_("%(email)s can now use HR pages.", email=user.email))
     return redirect(url_for("hr.hr_accounts"))

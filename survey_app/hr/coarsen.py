@@ -28,19 +28,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from analysis.periods import Quarter
+
+from ..i18n import and_list
 
 # The details that could identify a respondent, in the order they are refined (the ones
 # reports break themes down by first), then the month. The channel is one of them: few leave
 # by interview or on paper, and HR knows who it interviewed.
 DETAILS = ("role", "length_of_service", "service_area", "post_qualifying_experience", "employment_type", "channel")
 DETAIL_NAMES = {
-    "role": "role",
-    "service_area": "service area",
-    "length_of_service": "length of service",
-    "post_qualifying_experience": "years since qualifying",
-    "employment_type": "employment type",
-    "channel": "how the answers were given",
+    "role": _l("role"),
+    "service_area": _l("service area"),
+    "length_of_service": _l("length of service"),
+    "post_qualifying_experience": _l("years since qualifying"),
+    "employment_type": _l("employment type"),
+    "channel": _l("how the answers were given"),
 }
 
 
@@ -71,15 +77,16 @@ class Shown:
     def note(self, k: int) -> str | None:
         """A sentence for the page saying what is not shown, and why."""
         if not self.when:
-            return (f"Fewer than {k} responses to this questionnaire exist, so when this person left "
-                    "and their role and other details are not shown.")
-        parts = [] if self.month_shown else ["the month of leaving"]
-        parts += [DETAIL_NAMES[d] for d in self.hidden]
+            return _("Fewer than %(k)s responses to this questionnaire exist, so when this person left "
+                     "and their role and other details are not shown.", k=k)
+        parts = [] if self.month_shown else [_("the month of leaving")]
+        parts += [str(DETAIL_NAMES[d]) for d in self.hidden]
         if not parts:
             return None
-        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        return (f"To keep respondents anonymous, {listed} {'is' if len(parts) == 1 else 'are'} not shown: "
-                f"no combination shown here is shared by fewer than {k} responses.")
+        return ngettext("To keep respondents anonymous, %(listed)s is not shown: no combination shown here is "
+                        "shared by fewer than %(k)s responses.",
+                        "To keep respondents anonymous, %(listed)s are not shown: no combination shown here is "
+                        "shared by fewer than %(k)s responses.", len(parts), listed=and_list(parts), k=k)
 
 
 def _runs(quarters: Sequence[Quarter], sizes: Counter, k: int) -> list[list[Quarter]]:

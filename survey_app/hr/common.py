@@ -7,6 +7,8 @@ from math import ceil
 from typing import Any
 
 from flask import current_app, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..access import roles_required
 from ..instruments import Definition
@@ -15,18 +17,20 @@ from ..questionnaires import current_instrument, definition_of
 # Every HR page uses this rule: individual answers are for HR alone (not admin, not standards).
 hr_only = roles_required("hr")
 
-CHANNEL_NAMES = {"online": "Online", "paper": "Paper form", "interview": "Exit interview notes",
-                 "imported": "Imported"}
+CHANNEL_NAMES = {"online": _l("Online"), "paper": _l("Paper form"), "interview": _l("Exit interview notes"),
+                 "imported": _l("Imported")}
 
 
-def exit_definition() -> Definition | None:
+def exit_definition(language: str = "en") -> Definition | None:
+    """The current exit questionnaire, its labels in ``language``."""
     instrument = current_instrument("exit")
-    return definition_of(instrument) if instrument else None
+    return definition_of(instrument).localised(language) if instrument else None
 
 
-def choices_for_role(role: str) -> list[tuple[str, str]]:
-    """(value, label) pairs the current exit questionnaire offers for a report role."""
-    definition = exit_definition()
+def choices_for_role(role: str, language: str = "en") -> list[tuple[str, str]]:
+    """(value, label) pairs the current exit questionnaire offers for a report role, in
+    ``language`` (a page translated into Welsh passes the page's language)."""
+    definition = exit_definition(language)
     if definition is None:
         return []
     key = definition.key_for_role(role)
@@ -71,16 +75,16 @@ def pagination_params(page: Page, endpoint: str, **kwargs: Any) -> dict[str, Any
             items.append({"number": n, "href": link(n), "current": n == page.number})
         elif items and not items[-1].get("ellipsis"):
             items.append({"ellipsis": True})
-    params: dict[str, Any] = {"items": items, "landmarkLabel": "Pages"}
+    params: dict[str, Any] = {"items": items, "landmarkLabel": _("Pages")}
     if page.number > 1:
-        params["previous"] = {"href": link(page.number - 1)}
+        params["previous"] = {"href": link(page.number - 1), "text": _("Previous")}
     if page.number < page.count:
-        params["next"] = {"href": link(page.number + 1)}
+        params["next"] = {"href": link(page.number + 1), "text": _("Next")}
     return params
 
 
-EQUALITY_NOTE = ("Equality monitoring answers are never shown for one person. They are counted only "
-                 "in totals over at least 12 months, on the equality page and in reports.")
+EQUALITY_NOTE = _l("Equality monitoring answers are never shown for one person. They are counted only "
+                   "in totals over at least 12 months, on the equality page and in reports.")
 
 
 def is_equality_question(question) -> bool:

@@ -16,6 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
 
 from analysis.periods import Quarter
 
@@ -50,9 +51,11 @@ def windows(today: date) -> list[Window]:
     four = tuple(q.label for q in quarter.last_n(4))
     before = tuple(q.label for q in quarter.shift(-4).last_n(4))
     return [
-        Window(f"This quarter ({quarter.label}, under way)", (quarter.label,), (quarter.previous().label,),
-               f"In {quarter.previous().label}", quarter=quarter.label),
-        Window(f"Last four quarters ({four[0]} to {four[-1]})", four, before, "In the four before"),
+        Window(_("This quarter (%(quarter)s, under way)", quarter=quarter.label), (quarter.label,),
+               (quarter.previous().label,), _("In %(quarter)s", quarter=quarter.previous().label),
+               quarter=quarter.label),
+        Window(_("Last four quarters (%(first)s to %(last)s)", first=four[0], last=four[-1]), four, before,
+               _("In the four before")),
     ]
 
 
@@ -121,7 +124,7 @@ def overview():
         by_channel = Counter(plan[rid].details.get("channel", NOT_SHOWN) for rid, _, _ in rows)
         window.channels = [
             (CHANNEL_NAMES.get(c, c), n, url_for("hr.queue", channel=c, **extra)) if c != NOT_SHOWN
-            else (f"Not shown (shared by fewer than {plan_k} responses)", n, None)
+            else (_("Not shown (shared by fewer than %(k)s responses)", k=plan_k), n, None)
             for c, n in sorted(by_channel.items(), key=lambda kv: (kv[0] == NOT_SHOWN, -kv[1]))]
         now = _theme_counts(org.id, {r[0] for r in rows})
         then = _theme_counts(org.id, {r[0] for r in before})

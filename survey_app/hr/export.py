@@ -22,10 +22,12 @@ from typing import Any
 
 from flask import Response as HttpResponse
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import audit
 from ..extensions import db
+from ..i18n import current_language
 from ..instruments import Definition
 from ..models import Comment, FocusGroupSession, Instrument, Response
 from ..periods import quarter_bounds, recent_quarters
@@ -200,13 +202,13 @@ def to_xlsx(table: Table) -> bytes:
 
 
 def _choices(form: ExportForm) -> None:
-    slugs = db.session.execute(
-        db.select(Instrument.slug, Instrument.title).where(Instrument.is_current.is_(True),
-                                                           Instrument.kind != "focus_group")
+    instruments = db.session.execute(
+        db.select(Instrument).where(Instrument.is_current.is_(True), Instrument.kind != "focus_group")
         .order_by(Instrument.title)
-    ).all()
-    form.instrument.choices = [(slug, title) for slug, title in slugs]
-    form.quarter.choices = [("", "All periods")] + [(q, q) for q in recent_quarters(date.today(), 12)]
+    ).scalars().all()
+    # Each questionnaire by its title in the language of the page; the file itself is in English.
+    form.instrument.choices = [(i.slug, definition_of(i).localised(current_language()).title) for i in instruments]
+    form.quarter.choices = [("", _("All periods"))] + [(q, q) for q in recent_quarters(date.today(), 12)]
 
 
 @bp.route("/export", methods=["GET", "POST"])

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from analysis.language import detect_language
@@ -17,6 +19,7 @@ from analysis.language import detect_language
 from .. import audit
 from ..confirm import ask, confirmed
 from ..extensions import db
+from ..i18n import current_language
 from ..instruments import Definition
 from ..models import Comment, FocusGroupSession
 from ..questionnaires import current_instrument, definition_of
@@ -45,7 +48,7 @@ def _prompts_definition() -> tuple:
     instrument = current_instrument(FOCUS_GROUP_SLUG)
     if instrument is None:
         abort(404)
-    return instrument, definition_of(instrument)
+    return instrument, definition_of(instrument).localised(current_language())
 
 
 def _session_or_404(session_id: str) -> FocusGroupSession:
@@ -78,7 +81,7 @@ def focus_groups():
 def focus_group_new():
     instrument, definition = _prompts_definition()
     form = FocusGroupForm()
-    form.service_areas.choices = choices_for_role("service_area")
+    form.service_areas.choices = choices_for_role("service_area", current_language())
     form.prompts.choices = [(q.key, q.text) for q in definition.questions]
     if request.method == "GET":
         form.prompts.data = [q.key for q in definition.questions]
@@ -96,13 +99,13 @@ def focus_group_new():
             closed=False,
         )
         if not session_row.prompts:
-            form.prompts.errors = ["Select at least one prompt"]
+            form.prompts.errors = [_("Select at least one prompt")]
         else:
             db.session.add(session_row)
             db.session.flush()
             audit.record("created", "focus_group", session_row.id)
             db.session.commit()
-            flash("The session has been recorded. Now enter its remarks.")
+            flash(_("The session has been recorded. Now enter its remarks."))
             return redirect(url_for("hr.focus_group", session_id=session_row.id))
     return render_template("hr/focus_group_new.html", form=form), (400 if form.errors else 200)
 
@@ -118,7 +121,7 @@ def _remarks_by_prompt(row: FocusGroupSession) -> dict[str, list[Comment]]:
 
 
 def _render_session(row: FocusGroupSession, definition: Definition, form, status: int = 200):
-    areas = dict(choices_for_role("service_area"))
+    areas = dict(choices_for_role("service_area", current_language()))
     return render_template("hr/focus_group.html", session_row=row, definition=definition, form=form,
                            remarks=_remarks_by_prompt(row), areas=[areas.get(a, a) for a in row.service_areas],
                            close_form=RemarkForm(formdata=None)), status
@@ -128,11 +131,11 @@ def _render_session(row: FocusGroupSession, definition: Definition, form, status
 @hr_only
 def focus_group(session_id: str):
     row = _session_or_404(session_id)
-    definition = definition_of(row.instrument)
+    definition = definition_of(row.instrument).localised(current_language())
     form = remarks_form_class(definition, row.prompts)()
     if request.method == "POST":
         if row.closed:
-            flash("This session is closed: its remarks can no longer be changed.")
+            flash(_("This session is closed: its remarks can no longer be changed."))
             return redirect(url_for("hr.focus_group", session_id=row.id))
         if form.validate_on_submit():
             added = 0
@@ -147,7 +150,8 @@ def focus_group(session_id: str):
             if added:
                 audit.record("remarks_added", "focus_group", row.id, f"{added} remarks")
             db.session.commit()
-            flash(f"{added} remark{'s' if added != 1 else ''} added." if added else "No remarks were entered.")
+            flash(ngettext("%(num)d remark added.", "%(num)d remarks added.", added) if added
+                  else _("No remarks were entered."))
             return redirect(url_for("hr.focus_group", session_id=row.id))
         return _render_session(row, definition, form, 400)
     return _render_session(row, definition, form)
@@ -159,14 +163,14 @@ def focus_group_close(session_id: str):
     row = _session_or_404(session_id)
     RemarkForm()  # CSRF is checked globally
     if not row.closed and not confirmed():
-        return ask("Close this focus group session?",
-                   "Once closed, its remarks can no longer be added to, changed or removed. This cannot be undone.",
-                   "Yes, close the session", url_for("hr.focus_group", session_id=row.id))
+        return ask(_("Close this focus group session?"),
+                   _("Once closed, its remarks can no longer be added to, changed or removed. This cannot be undone."),
+                   _("Yes, close the session"), url_for("hr.focus_group", session_id=row.id))
     if not row.closed:
         row.closed = True
         audit.record("closed", "focus_group", row.id)
         db.session.commit()
-    flash("The session is closed. Its remarks are kept and can no longer be changed.")
+    flash(_("The session is closed. Its remarks are kept and can no longer be changed."))
     return redirect(url_for("hr.focus_group", session_id=row.id))
 
 
@@ -183,27 +187,27 @@ def focus_group_remark(session_id: str, remark_id: str):
     row = _session_or_404(session_id)
     remark = _remark_or_404(row, remark_id)
     if row.closed:
-        flash("This session is closed: its remarks can no longer be changed.")
+        flash(_("This session is closed: its remarks can no longer be changed."))
         return redirect(url_for("hr.focus_group", session_id=row.id))
-    definition = definition_of(row.instrument)
+    definition = definition_of(row.instrument).localised(current_language())
     question = definition.question(remark.question_key)
     form = RemarkForm(data={"text": remark.text})
     if form.validate_on_submit():
         if request.form.get("action") == "remove":
             db.session.delete(remark)
             audit.record("remark_removed", "focus_group", row.id, f"remark {remark.id}")
-            flash("The remark has been removed.")
+            flash(_("The remark has been removed."))
         else:
             remark.text = clean_free_text(form.text.data, question.max_length)
             audit.record("remark_edited", "focus_group", row.id, f"remark {remark.id}")
-            flash("The remark has been changed.")
+            flash(_("The remark has been changed."))
         db.session.commit()
         return redirect(url_for("hr.focus_group", session_id=row.id))
     if request.method == "POST" and request.form.get("action") == "remove" and not form.errors.get("csrf_token"):
         db.session.delete(remark)
         audit.record("remark_removed", "focus_group", row.id, f"remark {remark.id}")
         db.session.commit()
-        flash("The remark has been removed.")
+        flash(_("The remark has been removed."))
         return redirect(url_for("hr.focus_group", session_id=row.id))
     return render_template("hr/focus_group_remark.html", session_row=row, remark=remark, question=question,
                            form=form), (400 if form.errors else 200)

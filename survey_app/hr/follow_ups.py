@@ -7,6 +7,7 @@ join a request to the answers its author gave.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import audit
@@ -51,7 +52,7 @@ def follow_up(request_id: str):
         row.notes = clean_free_text(form.notes.data or "", NOTE_LIMIT) or None
         audit.record("updated", "follow_up", row.id, f"status {row.status}")
         db.session.commit()
-        flash("The follow-up request has been updated.")
+        flash(_("The follow-up request has been updated."))
         return redirect(url_for("hr.follow_ups"))
     return render_template("hr/follow_up.html", row=row, form=form, talk_to=dict(TALK_TO), statuses=STATUS_NAMES,
                            tags=STATUS_TAGS), (400 if form.errors else 200)

@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
@@ -24,8 +26,8 @@ from .common import hr_only
 
 
 class HeadcountUploadForm(FlaskForm):
-    file = FileField("Headcount file (CSV or XLSX)", widget=GovFileInput(),
-                     validators=[FileRequired(message="Choose a CSV or XLSX file of headcounts")])
+    file = FileField(_l("Headcount file (CSV or XLSX)"), widget=GovFileInput(),
+                     validators=[FileRequired(message=_l("Choose a CSV or XLSX file of headcounts"))])
 
 
 def _template_quarter() -> Quarter:
@@ -41,7 +43,7 @@ def headcounts():
         upload = form.file.data
         suffix = Path(upload.filename or "").suffix.lower()
         if suffix not in (".csv", ".xlsx"):
-            form.file.errors = ["The file must be a CSV or XLSX file"]
+            form.file.errors = [_("The file must be a CSV or XLSX file")]
         else:
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"headcounts{suffix}"
@@ -54,8 +56,8 @@ def headcounts():
                 else:
                     audit.record("imported", "headcount", ",".join(summary.quarters), f"{summary.rows} rows")
                     db.session.commit()
-                    flash(f"Loaded {summary.rows} row(s) for {', '.join(summary.quarters)}. "
-                          "Reports drafted from now on use them.")
+                    flash(_("Loaded %(rows)s row(s) for %(quarters)s. Reports drafted from now on use them.",
+                            rows=summary.rows, quarters=", ".join(summary.quarters)))
                     return redirect(url_for("hr.headcounts"))
     status = 400 if (form.errors or problems) else 200
     return render_template("hr/headcounts.html", form=form, problems=problems, columns=COLUMNS), status

@@ -17,12 +17,16 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import audit, mail
 from ..codes import issue_codes
 from ..extensions import db
+from ..i18n import current_language
 from ..models import Instrument, InvitationCode, default_organisation
+from ..questionnaires import definition_of
 from . import bp
 from .common import hr_only
 
@@ -44,7 +48,8 @@ def parse_addresses(text: str) -> tuple[list[str], list[str]]:
             if _ADDRESS.match(entry):
                 addresses.setdefault(entry.lower())
             else:
-                problems.append(f"Line {number}: '{entry[:80]}' is not an email address")
+                problems.append(_("Line %(number)s: '%(entry)s' is not an email address", number=number,
+                                  entry=entry[:80]))
     return list(addresses), problems
 
 
@@ -76,13 +81,14 @@ def _text_of_request() -> str:
         try:
             text += "\n" + upload.read(2_000_000).decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValueError("The file must be a CSV or text file saved as UTF-8") from None
+            raise ValueError(_("The file must be a CSV or text file saved as UTF-8")) from None
     return text
 
 
 def _render(errors: list[str] | None = None, status: int = 200):
     org = default_organisation()
-    titles = {i.slug: i.title for i in _surveys()}
+    # Each survey by its title in the language of the page (the stored title is English).
+    titles = {i.slug: definition_of(i).localised(current_language()).title for i in _surveys()}
     return render_template("hr/invitations.html", surveys=_surveys(), batches=batch_rates(org.id),
                            titles=titles, errors=errors or [], mail_backend=current_app.config["MAIL_BACKEND"],
                            default_expiry=(date.today() + timedelta(days=28)).isoformat()), status
@@ -104,25 +110,25 @@ def invitations_send():
     survey = surveys.get(request.form.get("survey", ""))
     errors = []
     if survey is None:
-        errors.append("Select the survey to invite people to")
+        errors.append(_("Select the survey to invite people to"))
     try:
         addresses, problems = parse_addresses(_text_of_request())
     except ValueError as exc:
         addresses, problems = [], [str(exc)]
     errors += problems
     if not addresses and not problems:
-        errors.append("Enter or upload at least one email address")
+        errors.append(_("Enter or upload at least one email address"))
     if len(addresses) > MAX_ADDRESSES:
-        errors.append(f"Send at most {MAX_ADDRESSES:,} invitations at a time")
+        errors.append(_("Send at most %(limit)s invitations at a time", limit=f"{MAX_ADDRESSES:,}"))
     expires = None
     if action == "invite" and request.form.get("expires_on"):
         try:
             expires = date.fromisoformat(request.form["expires_on"])
         except ValueError:
-            errors.append("Enter the closing date as a date, for example 2027-01-31")
+            errors.append(_("Enter the closing date as a date, for example 2027-01-31"))
         else:
             if expires < date.today():
-                errors.append("The closing date must be today or later")
+                errors.append(_("The closing date must be today or later"))
     if errors:
         return _render(errors, 400)
     org = default_organisation()
@@ -139,8 +145,10 @@ def invitations_send():
                        + (f"\nThe survey closes on {expires:%-d %B %Y}.\n" if expires else ""),
                        kind="survey_invitation", forget_recipient=True)
         summary = f"{len(addresses)} invitations to {survey.slug}, batch {batch}"
-        flash(f"{len(addresses)} invitations are queued, one code each. The list of addresses has not been "
-              "kept: each address is erased from the outbox once its email is sent.")
+        flash(ngettext("%(num)d invitation is queued, with its own code. The list of addresses has not been "
+                       "kept: each address is erased from the outbox once its email is sent.",
+                       "%(num)d invitations are queued, one code each. The list of addresses has not been "
+                       "kept: each address is erased from the outbox once its email is sent.", len(addresses)))
     else:
         for address in addresses:
             mail.queue(org.id, address, f"{survey.title}: a reminder",
@@ -150,7 +158,8 @@ def invitations_send():
                        "Use the code from your invitation email. If you have lost it, ask HR for a new one.\n",
                        kind="survey_reminder", forget_recipient=True)
         summary = f"{len(addresses)} reminders for {survey.slug}"
-        flash(f"{len(addresses)} reminders are queued. The list of addresses has not been kept.")
+        flash(ngettext("%(num)d reminder is queued. The list of addresses has not been kept.",
+                       "%(num)d reminders are queued. The list of addresses has not been kept.", len(addresses)))
     audit.record("invitations_sent" if action == "invite" else "reminders_sent", "instrument", survey.slug,
                  detail=summary, actor=current_user._get_current_object())
     db.session.commit()

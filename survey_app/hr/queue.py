@@ -6,6 +6,9 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Select
@@ -13,6 +16,7 @@ from sqlalchemy import Select
 from .. import audit
 from ..extensions import db
 from ..forms import answer_text, answers_from_form, field_params
+from ..i18n import current_language
 from ..instruments import Definition
 from ..models import ActionNote, Comment, Instrument, Response, ThemeAssignment, default_organisation
 from ..periods import recent_quarters
@@ -33,7 +37,7 @@ from .common import (
 from .forms import NOTE_LIMIT, ActionNoteForm, QueueFilterForm, paper_form_class
 from .retention import retention_summary
 
-ENTRY_CHANNELS = {"paper": "Enter a paper questionnaire", "interview": "Enter exit interview notes"}
+ENTRY_CHANNELS = {"paper": _l("Enter a paper questionnaire"), "interview": _l("Enter exit interview notes")}
 
 
 def apply_queue_filters(query: Select, form: QueueFilterForm) -> Select:
@@ -84,26 +88,29 @@ def responses_citing(theme_id: str) -> set[str]:
 
 def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(request.args)
-    slugs = db.session.execute(
-        db.select(Instrument.slug, Instrument.title).where(Instrument.is_current.is_(True),
-                                                           Instrument.kind != "focus_group")
+    instruments = db.session.execute(
+        db.select(Instrument).where(Instrument.is_current.is_(True), Instrument.kind != "focus_group")
         .order_by(Instrument.title)
-    ).all()
-    form.instrument.choices = [("", "All")] + [(slug, title) for slug, title in slugs]
-    form.quarter.choices = [("", "All")] + [(q, q) for q in recent_quarters(date.today(), 12)]
-    form.role.choices = [("", "All")] + choices_for_role("role")
-    form.service_area.choices = [("", "All")] + choices_for_role("service_area")
-    form.length_of_service.choices = [("", "All")] + choices_for_role("length_of_service")
-    form.channel.choices = [("", "All")] + list(CHANNEL_NAMES.items())
-    form.theme.choices = [("", "All")] + sorted(theme_labels(default_organisation().id).items(), key=lambda t: t[1])
+    ).scalars().all()
+    everything = ("", _("All"))
+    # Each questionnaire by its title in the language of the page (the stored title is English).
+    form.instrument.choices = [everything] + [(i.slug, definition_of(i).localised(current_language()).title)
+                                              for i in instruments]
+    form.quarter.choices = [everything] + [(q, q) for q in recent_quarters(date.today(), 12)]
+    language = current_language()
+    form.role.choices = [everything] + choices_for_role("role", language)
+    form.service_area.choices = [everything] + choices_for_role("service_area", language)
+    form.length_of_service.choices = [everything] + choices_for_role("length_of_service", language)
+    form.channel.choices = [everything] + list(CHANNEL_NAMES.items())
+    form.theme.choices = [everything] + sorted(theme_labels(default_organisation().id).items(), key=lambda t: t[1])
     return form
 
 
 def _shown_value(options: dict[str, str], shown: Shown, detail: str) -> str:
     if detail not in shown.details:
-        return "Not shown"
+        return _("Not shown")
     value = shown.details[detail]
-    return options.get(value or "", "Not answered") if value else "Not answered"
+    return options.get(value or "", _("Not answered")) if value else _("Not answered")
 
 
 @bp.route("/")
@@ -119,13 +126,14 @@ def queue():
     chosen = ids[page.offset:page.offset + page.size]
     by_id = {r.id: r for r in db.session.execute(db.select(Response).where(Response.id.in_(chosen))).scalars()}
     titles = {slug: title for slug, title in form.instrument.choices}
-    roles, areas, bands = (dict(choices_for_role(r)) for r in ("role", "service_area", "length_of_service"))
+    roles, areas, bands = (dict(choices_for_role(r, current_language()))
+                           for r in ("role", "service_area", "length_of_service"))
     table = []
     for i in chosen:
         r, view = by_id[i], shown[i]
         table.append({
             "id": r.id,
-            "when": view.when or "Not shown",
+            "when": view.when or _("Not shown"),
             "instrument": titles.get(r.instrument_slug, r.instrument_slug),
             "channel": _shown_value(CHANNEL_NAMES, view, "channel"),
             "role": _shown_value(roles, view, "role"),
@@ -148,7 +156,7 @@ def _response_or_404(response_id: str) -> Response:
 
 def _answer_text(question, value: Any) -> str:
     if value in (None, "", []):
-        return "Not answered"
+        return _("Not answered")
     if isinstance(value, list):
         return "; ".join(question.label_for(str(v)) for v in value)
     return question.label_for(str(value))
@@ -168,15 +176,15 @@ def answer_sections(response: Response, definition: Definition, shown: Shown | N
             if q.type == "free_text":
                 comment = comments.get(q.key)
                 if comment is None:
-                    value = "Not answered"
+                    value = _("Not answered")
                 elif comment.text is None:
-                    value = f"Removed after {retention} months (retention)"
+                    value = _("Removed after %(months)s months (retention)", months=retention)
                 else:
                     value = comment.text
             elif shown is not None and q.role == "leaving_month":
-                value = shown.when or "Not shown"
+                value = shown.when or _("Not shown")
             elif shown is not None and q.role in DETAILS and q.role not in shown.details:
-                value = "Not shown"
+                value = _("Not shown")
             else:
                 value = _answer_text(q, response.answers.get(q.key))
             # The text sits in its own element: pre-wrap on the cell would also keep the template's
@@ -194,7 +202,7 @@ def answer_sections(response: Response, definition: Definition, shown: Shown | N
 @hr_only
 def response(response_id: str):
     row = _response_or_404(response_id)
-    definition = definition_of(row.instrument)
+    definition = definition_of(row.instrument).localised(current_language())
     audit.record("viewed", "response", row.id)
     db.session.commit()
     return _detail(row, definition, _note_form())
@@ -212,7 +220,7 @@ def _note_form() -> ActionNoteForm:
     from .themes import taxonomy_choices
 
     form = ActionNoteForm()
-    form.theme.choices = [("", "No single theme"), *taxonomy_choices()]
+    form.theme.choices = [("", _("No single theme")), *taxonomy_choices()]
     return form
 
 
@@ -242,7 +250,7 @@ def response_reviewed(response_id: str):
     row.reviewed = request.form.get("reviewed") != "0"
     audit.record("marked_reviewed" if row.reviewed else "marked_not_reviewed", "response", row.id)
     db.session.commit()
-    flash("Marked as reviewed." if row.reviewed else "Marked as not reviewed.")
+    flash(_("Marked as reviewed.") if row.reviewed else _("Marked as not reviewed."))
     return redirect(url_for("hr.response", response_id=row.id))
 
 
@@ -252,7 +260,7 @@ def response_note(response_id: str):
     row = _response_or_404(response_id)
     form = _note_form()
     if not form.validate_on_submit():
-        return _detail(row, definition_of(row.instrument), form, 400)
+        return _detail(row, definition_of(row.instrument).localised(current_language()), form, 400)
     note = ActionNote(organisation_id=row.organisation_id, response_id=row.id, author_id=current_user.id,
                       written_at=audit.utcnow(), text=clean_free_text(form.text.data, NOTE_LIMIT),
                       theme_id=form.theme.data or None)
@@ -260,7 +268,7 @@ def response_note(response_id: str):
     db.session.flush()
     audit.record("note_added", "response", row.id, f"action note {note.id}")
     db.session.commit()
-    flash("Your note has been added.")
+    flash(_("Your note has been added."))
     return redirect(url_for("hr.response", response_id=row.id) + "#notes")
 
 
@@ -287,7 +295,7 @@ def _entry_steps(definition: Definition) -> list[tuple[str, list[Any]]]:
     the month of leaving first on the first page, then a page to check everything."""
     pages = [(page.title, [q for q in page.questions if q.role != "leaving_month"]) for page in definition.pages]
     pages = [(title, questions) for title, questions in pages if questions]
-    return [(pages[0][0], ["period_month", *pages[0][1]]), *pages[1:], ("Check the answers", [])]
+    return [(pages[0][0], ["period_month", *pages[0][1]]), *pages[1:], (_("Check the answers"), [])]
 
 
 def _field_names(questions: list[Any]) -> list[str]:
@@ -302,10 +310,10 @@ def _entry_summary(definition: Definition, form, steps) -> list[dict[str, Any]]:
         for q in questions:
             if isinstance(q, str):
                 value = form.period_month.data
-                label = dict(form.period_month.choices).get(value, value) if value else "Not answered"
+                label = dict(form.period_month.choices).get(value, value) if value else _("Not answered")
                 rows.append({"key": {"text": form.period_month.label.text}, "value": {"text": label}})
                 continue
-            text = answer_text(q, form[q.key].data, "Not answered")
+            text = answer_text(q, form[q.key].data, _("Not answered"))
             rows.append({"key": {"text": q.text}, "value": {"text": text}})
         out.append({"title": title, "step": index, "rows": rows})
     return out
@@ -320,9 +328,12 @@ def paper_entry(slug: str, channel: str):
     instrument = current_instrument(slug)
     if instrument is None or instrument.kind == "focus_group" or channel not in ENTRY_CHANNELS:
         abort(404)
-    definition = definition_of(instrument)
+    # Shown in the language of the page; stored from the English definition, as online answers
+    # are (keys and values are the same in every language).
+    stored_from = definition_of(instrument)
+    definition = stored_from.localised(current_language())
     today = date.today()
-    form = paper_form_class(definition, today)()
+    form = paper_form_class(definition, today, current_language())()
     steps = _entry_steps(definition)
     last = len(steps) - 1
     problems: list[dict[str, str]] = []
@@ -349,7 +360,7 @@ def paper_entry(slug: str, channel: str):
             else:
                 year, month = form.period_month.data.split("-")
                 try:
-                    stored = store_response(instrument, definition, _paper_data(definition, form), channel=channel,
+                    stored = store_response(instrument, stored_from, _paper_data(definition, form), channel=channel,
                                             today=today, period=date(int(year), int(month), 1))
                     db.session.flush()
                 except AnswerError as exc:
@@ -361,8 +372,10 @@ def paper_entry(slug: str, channel: str):
                 else:
                     audit.record("entered", "response", stored.id, f"{channel} entry of {slug}")
                     db.session.commit()
-                    flash(f"The {'paper questionnaire' if channel == 'paper' else 'interview notes'} "
-                          f"for {stored.period:%B %Y} has been saved.")
+                    month = format_date(stored.period, "MMMM y")
+                    flash(_("The paper questionnaire for %(month)s has been saved.", month=month)
+                          if channel == "paper" else
+                          _("The interview notes for %(month)s have been saved.", month=month))
                     return redirect(url_for("hr.response", response_id=stored.id))
         else:
             abort(400)

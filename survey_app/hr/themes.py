@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import audit
@@ -35,6 +38,9 @@ from . import bp
 from .common import hr_only
 
 SOURCE_NAMES = {"seed": "seed phrases", "model": "trained model", "hr": "confirmed by HR", "rejected": "rejected by HR"}
+# The same on the response page, which is translated (a theme's own page is in English for now).
+TRANSLATED_SOURCE_NAMES = {"seed": _l("seed phrases"), "model": _l("trained model"), "hr": _l("confirmed by HR"),
+                           "rejected": _l("rejected by HR")}
 
 
 def comment_themes(comments: list[Comment]) -> dict[str, list[dict]]:
@@ -47,7 +53,8 @@ def comment_themes(comments: list[Comment]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {c.id: [] for c in comments}
     for row in rows:
         out[row.comment_id].append({"id": row.theme_id, "label": labels.get(row.theme_id, row.theme_id),
-                                    "source": row.source, "source_name": SOURCE_NAMES.get(row.source, row.source),
+                                    "source": row.source,
+                                    "source_name": TRANSLATED_SOURCE_NAMES.get(row.source, row.source),
                                     "score": row.score, "terms": row.terms})
     for themes in out.values():
         themes.sort(key=lambda t: t["source"] == "rejected")
@@ -69,7 +76,7 @@ def comment_themes_save(comment_id: str):
     record_hr_coding(comment, chosen)
     audit.record("coded_themes", "comment", comment.id, detail=", ".join(chosen) or "no theme applies")
     db.session.commit()
-    flash("Themes saved. They will train the next theme run.")
+    flash(_("Themes saved. They will train the next theme run."))
     if comment.response_id:
         return redirect(url_for("hr.response", response_id=comment.response_id, _anchor=f"comment-{comment.id}"))
     return redirect(url_for("hr.emerging_themes"))
@@ -105,6 +112,8 @@ def _themes_page(error: str | None = None, draft: dict | None = None, status: in
             ThemeAssignment.organisation_id == org.id, ThemeAssignment.source == "hr")
         .group_by(ThemeAssignment.theme_id)).all())
     return render_template("hr/themes.html", last_run=last_run, themes=themes, examples=examples,
+                           statuses={"open": _("Open"), "merged": _("Merged"), "promoted": _("Added to the taxonomy"),
+                                     "dismissed": _("Dismissed")},
                            taxonomy=taxonomy_choices(), error=error, draft=draft or {},
                            counts=counts, checked=checked), status
 
@@ -127,34 +136,45 @@ def emerging_theme_decide(theme_id: str):
         into = request.form.get("into", "")
         label = dict(taxonomy_choices()).get(into)
         if label is None:
-            return _themes_page(f"Unknown theme: {into}", {"theme_id": theme_id}, 400)
-        return ask(f"Merge “{row.label}” into {label}?",
-                   f"Its {row.size} comments will be coded as {label}, as if you had checked each one, and the "
-                   "emerging theme will close. To undo it you would recode the comments one by one.",
-                   f"Yes, merge into {label}", url_for("hr.emerging_themes"))
+            return _themes_page(_("Unknown theme: %(theme)s", theme=into), {"theme_id": theme_id}, 400)
+        return ask(_("Merge “%(theme)s” into %(into)s?", theme=row.label, into=label),
+                   _("Its %(count)s comments will be coded as %(into)s, as if you had checked each one, and the "
+                     "emerging theme will close. To undo it you would recode the comments one by one.",
+                     count=row.size, into=label),
+                   _("Yes, merge into %(into)s", into=label), url_for("hr.emerging_themes"))
     try:
         if action == "merge":
             count = merge_emerging(org_id, theme_id, request.form.get("into", ""))
-            message = f"Merged {row.label} into {request.form.get('into')}: {count} comments coded."
+            label, into = row.label, request.form.get("into")
+
+            def describe() -> str:
+                return _("Merged %(theme)s into %(into)s: %(count)s comments coded.", theme=label, into=into,
+                         count=count)
         elif action == "promote":
             seeds = [p.strip() for p in request.form.get("seeds", "").split(",") if p.strip()]
             label = request.form.get("label", "").strip()
             if not label:
-                raise ValueError("Enter a name for the new theme")
+                raise ValueError(_("Enter a name for the new theme"))
             custom = promote_emerging(org_id, theme_id, request.form.get("new_id", "").strip(), label, seeds)
-            message = f"Added the theme {custom.label} to the taxonomy."
+
+            def describe() -> str:
+                return _("Added the theme %(theme)s to the taxonomy.", theme=custom.label)
         elif action == "dismiss":
             row.status = "dismissed"
-            message = f"Dismissed {row.label}."
+            label = row.label
+
+            def describe() -> str:
+                return _("Dismissed %(theme)s.", theme=label)
         else:
             abort(400)
     except ValueError as exc:
         db.session.rollback()
         typed = {"theme_id": theme_id, **{k: request.form.get(k, "") for k in ("label", "new_id", "seeds", "into")}}
         return _themes_page(str(exc), typed, 400)
-    audit.record(f"emerging_theme_{action}", "theme", theme_id, detail=message)
+    with force_locale("en"):  # the audit log is kept in one language
+        audit.record(f"emerging_theme_{action}", "theme", theme_id, detail=describe())
     db.session.commit()
-    flash(message)
+    flash(describe())
     return redirect(url_for("hr.emerging_themes"))
 
 

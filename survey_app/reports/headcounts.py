@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 
 from analysis.periods import Quarter
 
@@ -69,16 +70,17 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         table = read_table(path, max_mb=current_app.config["IMPORT_MAX_UNCOMPRESSED_MB"],
                            max_rows=current_app.config["IMPORT_MAX_ROWS"])
     except ReadError as exc:
-        raise HeadcountError([f"{path.name} cannot be read: {exc}"]) from None
+        raise HeadcountError([gettext("%(file)s cannot be read: %(reason)s", file=path.name, reason=exc)]) from None
     values = [(number, cells) for number, cells in table.rows if any(c.strip() for c in cells)]
     if not values:
-        raise HeadcountError([f"{path.name}: the file is empty"])
+        raise HeadcountError([gettext("%(file)s: the file is empty", file=path.name)])
     header = [h.strip().lower() for h in values[0][1]]
     problems = []
     for number, cells in values[1:]:
         if table.encoding is not None and len(cells) != len(header):
-            problems.append(f"row {number}: {len(cells)} cells where the header has {len(header)}: the file may be "
-                            "cut off here, or a cell is missing or inserted")
+            problems.append(gettext("row %(row)s: %(cells)s cells where the header has %(header)s: the file may be "
+                                    "cut off here, or a cell is missing or inserted", row=number, cells=len(cells),
+                                    header=len(header)))
     if problems:
         raise HeadcountError(problems)
     return [dict(zip(header, [c.strip() for c in cells], strict=False)) for _, cells in values[1:]]
@@ -90,44 +92,45 @@ def parse_headcounts(rows: list[dict[str, str]]) -> list[dict]:
     if rows:
         missing = [c for c in REQUIRED if c not in rows[0]]
         if missing:
-            raise HeadcountError([f"missing column(s): {', '.join(missing)}"])
+            raise HeadcountError([gettext("missing column(s): %(columns)s", columns=", ".join(missing))])
     known = _known_categories()
     out = []
     seen: set[tuple] = set()
     for number, row in enumerate(rows, start=2):  # row 1 is the header
 
         def bad(column: str, reason: str, row=row, number=number) -> None:
-            problems.append(f"row {number}, column {column}: {row.get(column, '')!r}: {reason}")
+            problems.append(gettext("row %(row)s, column %(column)s: %(value)s: %(reason)s", row=number,
+                                    column=column, value=repr(row.get(column, "")), reason=reason))
 
         fields: dict = {}
         try:
             fields["quarter"] = Quarter.parse(row.get("quarter", "")).label
         except ValueError:
-            bad("quarter", "not a financial quarter like 2025/26 Q1")
+            bad("quarter", gettext("not a financial quarter like 2025/26 Q1"))
         for column in ("role", "service_area", "length_of_service"):
             value = row.get(column, "") or None
             if value is not None and value not in known[column]:
-                bad(column, f"not one of {', '.join(sorted(known[column]))}")
+                bad(column, gettext("not one of %(values)s", values=", ".join(sorted(known[column]))))
             fields[column] = value
         for column, kind in (("headcount", int), ("fte", float), ("vacancies", int), ("agency_workers", int),
                              ("leavers", int)):
             text = row.get(column, "")
             if text == "":
                 if column in REQUIRED:
-                    bad(column, "a number is required")
+                    bad(column, gettext("a number is required"))
                 fields[column] = None
                 continue
             try:
                 number_value = kind(float(text)) if kind is int and float(text).is_integer() else kind(text)
             except ValueError:
-                bad(column, "not a number" if kind is float else "not a whole number")
+                bad(column, gettext("not a number") if kind is float else gettext("not a whole number"))
                 continue
             if number_value < 0:
-                bad(column, "cannot be negative")
+                bad(column, gettext("cannot be negative"))
             fields[column] = number_value
         key = (fields.get("quarter"), fields["role"], fields["service_area"], fields["length_of_service"])
         if key in seen:
-            problems.append(f"row {number}: the same quarter and breakdown appear twice")
+            problems.append(gettext("row %(row)s: the same quarter and breakdown appear twice", row=number))
         seen.add(key)
         out.append(fields)
     if problems:

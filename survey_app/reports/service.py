@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date, gettext
 from sqlalchemy import event, inspect
 
 from analysis.periods import FinancialYear, Quarter
@@ -83,10 +84,10 @@ def normalise_period(kind: str, period: str) -> str:
         raise ReportError(str(exc)) from None
     # Reports compare with the year before, so the earliest period leaves room for it.
     if parsed.start_year < EARLIEST_REPORT_YEAR:
-        raise ReportError(f"{parsed.label} is too early: reports start from {EARLIEST_REPORT_YEAR}/"
-                          f"{(EARLIEST_REPORT_YEAR + 1) % 100:02d}")
+        raise ReportError(gettext("%(period)s is too early: reports start from %(first)s", period=parsed.label,
+                                  first=f"{EARLIEST_REPORT_YEAR}/{(EARLIEST_REPORT_YEAR + 1) % 100:02d}"))
     if parsed.start > datetime.now(UTC).date():
-        raise ReportError(f"{parsed.label} has not started yet")
+        raise ReportError(gettext("%(period)s has not started yet", period=parsed.label))
     return parsed.label
 
 
@@ -300,7 +301,7 @@ def _rebuild(report: Report) -> None:
 def set_approved_quotes(report: Report, approved_ids: set[int]) -> None:
     """HR's choice of quotes for a draft; the draft is rebuilt to show them."""
     if report.status != "draft":
-        raise ReportError("Only a draft can change.")
+        raise ReportError(gettext("Only a draft can change."))
     for quote in report.quotes:
         quote.approved = quote.id in approved_ids
     _rebuild(report)
@@ -311,7 +312,7 @@ def set_approved_actions(report: Report, approved: dict[int, str]) -> None:
     """HR's choice of actions for "You said, we did", each in the words HR approved (by action
     id); the draft is rebuilt to show them. Approved wording is scrubbed of names again."""
     if report.status != "draft":
-        raise ReportError("Only a draft can change.")
+        raise ReportError(gettext("Only a draft can change."))
     scrub = scrubber()
     for action in report.actions:
         action.approved = action.id in approved
@@ -324,14 +325,14 @@ def set_approved_actions(report: Report, approved: dict[int, str]) -> None:
 def publish(report: Report, published_by: str, without_quotes: bool = False) -> Report:
     """Freeze a draft. Refused when it offers quotes and none were approved, unless ``without_quotes``."""
     if report.status != "draft":
-        raise ReportError("This report is already published.")
+        raise ReportError(gettext("This report is already published."))
     if not period_has_ended(report.kind, report.period):
-        raise ReportError(
-            f"{report.period} ends on {period_end(report.kind, report.period):%-d %B %Y}. A report can be "
-            "published only once its period is over, so that its figures never change after publication."
-        )
+        raise ReportError(gettext(
+            "%(period)s ends on %(end)s. A report can be published only once its period is over, so that its "
+            "figures never change after publication.", period=report.period,
+            end=format_date(period_end(report.kind, report.period), "d MMMM y")))
     if report.quotes and not any(q.approved for q in report.quotes) and not without_quotes:
-        raise ReportError("No quotes are approved. Approve quotes first, or publish without quotes.")
+        raise ReportError(gettext("No quotes are approved. Approve quotes first, or publish without quotes."))
     check_against_published(report)
     if without_quotes:
         for quote in report.quotes:
@@ -364,20 +365,21 @@ def check_against_published(report: Report) -> None:
     changed = sorted(key for key, value in cells.items() if key in before and before[key] != value)
     if changed:
         first = changed[0]
-        raise ReportError(
-            f"{len(changed)} figure(s) in this draft differ from the same figures already published "
-            f"(for example {first}: published as {before[first]}, now {cells[first]}). Publishing both "
-            "would let a reader subtract one from the other. Make a new draft: it keeps the published figures."
-        )
+        raise ReportError(gettext(
+            "%(count)s figure(s) in this draft differ from the same figures already published (for example "
+            "%(cell)s: published as %(before)s, now %(now)s). Publishing both would let a reader subtract one "
+            "from the other. Make a new draft: it keeps the published figures.", count=len(changed), cell=first,
+            before=before[first], now=cells[first]))
     try:
         result = audit_reports([*earlier, report.data], exact=False)
     except ValueError as exc:
-        raise ReportError(f"This draft contradicts a published report ({exc}). Make a new draft.") from None
+        raise ReportError(gettext("This draft contradicts a published report (%(reason)s). Make a new draft.",
+                                  reason=exc)) from None
     if result.disclosed:
-        raise ReportError(
-            f"Read with the reports already published, this draft would let a reader work out "
-            f"{len(result.disclosed)} hidden figure(s) (for example {result.disclosed[0]}). Make a new draft."
-        )
+        raise ReportError(gettext(
+            "Read with the reports already published, this draft would let a reader work out %(count)s hidden "
+            "figure(s) (for example %(cell)s). Make a new draft.", count=len(result.disclosed),
+            cell=result.disclosed[0]))
 
 
 def render(report: Report, fmt: str, language: str = "en") -> bytes:

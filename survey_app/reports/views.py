@@ -9,6 +9,9 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from analysis.periods import FinancialYear, Quarter
@@ -38,10 +41,15 @@ bp = Blueprint("reports", __name__)
 readers = roles_required("hr", "standards")
 hr_only = roles_required("hr")
 
-KIND_NAMES = {"quarterly": "Quarterly theme report", "length_of_service": "Length-of-service report",
-              "annual": "Annual report"}
-FORMAT_NAMES = {"html": "Web page (HTML)", "pdf": "PDF", "csv": "Tables as CSV (zip)",
-                "xlsx": "Tables as Excel (XLSX)", "json": "Data (JSON)"}
+KIND_NAMES = {"quarterly": _l("Quarterly theme report"), "length_of_service": _l("Length-of-service report"),
+              "annual": _l("Annual report")}
+DRAFT_BUTTONS = {"quarterly": _l("Draft quarterly theme report"),
+                 "length_of_service": _l("Draft length-of-service report"), "annual": _l("Draft annual report")}
+PERIOD_LABELS = {"quarterly": _l("Quarterly theme report: quarter"),
+                 "length_of_service": _l("Length-of-service report: last quarter covered"),
+                 "annual": _l("Annual report: financial year")}
+FORMAT_NAMES = {"html": _l("Web page (HTML)"), "pdf": _l("PDF"), "csv": _l("Tables as CSV (zip)"),
+                "xlsx": _l("Tables as Excel (XLSX)"), "json": _l("Data (JSON)")}
 
 
 def _visible(report_id: str) -> Report:
@@ -68,7 +76,8 @@ def index():
     if current_user.role != "hr":
         query = query.where(Report.status == "published")
     reports = db.session.execute(query.order_by(Report.created_at.desc())).scalars().all()
-    return render_template("reports/index.html", reports=reports, kinds=KIND_NAMES,
+    return render_template("reports/index.html", reports=reports, kinds=KIND_NAMES, draft_buttons=DRAFT_BUTTONS,
+                           period_labels=PERIOD_LABELS,
                            periods=_period_choices(date.today()), error=request.args.get("error"))
 
 
@@ -135,7 +144,8 @@ def quotes(report_id: str):
         return redirect(url_for("reports.show", report_id=report.id, error=str(exc)))
     audit.record("approved_quotes", "report", report.id, detail=f"{len(chosen)} quotes")
     db.session.commit()
-    flash(f"{len(chosen)} quotes approved. The draft now shows them.")
+    flash(ngettext("%(num)d quote approved. The draft now shows it.",
+                   "%(num)d quotes approved. The draft now shows them.", len(chosen)))
     return redirect(url_for("reports.show", report_id=report.id, _anchor="quotes"))
 
 
@@ -151,9 +161,10 @@ def actions(report_id: str):
     for action_id in chosen:
         words = typed[action_id].strip()
         if not words:
-            errors[action_id] = "Enter the words to publish, or untick this action"
+            errors[action_id] = _("Enter the words to publish, or untick this action")
         elif typed_length(words) > NOTE_LIMIT:
-            errors[action_id] = f"The words to publish must be {NOTE_LIMIT:,} characters or fewer"
+            errors[action_id] = _("The words to publish must be %(limit)s characters or fewer",
+                                  limit=f"{NOTE_LIMIT:,}")
     if errors:
         return _show(report, 400, errors, typed, chosen)
     try:
@@ -162,8 +173,10 @@ def actions(report_id: str):
         return redirect(url_for("reports.show", report_id=report.id, error=str(exc)))
     audit.record("approved_actions", "report", report.id, detail=f"{len(chosen)} actions")
     db.session.commit()
-    flash(f"{len(chosen)} {'action' if len(chosen) == 1 else 'actions'} approved for publication. "
-          "The draft now shows them under “You said, we did” where their theme can be named.")
+    flash(ngettext("%(num)d action approved for publication. The draft now shows it under “You said, we did” "
+                   "where its theme can be named.",
+                   "%(num)d actions approved for publication. The draft now shows them under “You said, we did” "
+                   "where their theme can be named.", len(chosen)))
     return redirect(url_for("reports.show", report_id=report.id, _anchor="actions"))
 
 
@@ -177,5 +190,5 @@ def publish_report(report_id: str):
         return redirect(url_for("reports.show", report_id=report.id, error=str(exc), _anchor="publish"))
     audit.record("published", "report", report.id, detail=f"{report.kind} {report.period}")
     db.session.commit()
-    flash("Published. The Employer Standards group can now read and download it.")
+    flash(_("Published. The Employer Standards group can now read and download it."))
     return redirect(url_for("reports.show", report_id=report.id))

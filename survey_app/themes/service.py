@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from analysis.taxonomy import Seed, Taxonomy, Theme, default_weight, load_taxonomy, parse_phrase_lines
 
@@ -292,7 +293,7 @@ def record_hr_coding(comment: Comment, chosen: list[str]) -> None:
 def merge_emerging(organisation_id: int, emerging_id: str, into: str) -> int:
     """Code every comment of an emerging theme with taxonomy theme ``into``; returns how many."""
     if into not in set(organisation_taxonomy(organisation_id).ids):
-        raise ValueError(f"Unknown theme: {into}")
+        raise ValueError(gettext("Unknown theme: %(theme)s", theme=into))
     theme = db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id,
                                                                    theme_id=emerging_id)).scalar_one()
     members = db.session.execute(sa.select(ThemeAssignment.comment_id).filter_by(
@@ -321,10 +322,10 @@ def promote_emerging(organisation_id: int, emerging_id: str, new_id: str, label:
     import re
 
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", new_id):
-        raise ValueError("Enter a theme id of lower case letters, digits and underscores, starting with a letter, "
-                         "for example staff_parking")
+        raise ValueError(gettext("Enter a theme id of lower case letters, digits and underscores, starting with "
+                                 "a letter, for example staff_parking"))
     if new_id in set(organisation_taxonomy(organisation_id).ids):
-        raise ValueError(f"There is already a theme called {new_id}: choose another id")
+        raise ValueError(gettext("There is already a theme called %(theme)s: choose another id", theme=new_id))
     theme = db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id,
                                                                    theme_id=emerging_id)).scalar_one()
     custom = CustomTheme(organisation_id=organisation_id, theme_id=new_id, label=label,
