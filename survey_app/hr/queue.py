@@ -24,7 +24,7 @@ from ..questionnaires import current_instrument, definition_of
 from ..submissions import AnswerError, clean_free_text, store_response
 from ..themes.service import theme_labels
 from . import bp
-from .coarsen import DETAILS, Shown, organisation_plan
+from .coarsen import NOT_SHOWN, Shown, organisation_plan, shown_instead
 from .common import (
     CHANNEL_NAMES,
     EQUALITY_NOTE,
@@ -181,10 +181,8 @@ def answer_sections(response: Response, definition: Definition, shown: Shown | N
                     value = _("Removed after %(months)s months (retention)", months=retention)
                 else:
                     value = comment.text
-            elif shown is not None and q.role == "leaving_month":
-                value = shown.when or _("Not shown")
-            elif shown is not None and q.role in DETAILS and q.role not in shown.details:
-                value = _("Not shown")
+            elif shown is not None and (instead := shown_instead(q.role, shown)) is not None:
+                value = _("Not shown") if instead == NOT_SHOWN else instead  # as the exports show it
             else:
                 value = _answer_text(q, response.answers.get(q.key))
             # The text sits in its own element: pre-wrap on the cell would also keep the template's
