@@ -19,7 +19,6 @@ from analysis.reports import counts as c
 from analysis.reports.base import (
     REPORT_SCHEMA_VERSION,
     PeriodCache,
-    PeriodView,
     make_section,
     prepare_inputs,
     theme_label,
@@ -63,7 +62,8 @@ def build_length_of_service_report(
     w = inputs.words
     cache = PeriodCache(inputs)
     quarters = q.last_n(8)
-    per_q = [cache.quarter(x) for x in quarters]
+    for x in quarters:  # every quarter decided first, oldest first, as the tables list them
+        cache.quarter(x)
     rolling = cache.span(q.last_n(4))
     f = PublishedFigures(cache.all_periods(), k)
     bands = list(LENGTH_OF_SERVICE) + [c.NOT_STATED]
@@ -136,15 +136,13 @@ def build_length_of_service_report(
     trend_summary = (w.gettext("{share} of leavers in {quarter} left within two years of joining.",
                                share=fmt_pct(float(last_within_2)), quarter=w.period(q.label))
                      if is_shown(last_within_2) else None)
-    view = PeriodView("length_of_service", q.label, per_q[-1], per_q[-2], w.gettext("last quarter"), None, rolling,
-                      None, rolling, per_q, w.gettext("this quarter"), q)
     sections = [
         make_section("answer", w.gettext("Is turnover in newer or longer-serving staff?"), answer, [rolling_table],
                      words=w),
         make_section("leavers_by_band", w.gettext("Leavers by length of service"), trend_summary,
                      [by_band, shares_table], charts=[chart], words=w),
         make_section("reasons_by_band", w.gettext("Reasons by length of service"), reason_summary, [reasons], words=w),
-        method.section(k, view, w),
+        method.section(k, w),
     ]
     for period in cache.all_periods():
         f.add(period)

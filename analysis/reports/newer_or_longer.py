@@ -98,15 +98,3 @@ def decide(span: PeriodCounts, quarters: Sequence[str], k: int,
             if set(found) - before:
                 return None
     return true_outcome(span, quarters)
-
-
-def sentence(outcome: str, period_words: str) -> str:
-    """The comparison in words, after ``period_words`` ("Over the 12 months ...")."""
-    if outcome == ">":
-        return (f"{period_words}, more leavers had under two years' service than five years or more: "
-                "more of those leaving were newer staff.")
-    if outcome == "<":
-        return (f"{period_words}, more leavers had five years' service or more than under two years: "
-                "more of those leaving were longer-serving staff.")
-    return f"{period_words}, as many leavers had under two years' service as five years or more."
-

@@ -166,10 +166,10 @@ def _build(inputs: ReportInputs, cache: PeriodCache, view: PeriodView,
         themes.emerging_section(inputs, figures, view),
         themes.quotes_section(inputs, figures, view, quotes),
         answers.focus_groups_section(inputs, figures, view),
-        ratings.staff_survey_section(figures, view, cache, inputs.words),
+        ratings.staff_survey_section(figures, view, inputs.words),
         equality.section(figures, view, inputs),
         turnover.section(inputs, figures, view, cache),
-        method.section(inputs.k, view, inputs.words),
+        method.section(inputs.k, inputs.words),
     ]
     # Late-registered periods (spans built by sections) join the audit record.
     for period in cache.all_periods():

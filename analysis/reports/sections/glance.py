@@ -153,8 +153,8 @@ def _service_answer(inputs: ReportInputs, f: PublishedFigures, v: PeriodView, k:
 
 
 def _newer_or_longer_sentence(outcome: str, rolling: str, w: ReportWords) -> str:
-    """The comparison :func:`analysis.reports.newer_or_longer.decide` found safe, in words (the
-    English matches :func:`analysis.reports.newer_or_longer.sentence`, one whole sentence each)."""
+    """The comparison :func:`analysis.reports.newer_or_longer.decide` found safe, in words (one
+    whole sentence for each outcome, so each can be translated whole)."""
     if outcome == ">":
         return w.gettext("Over the 12 months {rolling}, more leavers had under two years' service than five years "
                          "or more: more of those leaving were newer staff.", rolling=rolling)

@@ -9,11 +9,11 @@ quarterly, annual and length-of-service reports all end with it.
 
 from __future__ import annotations
 
-from analysis.reports.base import PeriodView, make_section
+from analysis.reports.base import make_section
 from analysis.reports.translation import ReportWords
 
 
-def section(k: int, v: PeriodView, words: ReportWords) -> dict:
+def section(k: int, words: ReportWords) -> dict:
     """The ``method`` section for threshold ``k``, in the edition's language."""
     w = words
     text = [

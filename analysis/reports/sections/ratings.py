@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from analysis.disclosure import WITHHELD, is_shown
 from analysis.reports import counts as c
-from analysis.reports.base import PeriodCache, PeriodView, ReportInputs, make_section
+from analysis.reports.base import PeriodView, ReportInputs, make_section
 from analysis.reports.common import PublishedFigures, table
 from analysis.reports.labels import RATING_AREAS, RATING_LEVELS, humanise
 from analysis.reports.translation import ReportWords
@@ -47,7 +47,7 @@ def _area(area: str, w: ReportWords) -> str:
     return w.gettext(RATING_AREAS[area]) if area in RATING_AREAS else humanise(area, w)
 
 
-def staff_survey_section(f: PublishedFigures, v: PeriodView, cache: PeriodCache, w: ReportWords) -> dict | None:
+def staff_survey_section(f: PublishedFigures, v: PeriodView, w: ReportWords) -> dict | None:
     """The ``staff_survey`` section: one ratings table per staff survey closed in the period (each
     quarter of the year in an annual report); None when there was none."""
     periods = v.trend[-4:] if v.kind == "annual" else [v.current]
