@@ -48,10 +48,17 @@ class History:
         self.figures = dict(figures)
         self.relations = [Relation.from_json(r) for r in relations]
         self.markers = [_marker(r) for r in self.relations]
-        self._by_key: dict[str, list[int]] = defaultdict(list)
+        # Only counts not printed as numbers lead anywhere (see ``around``): index those alone.
+        shown = {key for key, value in self.figures.items() if is_shown(value)}
+        self._by_key: dict[str, list[int]] = {}
         for i, rel in enumerate(self.relations):
             for key in rel.terms:
-                self._by_key[key].append(i)
+                if key not in shown:
+                    found = self._by_key.get(key)
+                    if found is None:
+                        self._by_key[key] = [i]
+                    else:
+                        found.append(i)
 
     def around(self, keys: Iterable[str]) -> list[int]:
         """The relations (by position) linked to ``keys`` through counts these reports did not

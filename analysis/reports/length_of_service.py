@@ -23,6 +23,7 @@ from analysis.reports.base import (
     prepare_inputs,
     theme_label,
     timestamp,
+    without_gc_pauses,
 )
 from analysis.reports.common import PublishedFigures, fmt_pct, ranked, table
 from analysis.reports.labels import LENGTH_OF_SERVICE, MERGED_OTHER, category_label
@@ -38,6 +39,7 @@ def _sum_shown(values: list) -> int | str:
     return sum(int(x) for x in values) if all(is_shown(x) for x in values) else WITHHELD
 
 
+@without_gc_pauses
 def build_length_of_service_report(
     responses: pd.DataFrame,
     comments: pd.DataFrame,

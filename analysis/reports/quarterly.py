@@ -27,6 +27,7 @@ from analysis.reports.base import (
     prepare_inputs,
     report_window,
     timestamp,
+    without_gc_pauses,
 )
 from analysis.reports.common import PublishedFigures
 from analysis.reports.sections import (
@@ -46,6 +47,7 @@ from analysis.reports.sections import (
 __all__ = ["build_annual_report", "build_quarterly_report", "report_window"]
 
 
+@without_gc_pauses
 def build_quarterly_report(
     responses: pd.DataFrame,
     comments: pd.DataFrame,
@@ -100,6 +102,7 @@ def build_quarterly_report(
     return _build(inputs, cache, view, quotes, actions, generated_at, model_version)
 
 
+@without_gc_pauses
 def build_annual_report(
     responses: pd.DataFrame,
     comments: pd.DataFrame,

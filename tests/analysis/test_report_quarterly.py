@@ -147,6 +147,33 @@ def test_a_threshold_below_3_is_refused(small_council):
         build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS, k=2)
 
 
+def test_a_build_pauses_garbage_collection_and_always_switches_it_back_on(small_council, monkeypatch):
+    import gc
+
+    from analysis.reports import base, quarterly
+
+    during = []
+    real = base.prepare_inputs
+
+    def spy(*args, **kwargs):
+        during.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(quarterly, "prepare_inputs", spy)
+    assert gc.isenabled()
+    build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS)
+    assert during == [False] and gc.isenabled()
+    with pytest.raises(DisclosureError):  # a build that fails leaves it on too
+        build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS, k=2)
+    assert gc.isenabled()
+    gc.disable()  # and a caller that had paused it finds it still paused
+    try:
+        build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_a_bad_quarter_label_is_refused(small_council):
     with pytest.raises(ValueError, match="is not a quarter"):
         build_quarterly_report(*small_council, quarter="2025 Q1", theme_labels=LABELS)
