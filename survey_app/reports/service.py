@@ -145,7 +145,16 @@ def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | Non
                       language: str = "en") -> dict:
     """The report as the analysis package builds it from the database as it is now (or from
     ``frames`` already read from it), with the figures of periods already published kept as
-    they were published; ``language`` ("en" or "cy") is the edition's, with the same figures."""
+    they were published; ``language`` ("en" or "cy") is the edition's, with the same figures.
+    Reading back what was published allocates as much as the build itself, so the garbage
+    collector is paused for both (see ``without_gc_pauses``)."""
+    from analysis.reports.base import without_gc_pauses
+
+    return without_gc_pauses(_build_report_data)(kind, period, quotes, actions, frames, language)
+
+
+def _build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None,
+                       actions: list[dict[str, str]] | None, frames: Frames | None, language: str) -> dict:
     from analysis.loaders import load_frames
     from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
     from analysis.reports.common import published_figures, published_relations, published_statements
