@@ -49,6 +49,10 @@ __all__ = [
 #: plus ``terms``: the words or seed phrases that drove the assignment).
 ASSIGNMENT_COLUMNS = ["comment_id", "theme_id", "score", "source", "terms", "model_version"]
 PIPELINE_FORMAT = 1
+#: The rules the lexicon applies besides its phrases, named in every model version so that
+#: assignments made under different rules can be told apart: 1, the denial rule ("No cons");
+#: 2, also the praise rule of the reasons question (``analysis/themes/praise.py``).
+LEXICON_RULES = 2
 
 
 class CodesError(ValueError):
@@ -424,7 +428,7 @@ class ThemePipeline:
     def _version(self, codes_fingerprint: str | None) -> str:
         trained = f"model.{codes_fingerprint}" if codes_fingerprint else "seeds"
         taxonomy = f"tax{self.taxonomy.version}.{self.taxonomy.fingerprint[:8]}"
-        return f"themes-{PIPELINE_FORMAT}+{taxonomy}+{trained}+s{self.seed}"
+        return f"themes-{PIPELINE_FORMAT}+rules{LEXICON_RULES}+{taxonomy}+{trained}+s{self.seed}"
 
     def _show_progress(self) -> bool:
         return sys.stderr.isatty() if self.progress is None else bool(self.progress)

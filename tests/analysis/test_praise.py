@@ -82,3 +82,8 @@ def test_a_reasons_column_with_an_unknown_value_is_a_clear_error_and_writes_noth
     err = capsys.readouterr().err
     assert "row 3, column 'why': 'maybe' is not one of" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_the_model_version_names_the_lexicon_rules_so_assignments_before_the_praise_rule_can_be_told_apart():
+    run = ThemePipeline(load_taxonomy(), seed=0, progress=False).run(["Pay"], sentiment=False)
+    assert run.model_version.startswith("themes-1+rules2+tax")
