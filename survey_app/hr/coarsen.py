@@ -174,6 +174,12 @@ def shown_instead(role: str | None, shown: Shown) -> str | None:
     return None
 
 
+def shown_period(period: date, shown: Shown) -> date | str:
+    """The month (first day) of a response or its answers where its month is shown, otherwise
+    the quarter or run of quarters shown, or "Not shown"."""
+    return period if shown.month_shown else (shown.when or NOT_SHOWN)
+
+
 def plan(people: Iterable[Person], k: int) -> dict[str, Shown]:
     """What to show of each response, by response id."""
     by_instrument: dict[str, list[Person]] = defaultdict(list)

@@ -33,7 +33,7 @@ from ..models import Comment, FocusGroupSession, Instrument, Response
 from ..periods import quarter_bounds, recent_quarters
 from ..questionnaires import definition_of
 from . import bp
-from .coarsen import NOT_SHOWN, organisation_plan, shown_instead
+from .coarsen import NOT_SHOWN, organisation_plan, shown_instead, shown_period
 from .common import hr_only, is_equality_question
 from .forms import ExportForm
 
@@ -129,9 +129,8 @@ def responses_table(organisation_id: int, slug: str, quarter: str | None = None,
             if labels and value not in (None, "", []):
                 value = [q.label_for(str(v)) for v in value] if isinstance(value, list) else q.label_for(str(value))
             values.append("; ".join(map(str, value)) if isinstance(value, list) else value)
-        month = shown.month_shown
         table.rows.append([r.id, r.instrument_version, shown.details.get("channel", NOT_SHOWN),
-                           r.period if month else (shown.when or NOT_SHOWN), r.period_estimated if month else NOT_SHOWN,
+                           shown_period(r.period, shown), r.period_estimated if shown.month_shown else NOT_SHOWN,
                            r.reviewed, *values])
     table.dictionary = [["column", "question or meaning", "type", "answers (value = label)"]]
     table.dictionary += [[k, h, "", ""] for k, h in RESPONSE_COLUMNS]
@@ -162,11 +161,8 @@ def comments_table(organisation_id: int, quarter: str | None = None) -> Table:
                      key=lambda x: (x[0].period, x[0].id))
     for comment, slug in answers + remarks:
         source = slug or ("focus-group" if comment.focus_group_id else "")
-        if comment.response_id is not None:
-            shown = plan[comment.response_id]
-            when = comment.period if shown.month_shown else (shown.when or NOT_SHOWN)
-        else:
-            when = comment.period
+        when = comment.period if comment.response_id is None else shown_period(comment.period,
+                                                                              plan[comment.response_id])
         table.rows.append([comment.id, comment.response_id, comment.focus_group_id, source, comment.question_key,
                            comment.purpose, when, comment.text])
     table.dictionary = [["column", "meaning"]] + [[k, h] for k, h in COMMENT_COLUMNS]
