@@ -143,3 +143,11 @@ def smtp_server():
         yield controller, inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture()
+def welsh_first(app):
+    """The council offers Welsh first, then English (``EXITVOICE_LANGUAGES=cy,en``)."""
+    app.config["LANGUAGES"] = ("cy", "en")
+    yield app
+    app.config["LANGUAGES"] = ("en",)

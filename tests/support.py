@@ -12,6 +12,11 @@ def page_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
+def lang_of(response) -> str:
+    """The language a page says it is in (``<html lang>``)."""
+    return page_of(response).html["lang"]
+
+
 def csrf_token_of(response) -> str:
     token = page_of(response).find("input", attrs={"name": "csrf_token"})
     assert token is not None, "the page has no CSRF token"

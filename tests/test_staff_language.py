@@ -7,7 +7,7 @@ import pytest
 from survey_app.extensions import db
 from survey_app.models import User
 
-from .support import add_exit_response, csrf_token_of, error_summary, page_of, sign_in, signed_in, texts
+from .support import add_exit_response, csrf_token_of, error_summary, lang_of, page_of, sign_in, signed_in, texts
 
 
 @pytest.fixture()
@@ -15,17 +15,6 @@ def english_first_with_welsh(app):
     app.config["LANGUAGES"] = ("en", "cy")
     yield app
     app.config["LANGUAGES"] = ("en",)
-
-
-@pytest.fixture()
-def welsh_first(app):
-    app.config["LANGUAGES"] = ("cy", "en")
-    yield app
-    app.config["LANGUAGES"] = ("en",)
-
-
-def _lang(response) -> str:
-    return page_of(response).html["lang"]
 
 
 
@@ -41,34 +30,34 @@ def test_hr_who_chooses_welsh_reads_the_hr_pages_in_welsh_and_a_colleague_still_
     signed_in(colleague, "hr", "sam@council.example")
 
     account = welsh_reader.get("/account")
-    assert _lang(account) == "en"  # English first, until they choose
+    assert lang_of(account) == "en"  # English first, until they choose
     page = welsh_reader.get("/account")
     chosen = welsh_reader.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "cy"})
     assert chosen.status_code == 302 and chosen.headers["Location"] == "/account"
     account = welsh_reader.get("/account")
-    assert _lang(account) == "cy"
+    assert lang_of(account) == "cy"
     assert "Mae eich iaith wedi’i gosod i Gymraeg." in texts(account, ".govuk-notification-banner__content")[0]
     assert page_of(account).select_one("h1").get_text(strip=True) == "Eich cyfrif"
     assert page_of(account).select_one("input[name=language][value=cy]").has_attr("checked")
 
     overview = welsh_reader.get("/hr/overview")
-    assert _lang(overview) == "cy"
+    assert lang_of(overview) == "cy"
     assert page_of(overview).select_one("h1").get_text(strip=True) == "Trosolwg"
     assert "Ymatebion" in texts(overview, ".govuk-service-navigation__item")  # the navigation too
     queue = welsh_reader.get("/hr/")
-    assert _lang(queue) == "cy" and page_of(queue).select_one("h1").get_text(strip=True) == "Ymatebion"
+    assert lang_of(queue) == "cy" and page_of(queue).select_one("h1").get_text(strip=True) == "Ymatebion"
 
     # A page not yet translated keeps the Welsh layout but says its content is English.
     assert page_of(overview).select_one("main").get("lang") is None
     theme = welsh_reader.get("/hr/themes/caseload")
     assert theme.status_code == 200
-    assert _lang(theme) == "cy" and page_of(theme).select_one("main")["lang"] == "en"
+    assert lang_of(theme) == "cy" and page_of(theme).select_one("main")["lang"] == "en"
     missing = welsh_reader.get("/hr/no-such-page")  # an error page is translated
     assert missing.status_code == 404 and page_of(missing).select_one("main").get("lang") is None
     assert page_of(missing).select_one("h1").get_text(strip=True) == "Heb ddod o hyd i’r dudalen"
 
     other = colleague.get("/hr/overview")
-    assert _lang(other) == "en" and page_of(other).select_one("h1").get_text(strip=True) == "Overview"
+    assert lang_of(other) == "en" and page_of(other).select_one("h1").get_text(strip=True) == "Overview"
     assert _language_of("dafydd@council.example") == "cy" and _language_of("sam@council.example") is None
 
 
@@ -79,35 +68,35 @@ def test_the_choice_is_kept_with_the_account_for_the_next_sign_in(app, client, e
     again = app.test_client()
     sign_in(again, user.email)
     reports = again.get("/reports/")
-    assert _lang(reports) == "cy" and page_of(reports).select_one("h1").get_text(strip=True) == "Adroddiadau"
+    assert lang_of(reports) == "cy" and page_of(reports).select_one("h1").get_text(strip=True) == "Adroddiadau"
     assert "Nid oes adroddiadau wedi’u cyhoeddi eto." in reports.get_data(as_text=True)
 
 
 def test_a_council_that_puts_welsh_first_shows_welsh_until_someone_chooses_english(client, welsh_first):
-    assert _lang(client.get("/sign-in")) == "cy"
+    assert lang_of(client.get("/sign-in")) == "cy"
     assert page_of(client.get("/sign-in")).select_one("h1").get_text(strip=True) == "Mewngofnodi"
     signed_in(client, "admin")
-    assert _lang(client.get("/account")) == "cy"
+    assert lang_of(client.get("/account")) == "cy"
     page = client.get("/account")
     client.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "en"})
     account = client.get("/account")
-    assert _lang(account) == "en" and "Your language is set to English." in account.get_data(as_text=True)
+    assert lang_of(account) == "en" and "Your language is set to English." in account.get_data(as_text=True)
 
 
 def test_before_sign_in_staff_pages_carry_the_language_switch(client, welsh_first):
     sign_in_page = client.get("/sign-in")
     english = page_of(sign_in_page).select_one("nav.app-language-switch a[hreflang=en]")
     assert client.get(english["href"]).headers["Location"] == "/sign-in"
-    assert _lang(client.get("/sign-in")) == "en"
+    assert lang_of(client.get("/sign-in")) == "en"
 
 
 def test_respondent_pages_keep_their_own_choice_whatever_the_staff_setting(client, english_first_with_welsh):
     signed_in(client, "hr")
     page = client.get("/account")
     client.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "cy"})
-    assert _lang(client.get("/exit/")) == "en"  # the respondent journey's own default
+    assert lang_of(client.get("/exit/")) == "en"  # the respondent journey's own default
     client.get("/language/cy?next=/exit/")
-    assert _lang(client.get("/exit/")) == "cy"
+    assert lang_of(client.get("/exit/")) == "cy"
 
 
 @pytest.mark.parametrize("value", ["fr", "", "CY", "cy,en", "<script>"])
@@ -142,10 +131,10 @@ def test_without_welsh_staff_pages_are_english_and_the_setting_is_not_offered(ap
     user.language = "cy"  # chosen while the council offered Welsh, which it has stopped
     db.session.commit()
     account = client.get("/account")
-    assert _lang(account) == "en"
+    assert lang_of(account) == "en"
     assert not page_of(account).select("input[name=language]")
     assert "Language / Iaith" not in account.get_data(as_text=True)
-    assert _lang(client.get("/hr/overview")) == "en"
+    assert lang_of(client.get("/hr/overview")) == "en"
     assert not page_of(client.get("/sign-in")).select(".app-language-switch")
     page = client.get("/account")
     refused = client.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "en"})
@@ -179,7 +168,7 @@ def test_each_translated_staff_page_reads_in_welsh_for_someone_who_chose_it(clie
     client.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "cy"})
     shown = client.get(path)
     assert shown.status_code == 200
-    assert _lang(shown) == "cy" and page_of(shown).select_one("main").get("lang") is None
+    assert lang_of(shown) == "cy" and page_of(shown).select_one("main").get("lang") is None
     assert page_of(shown).select_one("h1").get_text(" ", strip=True) == heading
 
 
@@ -188,7 +177,7 @@ def test_paper_entry_in_welsh_asks_in_welsh_and_stores_what_english_entry_stores
     page = client.get("/account")
     client.post("/account/language", data={"csrf_token": csrf_token_of(page), "language": "cy"})
     entry = client.get("/hr/responses/new/exit/paper")
-    assert _lang(entry) == "cy" and "Mis gadael" in texts(entry, "label")
+    assert lang_of(entry) == "cy" and "Mis gadael" in texts(entry, "label")
     refused = client.post("/hr/responses/new/exit/paper",
                           data={"csrf_token": csrf_token_of(entry), "step": "0", "action": "continue"})
     assert refused.status_code == 400 and "Dewiswch y mis gadael" in error_summary(refused)

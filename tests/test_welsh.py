@@ -18,33 +18,22 @@ from survey_app.instruments import DEFINITIONS_DIR, load_definition, shipped_def
 from survey_app.mixing import release
 from survey_app.models import Comment, Response
 
-from .support import EXIT_ANSWERS, Respondent, complete_exit_questionnaire, error_summary, page_of, texts
+from .support import EXIT_ANSWERS, Respondent, complete_exit_questionnaire, error_summary, lang_of, page_of, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "survey_app" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
 
 
-@pytest.fixture()
-def welsh_first(app):
-    app.config["LANGUAGES"] = ("cy", "en")
-    yield app
-    app.config["LANGUAGES"] = ("en",)
-
-
-def _lang(response) -> str:
-    return page_of(response).html["lang"]
-
-
 def test_an_english_only_council_shows_no_switch_and_english_pages(client, app):
     page = client.get("/exit/")
-    assert _lang(page) == "en" and not page_of(page).select(".app-language-switch")
+    assert lang_of(page) == "en" and not page_of(page).select(".app-language-switch")
     assert client.get("/language/cy?next=/exit/").status_code == 302
-    assert _lang(client.get("/exit/")) == "en"  # a language the council does not offer is ignored
+    assert lang_of(client.get("/exit/")) == "en"  # a language the council does not offer is ignored
 
 
 def test_a_welsh_council_shows_welsh_first_with_a_switch_kept_for_the_journey(client, welsh_first):
     page = client.get("/exit/")
-    assert _lang(page) == "cy"
+    assert lang_of(page) == "cy"
     assert page_of(page).select_one("h1").get_text(strip=True) == "Holiadur gadael"
     switch = page_of(page).select_one("nav.app-language-switch")
     assert switch.select_one("[aria-current]").get_text(strip=True) == "Cymraeg"
@@ -53,8 +42,8 @@ def test_a_welsh_council_shows_welsh_first_with_a_switch_kept_for_the_journey(cl
     back = client.get(english["href"])
     assert back.status_code == 302 and back.headers["Location"] == "/exit/"
     page = client.get("/exit/your-job")
-    assert _lang(page) == "en" and "What was your role when you left?" in page.get_data(as_text=True)
-    assert _lang(client.get("/privacy")) == "en"  # the choice is kept on every page
+    assert lang_of(page) == "en" and "What was your role when you left?" in page.get_data(as_text=True)
+    assert lang_of(client.get("/privacy")) == "en"  # the choice is kept on every page
 
 
 def test_the_switch_never_sends_anyone_to_another_site(client, welsh_first):
