@@ -68,3 +68,71 @@ def test_a_provisional_title_is_worded_as_before_in_english_and_in_welsh():
     assert english == f"Provisional: Report (the period ends on {end:%-d %B %Y})"
     assert provisional_title("Adroddiad", end, ReportWords("cy")) == \
         "Dros dro: Adroddiad (daw'r cyfnod i ben ar 31 Rhagfyr 2025)"
+
+
+def test_where_welsh_is_offered_a_published_report_keeps_its_welsh_edition_and_readers_download_it(seeded, client):
+    from survey_app.models import ReportFile
+    from survey_app.reports.service import publish
+
+    from .support import page_of, signed_in
+
+    seeded.config["LANGUAGES"] = ("en", "cy")
+    try:
+        report = publish(create_draft("quarterly", QUARTER, created_by="hr@example.org"),
+                         published_by="hr@example.org", without_quotes=True)
+        stored = set(db.session.execute(sa.select(ReportFile.format).where(ReportFile.report_id == report.id))
+                     .scalars())
+        assert stored == {"html", "pdf", "csv", "xlsx", "json", "cy.html", "cy.pdf", "cy.csv", "cy.xlsx", "cy.json"}
+        signed_in(client, "standards")
+        page = page_of(client.get(f"/reports/{report.id}"))
+        links = [a["href"] for a in page.select("a[hreflang=cy]")]
+        assert f"/reports/{report.id}/download/cy/pdf" in links and len(links) == 5
+        # The edition is the one stored at publication: later changes to the data cannot touch it.
+        seed_demo(40, seed=9, today=date(2025, 11, 15))
+        run_themes(progress=False)
+        answer = client.get(f"/reports/{report.id}/download/cy/json")
+        assert answer.status_code == 200
+        assert answer.headers["Content-Disposition"].startswith('attachment; filename="cy-exitvoice-quarterly-')
+        welsh = json.loads(answer.data)
+        assert welsh["parameters"]["language"] == "cy" and welsh["disclosure"] == report.data["disclosure"]
+        assert client.get(f"/reports/{report.id}/download/cy/docx").status_code == 404
+    finally:
+        seeded.config["LANGUAGES"] = ("en",)
+
+
+def test_where_welsh_is_not_offered_there_is_no_welsh_edition_to_download(seeded, client):
+    from survey_app.models import ReportFile
+    from survey_app.reports.service import publish
+
+    from .support import page_of, signed_in
+
+    report = publish(create_draft("quarterly", QUARTER, created_by="hr@example.org"),
+                     published_by="hr@example.org", without_quotes=True)
+    assert not db.session.execute(sa.select(ReportFile.format).where(
+        ReportFile.report_id == report.id, ReportFile.format.like("cy.%"))).first()
+    signed_in(client, "hr")
+    assert not page_of(client.get(f"/reports/{report.id}")).select("a[hreflang=cy]")
+    assert client.get(f"/reports/{report.id}/download/cy/pdf").status_code == 404
+
+
+def test_a_report_whose_welsh_edition_cannot_have_its_figures_is_not_published_at_all(seeded):
+    from survey_app.models import ReportFile
+    from survey_app.reports.service import publish
+
+    seeded.config["LANGUAGES"] = ("cy", "en")
+    try:
+        report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+        for quote in report.quotes:
+            quote.approved = True
+        db.session.commit()
+        # Late returns and a theme run after the draft was built: its Welsh edition, built now,
+        # would not print the draft's figures.
+        seed_demo(40, seed=9, today=date(2025, 11, 15))
+        run_themes(progress=False)
+        with pytest.raises(ReportError, match="Welsh edition would not have the same figures"):
+            publish(report, published_by="hr@example.org")
+        db.session.expire_all()
+        assert db.session.get(Report, report.id).status == "draft"
+        assert db.session.execute(sa.select(ReportFile)).first() is None
+    finally:
+        seeded.config["LANGUAGES"] = ("en",)

@@ -347,6 +347,16 @@ def publish(report: Report, published_by: str, without_quotes: bool = False) -> 
         for quote in report.quotes:
             quote.approved = False
         _rebuild(report)
+    # Where the council offers Welsh, the Welsh edition is published with the report (the
+    # Welsh Language Standards: no less favourably than English), built now while the data
+    # still give exactly the report's figures; if they no longer do, nothing is published.
+    welsh = None
+    if "cy" in current_app.config["LANGUAGES"]:
+        try:
+            welsh = edition(report, "cy")
+        except ReportError:
+            db.session.rollback()
+            raise
     report.without_quotes = without_quotes
     report.status = "published"
     report.published_at = _now()
@@ -354,8 +364,16 @@ def publish(report: Report, published_by: str, without_quotes: bool = False) -> 
     # Every format is rendered now, once, and kept with the snapshot in the same transaction.
     for fmt in FORMATS:
         db.session.add(ReportFile(report_id=report.id, format=fmt, content=_render(report.data, fmt)))
+        if welsh is not None:
+            db.session.add(ReportFile(report_id=report.id, format=_stored_as(fmt, "cy"), content=_render(welsh, fmt)))
     db.session.commit()
     return report
+
+
+def _stored_as(fmt: str, language: str) -> str:
+    """The name a rendered file is kept under: the format, after the language for an edition
+    other than English ("cy.pdf")."""
+    return fmt if language == "en" else f"{language}.{fmt}"
 
 
 def check_against_published(report: Report) -> None:
@@ -397,18 +415,17 @@ def render(report: Report, fmt: str, language: str = "en") -> bytes:
     A published report is served from the files stored when it was published (one published
     before files were stored gets them on its first download); a draft is rendered each time.
     Another ``language`` than English is an edition built from the data again, with the report's
-    approved quotes and actions, and refused unless its figures are the report's own."""
+    approved quotes and actions, and refused unless its figures are the report's own; for a
+    published report it is stored at publication where the council offers that language."""
     if fmt not in FORMATS:
         raise ReportError(f"format must be one of {', '.join(FORMATS)}")
-    if language != "en":
-        return _render(edition(report, language), fmt)
     if report.status != "published":
-        return _render(report.data, fmt)
+        return _render(report.data if language == "en" else edition(report, language), fmt)
     stored = db.session.execute(sa.select(ReportFile.content).where(
-        ReportFile.report_id == report.id, ReportFile.format == fmt)).scalar_one_or_none()
+        ReportFile.report_id == report.id, ReportFile.format == _stored_as(fmt, language))).scalar_one_or_none()
     if stored is None:
-        stored = _render(report.data, fmt)
-        db.session.add(ReportFile(report_id=report.id, format=fmt, content=stored))
+        stored = _render(report.data if language == "en" else edition(report, language), fmt)
+        db.session.add(ReportFile(report_id=report.id, format=_stored_as(fmt, language), content=stored))
         db.session.commit()
     return bytes(stored)
 
@@ -424,8 +441,8 @@ def edition(report: Report, language: str) -> dict:
     except ValueError as exc:
         raise ReportError(str(exc)) from None
     if data["disclosure"] != report.data.get("disclosure"):
-        raise ReportError(f"the data changed after this report was built, so a {language} edition would not "
-                          "have the same figures. Make a new draft.")
+        raise ReportError(gettext("The data have changed since this report was built, so its Welsh edition would "
+                                  "not have the same figures. Make a new draft."))
     # What the app added to the report (council, marking, provisional) is the report's own.
     for key in ("council", "marking", "provisional"):
         if key in report.data.get("parameters", {}):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -107,7 +107,7 @@ def _show(report: Report, status: int = 200, action_errors: dict[int, str] | Non
     body = embeddable_html(report, lambda chart_id: url_for("reports.chart", report_id=report.id, chart_id=chart_id))
     return render_template("reports/show.html", report=report, body=body, kinds=KIND_NAMES, formats=FORMAT_NAMES,
                            error=request.args.get("error"), action_errors=action_errors or {}, typed=typed or {},
-                           chosen=chosen, note_limit=NOTE_LIMIT,
+                           chosen=chosen, note_limit=NOTE_LIMIT, welsh="cy" in current_app.config["LANGUAGES"],
                            theme_names=theme_labels(report.organisation_id)), status
 
 
@@ -121,16 +121,22 @@ def chart(report_id: str, chart_id: str):
 
 
 @bp.route("/<report_id>/download/<fmt>")
+@bp.route("/<report_id>/download/<language>/<fmt>")
 @readers
-def download(report_id: str, fmt: str):
+def download(report_id: str, fmt: str, language: str = "en"):
+    """A report file; with ``cy``, its Welsh edition (only where the council offers Welsh)."""
     report = _visible(report_id)
-    if fmt not in FORMATS:
+    if fmt not in FORMATS or language not in current_app.config["LANGUAGES"]:
         abort(404)
-    content = render(report, fmt)
-    audit.record("downloaded", "report", report.id, detail=fmt)
+    try:
+        content = render(report, fmt, language)
+    except ReportError as exc:
+        return redirect(url_for("reports.show", report_id=report.id, error=str(exc)))
+    audit.record("downloaded", "report", report.id, detail=fmt if language == "en" else f"{fmt} ({language})")
     db.session.commit()
+    name = file_name(report, fmt) if language == "en" else f"{language}-{file_name(report, fmt)}"
     return Response(content, mimetype=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{file_name(report, fmt)}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/<report_id>/quotes", methods=["POST"])
