@@ -41,15 +41,48 @@ def sign_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     # Wait for the answer: signing in starts a new session, and a page fetched before that
     # would carry the old session's CSRF token.
+    send_form(page, "Sign in")
+
+
+def send_form(page, button: str) -> None:
+    """Press a form's button and wait for the page that answers it."""
+    follow(page, page.get_by_role("button", name=button))
+
+
+def follow(page, target) -> None:
+    """Click ``target`` (a link or button locator) and wait for the page it loads.
+
+    A read straight after a click may still see the page being left, and a second click may land
+    on its button: CI runs read a check page and found no "Send my answers" on it, and counted a
+    focus group's remarks on the form they were typed into. Every click that loads a page goes
+    through here, so the next step always sees the page that answered.
+    """
     with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+        target.click()
+
+
+# The elements whose right edge passes the window's, outside any scroll region: named in a failure
+# so that an overflow says what caused it.
+_STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const right = el => Math.max(el.getBoundingClientRect().right, el.getBoundingClientRect().left + el.scrollWidth);
+  const out = el => !el.closest('[role=region]') && right(el) > width + 1;
+  return [...document.querySelectorAll('body *')]
+    .filter(el => out(el) && ![...el.children].some(out))
+    .slice(0, 10)
+    .map(el => `${el.tagName.toLowerCase()}.${el.className} right=${Math.round(right(el))}: `
+               + (el.textContent || '').trim().slice(0, 80));
+}"""
 
 
 def assert_fits_without_sideways_scroll(page, label: str) -> None:
     """The page never scrolls sideways; every data table either fits the window or sits in its
     own focusable scroll region (WCAG 1.4.10 reflow: data tables may scroll on their own)."""
+    # Measure the page as styled: a page seen "visible" may still await its stylesheet, and a
+    # layout forced before it arrives is unstyled (a CI run measured an 80 px overflow so).
+    page.wait_for_load_state("load")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, (label, overflow)
+    assert overflow <= 0, (label, overflow, page.evaluate(_STICKING_OUT))
     for wide in page.locator("main table").all():
         fits = wide.evaluate("t => t.scrollWidth <= document.documentElement.clientWidth")
         inside_region = wide.evaluate("t => !!t.closest('[role=region][tabindex=\"0\"]')")

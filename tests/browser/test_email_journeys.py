@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tests.support import PASSWORD
 
 from .axe import assert_no_axe_violations
-from .support import sign_in
+from .support import assert_fits_without_sideways_scroll, send_form, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def mailing(live_app, live_server, smtp_server):
 
 def _no_sideways_scroll(page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+    assert_fits_without_sideways_scroll(page, f"{width} px")
 
 
 def test_staff_invited_by_email_answer_through_the_emailed_link(browser, browser_page, live_server, mailing,
@@ -69,7 +69,7 @@ def test_staff_invited_by_email_answer_through_the_emailed_link(browser, browser
     page.set_viewport_size({"width": 1024, "height": 900})
     page.get_by_label("Survey").select_option("staff-survey")
     page.get_by_label("Email addresses").fill("ann.invitee@council.example\nbob.invitee@council.example")
-    page.get_by_role("button", name="Send invitations").click()
+    send_form(page, "Send invitations")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("2 invitations are queued")
     assert_no_axe_violations(page)
 
@@ -86,13 +86,13 @@ def test_staff_invited_by_email_answer_through_the_emailed_link(browser, browser
         staff.set_default_timeout(10000)
         staff.goto(link[1])
         assert_no_axe_violations(staff)
-        staff.get_by_role("button", name="Start now").click()
+        send_form(staff, "Start now")
         staff.get_by_label("Enter your invitation code").fill("WRONG-CODE-0000")
-        staff.get_by_role("button", name="Continue").click()
+        send_form(staff, "Continue")
         expect(staff.locator(".govuk-error-summary")).to_be_visible()
         assert_no_axe_violations(staff)
         staff.get_by_label("Enter your invitation code").fill(link[2])
-        staff.get_by_role("button", name="Continue").click()
+        send_form(staff, "Continue")
         expect(staff.locator("form .govuk-button").first).to_be_visible()
         assert "/staff-survey/code" not in staff.url
         assert_no_axe_violations(staff)
@@ -107,7 +107,7 @@ def test_an_invited_colleague_sets_a_password_from_the_emailed_link(browser, bro
     page.goto(f"{live_server}/admin/users/invite")
     page.get_by_label("Email address").fill("new.reader@council.example")
     page.get_by_label("Employer Standards group").check()
-    page.get_by_role("button", name="Send invitation").click()
+    send_form(page, "Send invitation")
     expect(page.get_by_role("heading", name="Invitation sent")).to_be_visible()
     assert "/set-password/" not in page.content()  # the admin never sees a working link
     assert_no_axe_violations(page)
@@ -123,11 +123,10 @@ def test_an_invited_colleague_sets_a_password_from_the_emailed_link(browser, bro
         reader.set_default_timeout(10000)
         reader.goto(link[0])
         assert_no_axe_violations(reader)
-        assert reader.evaluate("document.documentElement.scrollWidth") <= 512
+        assert_fits_without_sideways_scroll(reader, "set password")
         reader.get_by_label("New password", exact=True).fill(PASSWORD)
         reader.get_by_label("Confirm new password").fill(PASSWORD)
-        reader.get_by_role("button", name="Set password").click()
-        reader.wait_for_load_state()
+        send_form(reader, "Set password")
         assert "/set-password/" not in reader.url
         assert_no_axe_violations(reader)
         # The link works once.

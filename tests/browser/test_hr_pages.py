@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.support import PASSWORD
 
 from .axe import assert_no_axe_violations
-from .support import assert_fits_without_sideways_scroll, sign_in
+from .support import assert_fits_without_sideways_scroll, follow, send_form, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +46,11 @@ def test_sign_in_and_its_error_state(browser_page, live_server, make_staff_user)
     assert_no_axe_violations(page)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill("not the password at all")
-    page.get_by_role("button", name="Sign in").click()
+    send_form(page, "Sign in")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    send_form(page, "Sign in")
     page.wait_for_url(f"{live_server}/hr/overview")
 
 
@@ -62,7 +62,7 @@ def test_second_factor_sign_in_and_setup(browser_page, live_server, make_staff_u
     page.wait_for_url(f"{live_server}/sign-in/security-code")
     assert_no_axe_violations(page)
     page.get_by_label("Security code").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Continue").click()
+    send_form(page, "Continue")
     page.wait_for_url(f"{live_server}/hr/overview")
     page.goto(f"{live_server}/account/security-code")
     assert page.locator("main img").get_attribute("src").startswith("data:image/svg+xml")
@@ -75,7 +75,7 @@ def test_review_queue_and_response_detail(browser_page, live_server, live_app, m
     sign_in(page, live_server, make_staff_user("browser-queue@council.example"))
     page.wait_for_url(f"{live_server}/hr/overview")
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Responses", exact=True).click()
+    follow(page, page.get_by_role("link", name="Responses", exact=True))
     page.wait_for_url(f"{live_server}/hr/")
     assert page.locator("tbody tr").count() >= 1
     assert_no_axe_violations(page)
@@ -89,26 +89,26 @@ def test_review_queue_and_response_detail(browser_page, live_server, live_app, m
     assert_no_axe_violations(page)
     page.set_viewport_size({"width": 1024, "height": 900})
     page.get_by_label("Length of service").select_option("2_to_5")
-    page.get_by_role("button", name="Apply filters").click()
+    send_form(page, "Apply filters")
     expect(page.locator("#result-count")).to_have_text("5 responses")
-    page.locator("tbody tr a").first.click()
+    follow(page, page.locator("tbody tr a").first)
     expect(page.get_by_text("Thirty children on my caseload.")).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Add note").click()
+    send_form(page, "Add note")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     note = "Discussed caseload caps with the head of service."
     page.get_by_label("What was done about this, and by whom?").fill(note)
-    page.get_by_role("button", name="Add note").click()
+    send_form(page, "Add note")
     expect(page.get_by_text(note)).to_be_visible()
-    page.get_by_role("button", name="Mark as reviewed").click()
+    send_form(page, "Mark as reviewed")
     expect(page.locator("main .govuk-tag", has_text="Reviewed").first).to_be_visible()
 def test_focus_group_entry(browser_page, live_server, make_staff_user):
     page = browser_page
     sign_in(page, live_server, make_staff_user("browser-focus@council.example"))
     page.goto(f"{live_server}/hr/focus-groups/new")
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Save and enter remarks").click()
+    send_form(page, "Save and enter remarks")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Day").fill("12")
@@ -117,12 +117,12 @@ def test_focus_group_entry(browser_page, live_server, make_staff_user):
     page.get_by_label("Facilitator").fill("HR business partner")
     page.get_by_label("Number of participants").fill("8")
     page.get_by_label("Assessment").check()
-    page.get_by_role("button", name="Save and enter remarks").click()
+    send_form(page, "Save and enter remarks")
     expect(page.get_by_role("heading", name="Add remarks")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("What would make you stay?").fill("Smaller caseloads\nRegular supervision\nParking")
-    page.get_by_role("button", name="Save remarks").click()
-    assert page.locator("#remarks-stay li").count() == 3
+    send_form(page, "Save remarks")
+    expect(page.locator("#remarks-stay li")).to_have_count(3)
     assert_no_axe_violations(page)
 
 
@@ -142,17 +142,17 @@ def test_paper_entry_follow_ups_and_admin_pages(browser_page, live_server, make_
     # Paper entry goes a page at a time, with each page's errors, and a page to check at the end.
     page.goto(f"{live_server}/hr/responses/new/exit/paper")
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Continue").click()
+    send_form(page, "Continue")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Month of leaving").select_option(index=2)
     page.get_by_label("Social worker", exact=True).check()
-    page.get_by_role("button", name="Continue").click()
+    send_form(page, "Continue")
     expect(page.locator(".govuk-caption-l")).to_contain_text("page 2 of")
     page.get_by_role("group", name="How long did you work for the council?").get_by_label(
         "1 year to less than 2 years").check()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Previous page").click()
+    send_form(page, "Continue")
+    send_form(page, "Previous page")
     expect(page.get_by_role("group", name="How long did you work for the council?").get_by_label(
         "1 year to less than 2 years")).to_be_checked()
     assert_no_axe_violations(page)
@@ -160,7 +160,7 @@ def test_paper_entry_follow_ups_and_admin_pages(browser_page, live_server, make_
         page.goto(f"{live_server}{path}")
         assert_no_axe_violations(page)
     page.goto(f"{live_server}/sign-out")
-    page.get_by_role("button", name="Sign out", exact=True).click()
+    follow(page, page.get_by_role("button", name="Sign out", exact=True))
     sign_in(page, live_server, make_staff_user("browser-admin@council.example", role="admin"))
     page.wait_for_url(f"{live_server}/admin/users")
     for path in ("/admin/users", "/admin/users/invite", "/admin/settings", "/admin/surveys", "/admin/audit"):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.conftest import _migrate, _postgres_database
 from tests.support import PASSWORD
 
-from .support import gunicorn_over_tls, sign_in
+from .support import follow, gunicorn_over_tls, send_form, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_the_site_is_served_over_https_with_secure_cookies(tls_server, tls_page)
     assert response.url.startswith("https://")
     assert response.headers["strict-transport-security"].startswith("max-age=")
     assert response.headers["referrer-policy"] == "same-origin"
-    tls_page.get_by_role("button", name="Start now").click()
+    send_form(tls_page, "Start now")
     cookies = tls_page.context.cookies()
     assert cookies and all(cookie["secure"] for cookie in cookies)
 
@@ -64,26 +64,28 @@ def test_the_site_is_served_over_https_with_secure_cookies(tls_server, tls_page)
 def test_a_leaver_sends_answers_and_a_follow_up_request_over_https(tls_server, tls_page):
     page = tls_page
     page.goto(tls_server + "/exit/")
-    page.get_by_role("button", name="Start now").click()
+    send_form(page, "Start now")
     page.get_by_label("Social worker", exact=True).check()
     page.get_by_label("Permanent").check()
     page.get_by_label("Child in need and child protection").check()
-    page.get_by_role("button", name="Continue").click()
+    send_form(page, "Continue")
     page.get_by_role("group", name="How long did you work for the council?").get_by_label(
         "1 year to less than 2 years").check()
-    page.get_by_role("button", name="Continue").click()
+    send_form(page, "Continue")
     # The remaining question pages are optional: each must accept a secure post and move on.
     for _ in range(12):
+        expect(page.get_by_role("heading", name="Your page timed out")).to_have_count(0)
         expect(page.locator(".govuk-error-summary")).to_have_count(0)
         if page.get_by_role("button", name="Send my answers").count():
             break
-        page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Your timed-out page")).to_have_count(0)
-    page.get_by_role("button", name="Send my answers").click()
+        send_form(page, "Continue")
+    else:
+        pytest.fail("twelve presses of Continue never reached the page that sends the answers")
+    send_form(page, "Send my answers")
     expect(page.get_by_role("heading", name="Your answers have been sent")).to_be_visible()
 
-    page.get_by_role("link", name="Ask for a follow-up conversation").click()
-    page.get_by_role("button", name="Send request").click()
+    follow(page, page.get_by_role("link", name="Ask for a follow-up conversation"))
+    send_form(page, "Send request")
     # The post itself was accepted: the form answers with its own validation, not a timeout.
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     expect(page.get_by_role("heading", name="Your page timed out")).to_have_count(0)
@@ -100,8 +102,8 @@ def test_hr_signs_in_and_records_a_focus_group_over_https(tls_server, tls_databa
     page.get_by_label("Year").fill("2026")
     page.get_by_label("Facilitator").fill("HR business partner")
     page.get_by_label("Number of participants").fill("8")
-    page.get_by_role("button", name="Save and enter remarks").click()
+    send_form(page, "Save and enter remarks")
     expect(page.get_by_role("heading", name="Add remarks")).to_be_visible()
     page.get_by_label("What would make you stay?").fill("Smaller caseloads\nRegular supervision")
-    page.get_by_role("button", name="Save remarks").click()
+    send_form(page, "Save remarks")
     expect(page.locator("#remarks-stay li")).to_have_count(2)

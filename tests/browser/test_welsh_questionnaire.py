@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.support import follow, send_form
 
 
 def test_a_leaver_completes_the_exit_questionnaire_in_welsh(live_app, live_server, browser_page):
@@ -17,10 +18,10 @@ def test_a_leaver_completes_the_exit_questionnaire_in_welsh(live_app, live_serve
         assert page.locator("html").get_attribute("lang") == "cy"
         expect(page.get_by_role("heading", name="Dweud eich dweud")).to_be_visible()
         assert_no_axe_violations(page)
-        page.get_by_role("link", name="Holiadur gadael").click()
-        page.get_by_role("button", name="Dechrau nawr").click()
+        follow(page, page.get_by_role("link", name="Holiadur gadael"))
+        send_form(page, "Dechrau nawr")
 
-        page.get_by_role("button", name="Parhau").click()
+        send_form(page, "Parhau")
         expect(page.locator(".govuk-error-summary")).to_contain_text(
             "Dewiswch eich ateb i ‘Beth oedd eich rôl pan wnaethoch chi adael?’")
         assert page.title().startswith("Gwall:")
@@ -28,30 +29,30 @@ def test_a_leaver_completes_the_exit_questionnaire_in_welsh(live_app, live_serve
         page.get_by_label("Gweithiwr cymdeithasol", exact=True).check()
         page.get_by_label("Parhaol").check()
         page.get_by_label("Plant mewn angen ac amddiffyn plant").check()
-        page.get_by_role("button", name="Parhau").click()
+        send_form(page, "Parhau")
 
         page.get_by_role("group", name="Am faint o amser wnaethoch chi weithio i’r cyngor?").get_by_label(
             "1 flwyddyn i lai na 2 flynedd").check()
         assert_no_axe_violations(page)
-        page.get_by_role("button", name="Parhau").click()
+        send_form(page, "Parhau")
         page.get_by_label("Llwyth achosion neu lwyth gwaith").check()
         page.get_by_label("Yn eich geiriau eich hun, pam ydych chi’n gadael? (dewisol)").fill(
             "Roedd y llwyth achosion yn rhy drwm.")
         assert_no_axe_violations(page)
-        page.get_by_role("button", name="Parhau").click()
+        send_form(page, "Parhau")
         for _ in range(5):  # the optional pages, left as they are
-            page.get_by_role("button", name="Parhau").click()
+            send_form(page, "Parhau")
 
         expect(page.get_by_role("heading", name="Gwiriwch eich atebion")).to_be_visible()
         assert_no_axe_violations(page)
-        page.get_by_role("button", name="Parhau").click()
+        send_form(page, "Parhau")
         expect(page.get_by_role("heading", name="Monitro cydraddoldeb")).to_be_visible()
-        page.get_by_role("button", name="Hepgor y cwestiynau hyn ac anfon").click()
+        send_form(page, "Hepgor y cwestiynau hyn ac anfon")
         expect(page.get_by_role("heading", name="Mae eich atebion wedi cael eu hanfon")).to_be_visible()
         assert_no_axe_violations(page)
 
         # Back to English from the switch, on the page the person was on.
-        page.get_by_role("link", name="English").click()
+        follow(page, page.get_by_role("link", name="English"))
         expect(page.get_by_role("heading", name="Your answers have been sent")).to_be_visible()
         assert page.locator("html").get_attribute("lang") == "en"
     finally:
