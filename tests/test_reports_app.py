@@ -308,3 +308,29 @@ def test_a_draft_reads_only_its_window_and_says_the_same_as_from_all_the_data(se
         return data
 
     assert built(window) == built(everything)
+
+
+def test_a_draft_reads_each_published_report_once_and_holds_every_one(seeded, monkeypatch):
+    # Published reports never change, so the ledger readers hold is read once per process and
+    # then only the reports published since: every draft must still hold all of them.
+    from analysis.reports import common
+    from survey_app.models import default_organisation
+    from survey_app.reports.service import _published_ledger, _published_reports
+
+    read: list[int] = []
+    real = common.published_relations
+    monkeypatch.setattr(common, "published_relations",
+                        lambda reports, **kw: read.append(len(reports)) or real(reports, **kw))
+    for quarter in ("2024/25 Q4", "2025/26 Q1", "2025/26 Q2"):
+        publish(create_draft("quarterly", quarter, created_by="hr@example.org"), published_by="hr@example.org",
+                without_quotes=True)
+    create_draft("quarterly", "2025/26 Q3", created_by="hr@example.org")
+    assert sum(read) == 3 and max(read) == 1  # each published report read once, as it appeared
+
+    org = default_organisation().id
+    held = _published_ledger(org, 5)
+    everything = _published_reports(org, 5)
+    assert len(everything) == 3
+    assert held.figures == common.published_figures(everything)
+    assert held.relations == real(everything)
+    assert held.statements == common.published_statements(everything)

@@ -3,11 +3,14 @@ drafted and stored, in Welsh; refused when the data no longer give the report's 
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from babel.messages.pofile import read_po
 
 from analysis.reports.translation import ReportWords, provisional_title
 from survey_app.demo import seed_demo
@@ -17,6 +20,15 @@ from survey_app.reports.service import ReportError, create_draft, edition
 from survey_app.themes.service import run_themes
 
 QUARTER = "2025/26 Q2"
+
+
+def _welsh_catalogue() -> dict[str, str]:
+    """The staff pages' Welsh, read from the catalogue the app uses."""
+    with (Path(__file__).resolve().parents[1] / "survey_app/translations/cy/LC_MESSAGES/messages.po").open("rb") as f:
+        return {m.id: m.string for m in read_po(f) if isinstance(m.id, str) and m.id}
+
+
+WELSH = _welsh_catalogue()
 
 
 @pytest.fixture
@@ -85,7 +97,7 @@ def test_where_welsh_is_offered_a_published_report_keeps_its_welsh_edition_and_r
         assert stored == {"html", "pdf", "csv", "xlsx", "json", "cy.html", "cy.pdf", "cy.csv", "cy.xlsx", "cy.json"}
         signed_in(client, "standards")
         page = page_of(client.get(f"/reports/{report.id}"))
-        links = [a["href"] for a in page.select("a[hreflang=cy]")]
+        links = [a["href"] for a in page.select("a[hreflang=cy][download]")]
         assert f"/reports/{report.id}/download/cy/pdf" in links and len(links) == 5
         # The edition is the one stored at publication: later changes to the data cannot touch it.
         seed_demo(40, seed=9, today=date(2025, 11, 15))
@@ -136,3 +148,86 @@ def test_a_report_whose_welsh_edition_cannot_have_its_figures_is_not_published_a
         assert db.session.execute(sa.select(ReportFile)).first() is None
     finally:
         seeded.config["LANGUAGES"] = ("en",)
+
+
+def test_a_welsh_reader_reads_the_welsh_edition_on_the_report_page_and_can_switch(seeded, client):
+    # The Welsh Language Standards: a report read in the app is in the reader's language, not
+    # English with a Welsh download beside it.
+    from survey_app.reports.service import publish
+
+    from .support import page_of, signed_in
+
+    seeded.config["LANGUAGES"] = ("en", "cy")
+    try:
+        report = publish(create_draft("quarterly", QUARTER, created_by="hr@example.org"),
+                         published_by="hr@example.org", without_quotes=True)
+        welsh = json.loads(_stored_json(report.id, "cy.json"))
+        reader = signed_in(client, "standards")
+        reader.language = "cy"
+        db.session.commit()
+        page = page_of(client.get(f"/reports/{report.id}"))
+        body = page.select_one(".app-report")
+        assert body["lang"] == "cy"
+        headings = [h.get_text(strip=True) for h in body.select("h2")]
+        assert [s["title"] for s in welsh["sections"]][0] in headings
+        assert report.data["sections"][0]["title"] not in headings
+        # Its charts are the Welsh edition's too.
+        image = body.select_one("img.app-report-chart")
+        chart = image["src"]
+        assert "edition=cy" in chart
+        svg = client.get(chart).data.decode()
+        first = [next(c for s in data["sections"] for c in s.get("charts", [])) for data in (welsh, report.data)]
+        assert image["alt"] == first[0]["title"]
+        assert first[0]["title"] != first[1]["title"]
+        assert first[0]["title"] in svg and first[1]["title"] not in svg
+        # The switch names each edition in its own language; the English one is a link.
+        switch = page.select_one("nav.app-language-switch")
+        assert switch.select_one("[aria-current=true]").get_text(strip=True) == "Cymraeg"
+        english = switch.select_one("a[hreflang=en]")
+        page = page_of(client.get(english["href"]))
+        assert page.select_one(".app-report")["lang"] == "en"
+        assert report.data["sections"][0]["title"] in [h.get_text(strip=True) for h in page.select(".app-report h2")]
+    finally:
+        seeded.config["LANGUAGES"] = ("en",)
+
+
+def test_a_draft_shows_english_unless_its_welsh_edition_is_asked_for_and_says_why_when_it_cannot_be(seeded, client):
+    from .support import page_of, signed_in
+
+    seeded.config["LANGUAGES"] = ("en", "cy")
+    try:
+        report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+        hr = signed_in(client, "hr")
+        hr.language = "cy"
+        db.session.commit()
+        assert page_of(client.get(f"/reports/{report.id}")).select_one(".app-report")["lang"] == "en"
+        body = page_of(client.get(f"/reports/{report.id}?edition=cy")).select_one(".app-report")
+        assert body["lang"] == "cy"
+        # The Welsh edition is built for this page, so its charts come with it rather than from
+        # a chart address that would build it again; each is named by its Welsh title.
+        welsh_chart = next(c for s in edition(report, "cy")["sections"] for c in s.get("charts", []))
+        image = body.select_one("img.app-report-chart")
+        assert image["alt"] == welsh_chart["title"]
+        assert image["src"].startswith("data:image/svg+xml;base64,")
+        assert welsh_chart["title"] in base64.b64decode(image["src"].split(",", 1)[1]).decode()
+        # Late returns since the draft: its Welsh edition would not print its figures, so the page
+        # shows the English one and says why, instead of failing.
+        seed_demo(40, seed=9, today=date(2025, 11, 15))
+        run_themes(progress=False)
+        answer = client.get(f"/reports/{report.id}?edition=cy")
+        assert answer.status_code == 200
+        page = page_of(answer)
+        assert page.select_one(".app-report")["lang"] == "en"
+        problem = page.select(".govuk-inset-text")[-1].get_text(" ", strip=True)
+        assert problem.startswith(WELSH["This report is shown in English."])
+        assert WELSH["The data have changed since this report was built, so its Welsh edition would not have the "
+                     "same figures. Make a new draft."] in problem
+    finally:
+        seeded.config["LANGUAGES"] = ("en",)
+
+
+def _stored_json(report_id: str, name: str) -> bytes:
+    from survey_app.models import ReportFile
+
+    return bytes(db.session.execute(sa.select(ReportFile.content).where(
+        ReportFile.report_id == report_id, ReportFile.format == name)).scalar_one())

@@ -33,6 +33,7 @@ from analysis.disclosure.rules import (
     bounds_of,
     check_threshold,
     fewer_than,
+    fewer_than_k,
     is_disclosed,
     is_shown,
     merge_small_categories,
@@ -43,6 +44,6 @@ from analysis.disclosure.rules import (
 __all__ = [
     "DEFAULT_K", "MINIMUM_K", "NOT_SHOWN", "WITHHELD", "AuditResult", "DisclosureError", "History", "Ledger",
     "Published", "Relation", "audit", "audit_reports", "bounds_of", "check_threshold", "connected",
-    "expression_range", "fewer_than", "is_disclosed", "is_shown", "merge_small_categories", "share",
+    "expression_range", "fewer_than", "fewer_than_k", "is_disclosed", "is_shown", "merge_small_categories", "share",
     "suppress_small_count",
 ]

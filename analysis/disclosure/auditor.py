@@ -103,25 +103,31 @@ def expression_range(published: Mapping[str, Published], relations: Sequence[Rel
     rels = [Relation.from_json(r) for r in relations]
     keys = set(expr) | {t for r in rels for t in r.terms}
     bounds = {t: bounds_of(published.get(t), k) for t in keys}
-    names = sorted(t for t in keys if bounds[t][0] != bounds[t][1])
+    reduced: list[tuple[dict[str, int], str, float]] = []
+    for r in rels:
+        rhs = -float(r.constant)
+        terms = {}
+        for t, c in r.terms.items():
+            if c == 0:
+                continue
+            if bounds[t][0] != bounds[t][1]:
+                terms[t] = c
+            else:
+                rhs -= c * bounds[t][0]
+        if not terms:
+            if rhs < -1e-9 or (r.sense == "=" and rhs > 1e-9):
+                raise ValueError("the published figures contradict a relation between them")
+            continue
+        reduced.append((terms, r.sense, rhs))
+    reduced, _ = _without_free_counts(reduced, bounds, set(expr))
+    names = sorted({t for t in expr if bounds[t][0] != bounds[t][1]} | {t for terms, _, _ in reduced for t in terms})
     index = {t: i for i, t in enumerate(names)}
     entries: list[tuple[int, int, float]] = []
     lows: list[float] = []
     highs: list[float] = []
-    for r in rels:
-        rhs = -float(r.constant)
-        row = []
-        for t, c in r.terms.items():
-            if t in index:
-                row.append((index[t], c))
-            else:
-                rhs -= c * bounds[t][0]
-        if not row:
-            if rhs < -1e-9 or (r.sense == "=" and rhs > 1e-9):
-                raise ValueError("the published figures contradict a relation between them")
-            continue
-        entries.extend((len(lows), j, c) for j, c in row)
-        lows.append(rhs if r.sense == "=" else -np.inf)
+    for terms, sense, rhs in reduced:
+        entries.extend((len(lows), index[t], c) for t, c in terms.items())
+        lows.append(rhs if sense == "=" else -np.inf)
         highs.append(rhs)
     constant = float(sum(c * bounds[t][0] for t, c in expr.items() if t not in index))
     objective = np.zeros(len(names))
@@ -180,35 +186,52 @@ def audit(
         if t not in bounds:
             bounds[t] = bounds_of(published.get(t), k)
 
-    # Substitute known figures; a relation left with one unknown is just a bound on it.
+    # Substitute known figures; a relation left with one unknown is just a bound on it. A
+    # relation is looked at again only when one of its counts has become known.
     bnd = {t: list(b) for t, b in bounds.items()}
-    for _ in range(len(rels) + 1):
-        unknown = {t for t, (lo, hi) in bnd.items() if lo != hi}
-        reduced: list[tuple[dict[str, int], str, float]] = []
-        tightened = False
-        for r in rels:
-            terms = {t: c for t, c in r.terms.items() if t in unknown and c != 0}
+    relations_of: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rels):
+        for t in r.terms:
+            relations_of[t].append(i)
+    queue = deque(range(len(rels)))
+    queued = [True] * len(rels)
+    while queue:
+        i = queue.popleft()
+        queued[i] = False
+        r = rels[i]
+        open_terms = [(t, c) for t, c in r.terms.items() if c != 0 and bnd[t][0] != bnd[t][1]]
+        if len(open_terms) != 1:
+            continue
+        (t, coef), = open_terms
+        constant = r.constant + sum(c * bnd[u][0] for u, c in r.terms.items() if bnd[u][0] == bnd[u][1])
+        limit = -constant / coef
+        lo, hi = bnd[t]
+        if r.sense == "=":
+            lo, hi = max(lo, limit), min(hi, limit)
+        elif coef > 0:
+            hi = min(hi, math.floor(limit + 1e-9))
+        else:
+            lo = max(lo, math.ceil(limit - 1e-9))
+        if lo > hi:
+            raise ValueError(f"published figures are inconsistent around {t}")
+        bnd[t] = [lo, hi]
+        if lo == hi:
+            for j in relations_of[t]:
+                if not queued[j]:
+                    queued[j] = True
+                    queue.append(j)
+    unknown = {t for t, (lo, hi) in bnd.items() if lo != hi}
+    reduced: list[tuple[dict[str, int], str, float]] = []
+    for r in rels:
+        terms = {t: c for t, c in r.terms.items() if t in unknown and c != 0}
+        if len(terms) > 1:
             constant = r.constant + sum(c * bnd[t][0] for t, c in r.terms.items() if t not in unknown)
-            if len(terms) == 1:
-                (t, coef), = terms.items()
-                limit = -constant / coef
-                lo, hi = bnd[t]
-                if r.sense == "=":
-                    lo, hi = max(lo, limit), min(hi, limit)
-                elif coef > 0:
-                    hi = min(hi, math.floor(limit + 1e-9))
-                else:
-                    lo = max(lo, math.ceil(limit - 1e-9))
-                if lo > hi:
-                    raise ValueError(f"published figures are inconsistent around {t}")
-                if [lo, hi] != bnd[t]:
-                    bnd[t] = [lo, hi]
-                    tightened = True
-            elif terms:
-                reduced.append((terms, r.sense, -constant))
-        if not tightened:
-            break
+            reduced.append((terms, r.sense, -constant))
     bounds = {t: (b[0], b[1]) for t, b in bnd.items()}
+    # Counts no printed figure limits from above, each in one relation, are left out with
+    # their relations' slack (a reader holding many reports holds thousands of them).
+    reduced, dropped = _without_free_counts(reduced, bounds, set(targets))
+    unknown -= dropped
     # Cheap and sound first: propagate bounds through the relations. Whatever it pins is
     # pinned; the tighter bounds also speed up the integer programs below.
     bounds = _propagate(bounds, reduced)
@@ -353,6 +376,68 @@ def audit(
             if is_disclosed(published[target], lo, ranges[target][1], k):
                 disclosed.append(target)
     return AuditResult(ranges, sorted(disclosed))
+
+
+def _without_free_counts(reduced: Sequence[tuple[dict[str, int], str, float]],
+                         bounds: Mapping[str, tuple[float, float]],
+                         keep: set[str]) -> tuple[list[tuple[dict[str, int], str, float]], set[str]]:
+    """Drop the unknowns that can take whatever value their one relation needs.
+
+    A count with no upper bound that appears in a single relation (a part a reader never saw
+    printed, such as a quarter's cell missing from a year's sum) constrains the others only
+    through its own lower bound: ``x + rest = rhs`` with ``x >= lo`` says exactly
+    ``rest <= rhs - lo``, and ``rest - x <= rhs`` says nothing at all. Replacing each such
+    relation by what it says about the others leaves every other count with exactly the
+    values it could take before (``x`` is then a whole number again, as its coefficient is
+    1 or -1), so ranges and disclosures are unchanged while the programs shrink; counts in
+    ``keep`` are never dropped. Returns the relations left and the counts dropped."""
+    # Relations are replaced, never changed in place: the caller's dicts stay as they were.
+    relations: list[tuple[dict[str, int], str, float] | None] = list(reduced)
+    where: dict[str, list[int]] = defaultdict(list)  # every relation a count was ever in
+    for i, (terms, _, _) in enumerate(relations):
+        for t in terms:
+            where[t].append(i)
+    uses = {t: len(found) for t, found in where.items()}  # the relations a count is still in
+    open_above = {t for t in where if t not in keep and math.isfinite(bounds[t][0])
+                  and not math.isfinite(bounds[t][1])}
+
+    dropped: set[str] = set()
+    todo = [t for t in where if t in open_above and uses[t] == 1]  # in a fixed order
+    while todo:
+        x = todo.pop()
+        if x in dropped or uses[x] != 1:
+            continue
+        i = next(j for j in where[x] if relations[j] is not None and x in relations[j][0])
+        terms, sense, rhs = relations[i]
+        c = terms[x]
+        rest = {t: v for t, v in terms.items() if t != x}
+        lo = bounds[x][0]
+        if sense == "=":
+            if abs(c) != 1 or float(rhs) != int(rhs):
+                continue  # x would have to be a fraction for some values of the rest
+            # c = 1: x = rhs - rest >= lo; c = -1: x = rest - rhs >= lo.
+            new = (rest, "<=", rhs - lo) if c > 0 else ({t: -v for t, v in rest.items()}, "<=", -rhs - lo)
+        elif c > 0:
+            new = (rest, "<=", rhs - c * lo)  # x at its least leaves the most room
+        else:
+            new = None  # x can always grow enough
+        dropped.add(x)
+        uses[x] = 0
+        if new is not None and not new[0]:
+            if new[2] < -1e-9:
+                raise ValueError(f"published figures are inconsistent around {x}")
+        elif new is not None:
+            # What is left may hold whatever the others are ("-q <= 6"): then it says nothing.
+            most = sum(v * (bounds[t][1] if v > 0 else bounds[t][0]) for t, v in new[0].items())
+            if most > new[2] + 1e-9:
+                relations[i] = new
+                continue
+        relations[i] = None
+        for t in rest:
+            uses[t] -= 1
+            if uses[t] == 1 and t in open_above:
+                todo.append(t)
+    return [r for r in relations if r is not None], dropped
 
 
 def _propagate(bounds: dict[str, tuple[float, float]],

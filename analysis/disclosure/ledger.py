@@ -212,20 +212,22 @@ class Ledger:
         """Hide more counts until no hidden count can be worked out from the rest."""
         k = self.k
         values = {key: c.value for key, c in self.counts.items()}
+        # The counts decided here (see ``_free``), looked up many times over thousands of relations.
+        free = {key for key in self.counts if self._free(key)}
         known = {key: values[key] for key in self.assumed_known if key in values}
 
         def reader(view: dict[str, Published]) -> dict[str, Published]:
             return {**view, **known} if known else view
 
         def candidates(terms: Iterable[str]) -> list[str]:
-            found = [t for t in terms if self._free(t) and is_shown(out[t]) and values[t] >= k]
+            found = [t for t in terms if t in free and is_shown(out[t]) and values[t] >= k]
             # Hide the smallest count first: it costs the reader least.
             return sorted(found, key=lambda t: (values[t], t))
 
         equalities = [r for r in self.relations if r.sense == "="]
         # 1. The classic rule: no equation may have exactly one unknown. Only equations with
         # a count decided here can change.
-        equalities = [r for r in equalities if any(self._free(t) for t in r.terms)]
+        equalities = [r for r in equalities if any(t in free for t in r.terms)]
         seen = reader(out)
         for _ in range(len(self.counts) + 1):
             changed = False
@@ -257,8 +259,8 @@ class Ledger:
         # one of them, which a figure decided here could give away (a quarter's hidden band,
         # through a year's group).
         own = [key for key, c in self.counts.items()
-               if self._free(key) or (c.fixed is not None and not is_shown(c.fixed) and any(
-                   self._free(t) for rel in by_key[key] for t in rel.terms))]
+               if key in free or (c.fixed is not None and not is_shown(c.fixed) and any(
+                   t in free for rel in by_key[key] for t in rel.terms))]
         check: list[str] = own
         strikes: dict[str, int] = {}
         # The true counts, then every solution found, carried from round to round: each round
@@ -271,7 +273,7 @@ class Ledger:
                 # Figures published before no longer agree with the data (late returns for a
                 # published quarter): nothing decided here can be shown consistently with them.
                 for key in self.counts:
-                    if self._free(key):
+                    if key in free:
                         out[key] = NOT_SHOWN
                 return
             if not result.disclosed:
@@ -293,13 +295,13 @@ class Ledger:
                 if pick:
                     out[pick[0]] = WITHHELD
                     changed.add(pick[0])
-                elif strikes[key] < 3 and self._free(key):
+                elif strikes[key] < 3 and key in free:
                     group = self.counts[key].group
                     self._drop_group(out, group)
                     changed |= {t for t, c in self.counts.items() if c.group == group}
                 else:
                     for t in terms:
-                        if self._free(t) and out[t] != NOT_SHOWN:
+                        if t in free and out[t] != NOT_SHOWN:
                             out[t] = NOT_SHOWN
                             changed.add(t)
                 changed.add(key)

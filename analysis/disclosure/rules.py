@@ -21,6 +21,7 @@ over published counts of k or more (:func:`share`).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -52,6 +53,15 @@ def check_threshold(k: int) -> int:
 def fewer_than(k: int) -> str:
     """The marker shown in place of a count from 1 to k-1."""
     return f"fewer than {k}"
+
+
+_FEWER_THAN = re.compile(r"fewer than (\d+)")
+
+
+def fewer_than_k(value: object) -> int | None:
+    """k of a "fewer than k" marker, else None (the inverse of :func:`fewer_than`)."""
+    m = _FEWER_THAN.fullmatch(str(value))
+    return int(m[1]) if m else None
 
 
 def is_shown(value: object) -> bool:

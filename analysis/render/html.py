@@ -2,7 +2,11 @@
 
 What comes in: the dict from a report builder. What goes out: HTML text. Every table of the
 report is shown as a table (charts also have their table), with the published figures as
-they are in the JSON: "fewer than k", "withheld" and "not shown" appear in words.
+they are in the JSON: "fewer than k", "withheld" and "not shown" appear in words. A theme table
+marked ``list_fewer`` names its themes counted "fewer than k" in one list beneath it instead of a
+row each, and reads as one line when every figure in it is hidden; one marked ``list_zeros`` (themes
+by group) names its empty groups and its themes no one cited beneath it instead of zeros. The
+CSV, XLSX and JSON keep every row and column.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from importlib import resources
 
 import jinja2
 
-from analysis.disclosure import is_shown
+from analysis.disclosure import fewer_than_k, is_shown
 from analysis.render.charts import chart_svg
 from analysis.render.format import display
+from analysis.reports.common import SEVERAL_THEMES
 from analysis.reports.translation import N_, ReportWords, report_language
 
 
@@ -55,9 +60,13 @@ def _view(report: dict, words: ReportWords) -> dict:
                 rows.append({"label": row["label"], "cells": [
                     {"text": display(v, u, w), "hidden": not is_shown(v)}
                     for v, u in zip(row["values"], row_units, strict=True)]})
-            tables.append({"id": t["id"], "title": t["title"], "row_header": t["row_header"],
-                           "columns": [col["label"] for col in t["columns"]], "rows": rows,
-                           "note": t.get("note")})
+            shown = {"id": t["id"], "title": t["title"], "row_header": t["row_header"],
+                     "columns": [col["label"] for col in t["columns"]], "rows": rows, "note": t.get("note")}
+            if t.get("list_fewer"):
+                shown = _fewer_listed(t, shown, w)
+            elif t.get("list_zeros"):
+                shown = _zeros_listed(t, shown, w, params["k"])
+            tables.append(shown)
         charts = [{**c, "svg": chart_svg(c), "table_title": titles.get(c.get("table_id"), "")}
                   for c in s.get("charts", [])]
         sections.append({**s, "tables": tables, "charts": charts,
@@ -66,6 +75,77 @@ def _view(report: dict, words: ReportWords) -> dict:
     return {"report": report, "parameters": parameters, "sections": sections,
             "council": params.get("council"), "marking": _marking(params.get("marking"), w),
             "lang": w.html_lang}
+
+
+#: What leads the list of themes a table counts "fewer than k" each, by what the table counts
+#: and whether themes with figures are shown above it.
+FEWER_LISTED = {
+    ("leavers", False): N_("Raised by fewer than {k} leavers each:"),
+    ("leavers", True): N_("Also raised, by fewer than {k} leavers each:"),
+    ("remarks", False): N_("Raised in fewer than {k} remarks each:"),
+    ("remarks", True): N_("Also raised, in fewer than {k} remarks each:"),
+}
+
+
+def _fewer_listed(table: dict, shown: dict, w: ReportWords) -> dict:
+    """A theme table for reading (``list_fewer`` in the JSON): the themes counted "fewer than k"
+    leave the table for one list under it, in the table's order; a table left with nothing but
+    its hidden total reads as one line. The same facts, in fewer lines: every theme the JSON
+    lists is still named, and the total row stays."""
+    total, *themes = zip(table["rows"], shown["rows"], strict=True)
+    fewer = [fewer_than_k(row["values"][0]) for row, _ in themes]
+    listed = [view["label"] for (_, view), k in zip(themes, fewer, strict=True) if k]
+    kept = [total[1]] + [view for (_, view), k in zip(themes, fewer, strict=True) if not k]
+    result = {**shown, "rows": kept}
+    if listed:
+        lead = w.gettext(FEWER_LISTED[(table["list_fewer"], len(kept) > 1)], k=next(k for k in fewer if k))
+        result["listed"] = {"lead": lead, "labels": listed}
+    if len(kept) == 1 and not is_shown(total[0]["values"][0]):
+        result["line"] = w.gettext("{title}: {label}, {value}.", title=shown["title"], label=total[1]["label"],
+                                   value=total[1]["cells"][0]["text"])
+    return result
+
+
+def _zeros_listed(table: dict, shown: dict, w: ReportWords, k: int) -> dict:
+    """A table of themes by group for reading (``list_zeros`` in the JSON): the groups with no
+    one in them and the themes no one in any group cited leave the table for the lines beneath
+    it. The same facts, without rows and columns of zeros. Where no theme is shown as cited by
+    k or more people in any one group, the table compares nothing and reads as one line giving
+    the group sizes (the CSV and XLSX keep its cells)."""
+    sizes = table["rows"][0]["values"]
+    empty = [i for i, n in enumerate(sizes) if _is_zero(n)]
+    if len(empty) == len(sizes):
+        return shown
+    keep = [i for i in range(len(sizes)) if i not in empty]
+    rows, unraised = [], []
+    for raw, view in zip(table["rows"], shown["rows"], strict=True):
+        if rows and all(_is_zero(raw["values"][i]) for i in keep):
+            unraised.append(view["label"])
+        else:
+            rows.append({**view, "cells": [view["cells"][i] for i in keep]})
+    result = {**shown, "rows": rows, "columns": [shown["columns"][i] for i in keep]}
+    if not any(is_shown(v) and float(v) >= k for row in table["rows"][1:] for i, v in enumerate(row["values"])
+               if i in keep):
+        groups = "; ".join(f"{label}: {cell['text']}" for label, cell in zip(result["columns"], rows[0]["cells"],
+                                                                           strict=True))
+        result["line"] = w.gettext("{title}: no theme is shown as cited by {k} or more people in any one group, so "
+                                   "the groups cannot be compared. People in each group: {groups}.",
+                                   title=shown["title"], k=k, groups=groups)
+        unraised = []
+        # Nothing is compared, so there are no columns to add up; other notes (groups merged
+        # into Other) still explain the sizes given.
+        result["note"] = (shown.get("note") or "").replace(w.gettext(SEVERAL_THEMES), "").strip() or None
+    if unraised:
+        result["listed"] = {"lead": w.gettext("Cited by no one in any group:"), "labels": unraised}
+    if empty:
+        groups = w.listed([shown["columns"][i] for i in empty])
+        result["note"] = " ".join(filter(None, [w.gettext("No leavers in: {groups}.", groups=groups),
+                                                result.get("note")]))
+    return result
+
+
+def _is_zero(value: object) -> bool:
+    return is_shown(value) and float(value) == 0
 
 
 # The Government Security Classifications a council is likely to set, so that the catalogue

@@ -166,8 +166,27 @@ def make_section(section_id: str, title: str, summary: str | None, tables: Seque
     """A section of the report's JSON; with no ``summary``, a sentence saying the figures are
     withheld. ``extra`` adds keys such as ``paragraphs``, ``charts``, ``quotes``."""
     no_summary = words.gettext("The figures needed for a comparison are withheld to protect individuals.")
+    if "charts" in extra:
+        extra["charts"] = drawable(extra["charts"])
     return {"id": section_id, "title": title, "summary": summary or no_summary,
             "tables": list(tables), **extra}
+
+
+def drawable(charts: Sequence[dict]) -> list[dict]:
+    """``charts`` without what would draw nothing: a series whose every point is withheld, a
+    stacked bar series of zeros (bars of no height, named in the legend), and a chart left with
+    no series or with nothing above zero. An empty chart says nothing the table beside it does
+    not, and a legend naming lines that are not there misleads."""
+    def points(series: dict) -> list[float]:
+        return [float(v) for v in series["values"] if v is not None]
+
+    kept = []
+    for chart in charts:
+        stacked = chart["type"] == "stacked_bar"
+        series = [s for s in chart["series"] if points(s) and (not stacked or any(points(s)))]
+        if any(any(points(s)) for s in series):
+            kept.append({**chart, "series": series})
+    return kept
 
 
 def theme_label(inputs: ReportInputs, theme_id: str) -> str:

@@ -6,7 +6,11 @@ from collections.abc import Mapping, Sequence
 
 from analysis.disclosure import WITHHELD, Published, Relation, is_shown, share
 from analysis.reports.counts import PeriodCounts
-from analysis.reports.translation import ReportWords
+from analysis.reports.translation import N_, ReportWords
+
+#: The note under a table of themes by group. A table that collapses to one line (nothing in it
+#: to compare) drops it, so the renderer knows it by this one text.
+SEVERAL_THEMES = N_("People can cite several themes, so columns do not add up to the group.")
 
 
 def lower_first(text: str) -> str:
@@ -76,9 +80,11 @@ def published_figures(reports: Sequence[Mapping]) -> dict[str, Published]:
     return out
 
 
-def published_relations(reports: Sequence[Mapping]) -> list[Relation]:
-    """Every relation published reports (JSON) gave their readers, comparisons included, once."""
-    out, seen = [], set()
+def published_relations(reports: Sequence[Mapping], seen: set | None = None) -> list[Relation]:
+    """Every relation published reports (JSON) gave their readers, comparisons included, once.
+    ``seen``: markers of relations already held from other reports (left out here), to which
+    those returned are added."""
+    out, seen = [], set() if seen is None else seen
     for data in reports:
         for r in data.get("disclosure", {}).get("audit", {}).get("relations", []):
             rel = Relation.from_json(r)
@@ -102,9 +108,19 @@ def table(
     columns: Sequence[tuple[str, str, str]],
     rows: Sequence[tuple[str, str, Sequence[object]]],
     note: str | None = None,
+    list_fewer: str | None = None,
+    list_zeros: bool = False,
 ) -> dict:
     """A published table as JSON: ``columns`` are (id, label, unit) with unit one of
-    ``count``, ``percent``, ``points``, ``rate``, ``text``; ``rows`` are (id, label, values)."""
+    ``count``, ``percent``, ``points``, ``rate``, ``text``; ``rows`` are (id, label, values).
+
+    ``list_fewer`` ("leavers" or "remarks"), for a table of one count column whose first row is
+    its total and whose other rows are themes: the HTML and PDF list the themes counted "fewer
+    than k" in one sentence under the table instead of a row each, and show a table whose every
+    figure is hidden as one line. ``list_zeros``, for a table of themes by group whose first row
+    is the group sizes: the HTML and PDF name the themes no one in any group cited, and the groups
+    with nobody in them, beneath the table instead of as rows and columns of zeros. The JSON, CSV
+    and XLSX keep every row and column."""
     return {
         "id": table_id,
         "title": title,
@@ -112,6 +128,8 @@ def table(
         "columns": [{"id": c, "label": label, "unit": unit} for c, label, unit in columns],
         "rows": [{"id": r, "label": label, "values": list(values)} for r, label, values in rows],
         **({"note": note} if note else {}),
+        **({"list_fewer": list_fewer} if list_fewer else {}),
+        **({"list_zeros": True} if list_zeros else {}),
     }
 
 

@@ -25,7 +25,7 @@ from analysis.reports.base import (
     timestamp,
     without_gc_pauses,
 )
-from analysis.reports.common import PublishedFigures, fmt_pct, ranked, table
+from analysis.reports.common import SEVERAL_THEMES, PublishedFigures, fmt_pct, ranked, table
 from analysis.reports.labels import LENGTH_OF_SERVICE, MERGED_OTHER, category_label
 from analysis.reports.sections import method, turnover
 from analysis.reports.translation import ReportWords
@@ -122,7 +122,7 @@ def build_length_of_service_report(
         (t, theme_label(inputs, t), [f.get(c.k_theme_by(r, DIM, t, col, columns[col])) for col in cols]) for t in ids]
     reasons = table("reasons_by_band", w.gettext("Themes cited by length of service, {rolling}", rolling=w.period(r)),
                     w.gettext("Theme"), col_defs, reason_rows,
-                    note=w.gettext("People can cite several themes, so columns do not add up to the group."))
+                    note=w.gettext(SEVERAL_THEMES))
     reason_summary = None
     if cols and is_shown(respondents[0]):
         top = max(((row[2][0], row[1]) for row in reason_rows[1:] if is_shown(row[2][0])),

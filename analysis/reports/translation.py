@@ -27,6 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from analysis.disclosure.rules import fewer_than_k
+
 LANGUAGES = ("en", "cy")
 DOMAIN = "reports"
 #: the ``lang`` attribute of an edition's HTML and PDF
@@ -35,7 +37,6 @@ HTML_LANG = {"en": "en-GB", "cy": "cy-GB"}
 _QUARTER = re.compile(r"^(\d{4}/\d{2}) Q([1-4])$")
 _SPAN = re.compile(r"^(\d{4}/\d{2} Q[1-4]) to (\d{4}/\d{2} Q[1-4])$")
 _ROLLING = re.compile(r"^12 months to (\d{4}/\d{2} Q[1-4])$")
-_FEWER = re.compile(r"^fewer than (\d+)$")
 
 
 def N_(text: str) -> str:
@@ -113,8 +114,8 @@ class ReportWords:
     def marker(self, value: object) -> str:
         """A published marker ("fewer than 5", "withheld", "not shown", "not available") in words."""
         text = str(value)
-        if m := _FEWER.match(text):
-            return self.gettext("fewer than {k}", k=m[1])
+        if (k := fewer_than_k(text)) is not None:
+            return self.gettext("fewer than {k}", k=k)
         if text in _MARKERS:
             return self.gettext(text)
         return text

@@ -7,7 +7,8 @@ It migrates a fresh database (a temporary SQLite file, or a new database on the 
 of ``EXITVOICE_BENCH_PG_URL``, default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``),
 seeds the demo questionnaire answers for ``years`` years, runs the themes, with ``--published N``
 publishes the quarterly reports of the N quarters before the last whole one (so every draft reads
-back and checks against their figures), then times (medians of five runs): drafting the last
+back and checks against their figures), then times (medians of five runs, and the first draft of
+each kind in a process that has not read the published reports yet): drafting the last
 whole quarter's report (``create_draft``: loading the data it reads, building and auditing the
 report, offering quotes and actions), drafting the last whole financial year's, publishing the
 quarter (every format rendered once and stored), and downloading each stored format through the
@@ -48,13 +49,15 @@ def _database(kind: str, folder: str) -> tuple[str, callable]:
     return admin_url.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def _timed(fn, runs: int = 5) -> tuple[float, object]:
+def _timed(fn, runs: int = 5) -> tuple[float, object, float]:
+    """Median of ``runs`` calls, the last result, and the first call's time (the first draft in a
+    process also reads every published report; later ones read only reports published since)."""
     times, result = [], None
     for _ in range(runs):
         t0 = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+    return statistics.median(times), result, times[0]
 
 
 def main() -> None:
@@ -73,7 +76,7 @@ def main() -> None:
     from survey_app import create_app
     from survey_app.demo import seed_demo
     from survey_app.extensions import db
-    from survey_app.reports.service import FORMATS, create_draft, publish
+    from survey_app.reports.service import FORMATS, create_draft, forget_published_ledgers, publish
     from survey_app.themes.service import run_themes
     from tests.support import signed_in
 
@@ -100,7 +103,7 @@ def main() -> None:
 
                 responses = db.session.query(Response).count()
                 t0 = time.perf_counter()
-                for earlier in quarter.shift(-args.published).last_n(args.published) if args.published else ():
+                for earlier in quarter.previous().last_n(args.published) if args.published else ():
                     publish(create_draft("quarterly", earlier.label, created_by="bench"),
                             published_by="bench", without_quotes=True)
                 history_s = time.perf_counter() - t0
@@ -109,8 +112,11 @@ def main() -> None:
 
                     cProfile.runctx("create_draft('quarterly', quarter.label, created_by='bench')", globals(),
                                     locals(), sort=os.environ.get("EXITVOICE_BENCH_PROFILE"))
-                draft_s, report = _timed(lambda: create_draft("quarterly", quarter.label, created_by="bench"))
-                annual_s, _ = _timed(lambda: create_draft("annual", year.label, created_by="bench"))
+                forget_published_ledgers()  # as in a process that has not drafted yet
+                draft_s, report, draft_first = _timed(
+                    lambda: create_draft("quarterly", quarter.label, created_by="bench"))
+                forget_published_ledgers()
+                annual_s, _, annual_first = _timed(lambda: create_draft("annual", year.label, created_by="bench"))
                 t0 = time.perf_counter()
                 publish(report, published_by="bench", without_quotes=True)
                 publish_s = time.perf_counter() - t0
@@ -119,7 +125,7 @@ def main() -> None:
                 downloads = {}
                 for fmt in FORMATS:
                     path = f"/reports/{report.id}/download/{fmt}"
-                    seconds, response = _timed(lambda path=path: client.get(path), runs=5)
+                    seconds, response, _ = _timed(lambda path=path: client.get(path), runs=5)
                     assert response.status_code == 200, (fmt, response.status_code)
                     downloads[fmt] = (seconds, len(response.data))
         finally:
@@ -129,10 +135,10 @@ def main() -> None:
           f"({args.per_quarter} a quarter, {args.years} years); seeding {seeded:.1f} s, themes {themed:.1f} s")
     if args.published:
         print(f"published first: {args.published} quarterly reports before {quarter.label} ({history_s:.1f} s)")
-    print(f"draft quarterly {quarter.label}: {draft_s:.2f} s "
-          f"({'ok' if draft_s <= TARGETS['draft'] else 'OVER'}, target {TARGETS['draft']:g} s)")
-    print(f"draft annual {year.label}: {annual_s:.2f} s "
-          f"({'ok' if annual_s <= TARGETS['draft'] else 'OVER'}, target {TARGETS['draft']:g} s)")
+    for name, median, first in ((f"quarterly {quarter.label}", draft_s, draft_first),
+                                (f"annual {year.label}", annual_s, annual_first)):
+        print(f"draft {name}: {median:.2f} s median, first in the process {first:.2f} s "
+              f"({'ok' if max(median, first) <= TARGETS['draft'] else 'OVER'}, target {TARGETS['draft']:g} s)")
     print(f"publish (render and store every format): {publish_s:.2f} s")
     for fmt, (seconds, size) in downloads.items():
         verdict = "ok" if seconds <= TARGETS["download"] else "OVER"

@@ -8,7 +8,9 @@ publishes it, which freezes it. A published report is never changed: new data ma
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +20,7 @@ from flask import current_app
 from flask_babel import format_date, gettext
 from sqlalchemy import event, inspect
 
-from analysis.periods import FinancialYear, Quarter
+from analysis.periods import FinancialYear, PeriodError, Quarter
 
 from ..extensions import db
 from ..models import (
@@ -74,14 +76,30 @@ def _refuse_deleting_published(_mapper, _connection, target: Report) -> None:
         raise PublishedReportIsImmutable(f"report {target.id} is published and cannot be deleted")
 
 
+def period_error_text(error: PeriodError) -> str:
+    """Why a period cannot be read, in the language of the page (``analysis.periods`` says it in
+    English); labels keep their English form ("2025/26 Q1"), which is what is typed and stored."""
+    label = repr(error.details.get("label", ""))
+    if error.kind == "not_quarter":
+        return gettext("%(label)s is not a quarter label like '2025/26 Q1'", label=label)
+    if error.kind == "not_year":
+        return gettext("%(label)s is not a financial year label like '2025/26'", label=label)
+    if error.kind == "years_apart":
+        return gettext("%(label)s is not a financial year: the second year must follow the first (expected "
+                       "%(expected)s)", label=label, expected=error.details["expected"])
+    if error.kind == "year_out_of_range":
+        return gettext("financial year %(year)s is out of range", year=error.details["year"])
+    return str(error)
+
+
 def normalise_period(kind: str, period: str) -> str:
     """The canonical label for a report's period, or ReportError."""
     if kind not in REPORT_KINDS:
-        raise ReportError(f"kind must be one of {', '.join(REPORT_KINDS)}")
+        raise ReportError(gettext("kind must be one of %(kinds)s", kinds=", ".join(REPORT_KINDS)))
     try:
         parsed = FinancialYear.parse(period) if kind == "annual" else Quarter.parse(period)
-    except ValueError as exc:
-        raise ReportError(str(exc)) from None
+    except PeriodError as exc:
+        raise ReportError(period_error_text(exc)) from None
     # Reports compare with the year before, so the earliest period leaves room for it.
     if parsed.start_year < EARLIEST_REPORT_YEAR:
         raise ReportError(gettext("%(period)s is too early: reports start from %(first)s", period=parsed.label,
@@ -129,15 +147,76 @@ def scrubber() -> Scrubber:
     return Scrubber()
 
 
+def _published(column, organisation_id: int, threshold: int):  # noqa: ANN001, ANN202
+    """A query of ``column`` over the reports the organisation published at this threshold,
+    oldest first."""
+    return sa.select(column).where(
+        Report.organisation_id == organisation_id, Report.status == "published", Report.threshold == threshold,
+    ).order_by(Report.published_at, Report.id)
+
+
 def _published_reports(organisation_id: int, threshold: int, exclude: int | None = None) -> list[dict]:
     """The data of every report the organisation published at this threshold, oldest first:
     together they are the ledger of every figure it has ever published."""
-    query = sa.select(Report.data).where(
-        Report.organisation_id == organisation_id, Report.status == "published", Report.threshold == threshold,
-    ).order_by(Report.published_at, Report.id)
+    query = _published(Report.data, organisation_id, threshold)
     if exclude is not None:
         query = query.where(Report.id != exclude)
     return list(db.session.execute(query).scalars())
+
+
+@dataclass
+class _PublishedLedger:
+    """What the readers of an organisation's published reports hold, read once per process."""
+
+    report_ids: tuple[int, ...] = ()
+    figures: dict = field(default_factory=dict)
+    relations: list = field(default_factory=list)
+    statements: list = field(default_factory=list)
+    markers: set = field(default_factory=set)
+
+
+_LEDGERS: dict[tuple[str, int, int], _PublishedLedger] = {}
+_LEDGERS_LOCK = threading.Lock()
+
+
+def forget_published_ledgers() -> None:
+    """Drop what this process has read of published reports (after their rows were emptied
+    outside the app, as the tests do between cases)."""
+    with _LEDGERS_LOCK:
+        _LEDGERS.clear()
+
+
+def _published_ledger(organisation_id: int, threshold: int) -> _PublishedLedger:
+    """The figures, relations and statements of every report the organisation published at this
+    threshold (as ``published_figures``, ``published_relations`` and ``published_statements`` read
+    them from the reports, oldest first).
+
+    A published report never changes (see ``_refuse_changes_to_published``), so each process
+    keeps what it has read and, when reports have been published since, reads only those: a
+    draft then reads megabytes of ledger once per process instead of once per draft."""
+    from analysis.reports.common import published_figures, published_relations, published_statements
+
+    ids = tuple(db.session.execute(_published(Report.id, organisation_id, threshold)).scalars())
+    cache_key = (db.engine.url.render_as_string(hide_password=True), organisation_id, threshold)
+    with _LEDGERS_LOCK:
+        known = _LEDGERS.get(cache_key)
+    if known is not None and known.report_ids == ids:
+        return known
+    if known is None or known.report_ids != ids[:len(known.report_ids)]:
+        known = _PublishedLedger()
+    new_ids = ids[len(known.report_ids):]
+    rows = {rid: data for rid, data in db.session.execute(
+        sa.select(Report.id, Report.data).where(Report.id.in_(new_ids)))} if new_ids else {}
+    reports = [rows[rid] for rid in new_ids]
+    figures = dict(known.figures)
+    for key, value in published_figures(reports).items():
+        figures.setdefault(key, value)
+    markers = set(known.markers)
+    relations = [*known.relations, *published_relations(reports, seen=markers)]
+    ledger = _PublishedLedger(ids, figures, relations, [*known.statements, *published_statements(reports)], markers)
+    with _LEDGERS_LOCK:
+        _LEDGERS[cache_key] = ledger
+    return ledger
 
 
 def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None,
@@ -157,7 +236,6 @@ def _build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | No
                        actions: list[dict[str, str]] | None, frames: Frames | None, language: str) -> dict:
     from analysis.loaders import load_frames
     from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
-    from analysis.reports.common import published_figures, published_relations, published_statements
     from analysis.reports.translation import ReportWords, provisional_title, theme_labels_in
 
     org = default_organisation()
@@ -168,15 +246,15 @@ def _build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | No
         .order_by(ThemeRunRecord.id.desc()).limit(1)
     ).scalar()
     k = current_app.config["DISCLOSURE_THRESHOLD"]
-    earlier = _published_reports(org.id, k)
+    earlier = _published_ledger(org.id, k)
     # What readers of the published reports hold: a new draft keeps their figures and is told
     # their relations, so that nothing it adds gives away a figure they hid.
     labels = theme_labels_in(theme_labels(org.id, for_publication=True), language)
     common = {"theme_labels": labels, "k": k, "model_version": model_version, "language": language,
-              "published": published_figures(earlier), "published_relations": published_relations(earlier)}
+              "published": dict(earlier.figures), "published_relations": list(earlier.relations)}
     args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
     # Comparisons stated before are known to readers: a new one is said only if safe with them.
-    stated = {"quotes": quotes or [], "actions": actions or [], "statements": published_statements(earlier)}
+    stated = {"quotes": quotes or [], "actions": actions or [], "statements": list(earlier.statements)}
     if kind == "quarterly":
         data = build_quarterly_report(*args, quarter=period, **stated, **common)
     elif kind == "annual":
@@ -478,40 +556,60 @@ def file_name(report: Report, fmt: str) -> str:
 _SVG = re.compile(r"(?:<\?xml.*?\?>\s*)?(?:<!DOCTYPE.*?>\s*)?<svg\b.*?</svg>", re.DOTALL)
 
 
-def report_charts(report: Report) -> list[dict]:
-    """The chart specifications of a report, in the order its HTML shows them."""
-    return [chart for section in report.data.get("sections", []) for chart in section.get("charts", [])]
+def edition_data(report: Report, language: str) -> dict:
+    """The report's data as a reader sees it in ``language``: English is the report itself; a
+    published report's other edition is the JSON stored with it (made at publication, or now and
+    kept); a draft's is built again. ReportError where the edition cannot have the same figures."""
+    if language == "en":
+        return report.data
+    import json
+
+    return json.loads(render(report, "json", language))
 
 
-def chart_svg_of(report: Report, chart_id: str) -> str | None:
-    """One chart of a report as a standalone SVG document, or None if it has no such chart."""
+def report_charts(data: dict) -> list[dict]:
+    """The chart specifications of a report's data, in the order its HTML shows them."""
+    return [chart for section in data.get("sections", []) for chart in section.get("charts", [])]
+
+
+def chart_svg_of(data: dict, chart_id: str) -> str | None:
+    """One chart of a report's data as a standalone SVG document, or None if it has no such chart."""
     from analysis.render.charts import chart_svg
 
-    for chart in report_charts(report):
+    for chart in report_charts(data):
         if chart.get("id") == chart_id:
             return chart_svg(chart)
     return None
 
 
-def embeddable_html(report: Report, chart_url: Callable[[str], str]) -> str:
-    """The report body for an app page: charts become ``<img>`` links to their SVG files.
+def embeddable_html(data: dict, chart_url: Callable[[str], str] | None) -> str:
+    """A report's body for an app page, from its data (in any edition): charts become ``<img>``
+    images, named by the chart's title in the edition's language (the caption beside each says
+    which table holds its figures). With ``chart_url``, each links to its SVG file; without,
+    each carries its SVG in a ``data:`` address, for an edition built for this page alone (a
+    draft's other edition), which a separate chart request would have to build again.
 
     Matplotlib's SVG styles its shapes with inline ``style`` attributes, which the app's Content
     Security Policy forbids on its pages; an SVG loaded as an image is its own document, and each
     chart already has its data table beside it for screen-reader users.
     """
+    import base64
+
     from markupsafe import escape
 
     from analysis.render.html import render_html_fragment
 
-    html = render_html_fragment(report.data)
-    charts = iter(report_charts(report))
+    html = render_html_fragment(data)
+    charts = iter(report_charts(data))
 
-    def to_img(_match: re.Match[str]) -> str:
+    def to_img(match: re.Match[str]) -> str:
         chart = next(charts, None)
         if chart is None:
             return ""
-        return (f'<img class="app-report-chart" src="{escape(chart_url(chart["id"]))}" '
-                f'alt="{escape(chart.get("title", "Chart"))}: the figures are in the table below">')
+        if chart_url is None:
+            src = "data:image/svg+xml;base64," + base64.b64encode(match.group(0).encode("utf-8")).decode("ascii")
+        else:
+            src = chart_url(chart["id"])
+        return f'<img class="app-report-chart" src="{escape(src)}" alt="{escape(chart.get("title", "Chart"))}">'
 
     return _SVG.sub(to_img, html)

@@ -20,6 +20,7 @@ from .. import audit
 from ..access import roles_required
 from ..extensions import db
 from ..hr.forms import NOTE_LIMIT
+from ..i18n import NATIVE_NAMES, current_language
 from ..models import Report, default_organisation
 from ..submissions import clean_free_text, typed_length
 from ..themes.service import theme_labels
@@ -29,6 +30,7 @@ from .service import (
     ReportError,
     chart_svg_of,
     create_draft,
+    edition_data,
     embeddable_html,
     file_name,
     publish,
@@ -101,20 +103,52 @@ def show(report_id: str):
     return _show(_visible(report_id))
 
 
+def _edition(report: Report) -> str:
+    """The language a report is shown in: the edition asked for (``?edition=``), else for a
+    published report the reader's own page language; a draft in English unless asked, since its
+    other edition is built again for each view (a second or two). Only languages offered."""
+    offered = current_app.config["LANGUAGES"]
+    wanted = request.args.get("edition") or (current_language() if report.status == "published" else "en")
+    return wanted if wanted in offered else "en"
+
+
+def _shown(report: Report) -> tuple[str, dict, str | None]:
+    """(language, data, problem) of the edition shown: the one :func:`_edition` picks, else,
+    where it cannot be made (the data changed since the report was built), English and why."""
+    edition = _edition(report)
+    try:
+        return edition, edition_data(report, edition), None
+    except ReportError as exc:
+        return "en", report.data, str(exc)
+
+
 def _show(report: Report, status: int = 200, action_errors: dict[int, str] | None = None,
           typed: dict[int, str] | None = None, chosen: set[int] | None = None):
-    """The report page; after a refused "You said, we did" form, with what HR typed and ticked."""
-    body = embeddable_html(report, lambda chart_id: url_for("reports.chart", report_id=report.id, chart_id=chart_id))
+    """The report page; after a refused "You said, we did" form, with what HR typed and ticked.
+    The report itself is shown in its edition in the reader's language where the council offers
+    it (see :func:`_edition`), with a switch to the others; where that edition cannot be made
+    (the data changed since the report was built), in English, saying why."""
+    edition, data, problem = _shown(report)
+    offered = current_app.config["LANGUAGES"]
+    editions = [{"code": code, "name": NATIVE_NAMES[code], "current": code == edition,
+                 "href": url_for("reports.show", report_id=report.id, edition=code)}
+                for code in offered] if len(offered) > 1 else []
+    # A draft's other edition is built for this page alone: its charts travel with it.
+    built_here = edition != "en" and report.status != "published"
+    body = embeddable_html(data, None if built_here else lambda chart_id: url_for(
+        "reports.chart", report_id=report.id, chart_id=chart_id, edition=None if edition == "en" else edition))
     return render_template("reports/show.html", report=report, body=body, kinds=KIND_NAMES, formats=FORMAT_NAMES,
-                           error=request.args.get("error"), action_errors=action_errors or {}, typed=typed or {},
-                           chosen=chosen, note_limit=NOTE_LIMIT, welsh="cy" in current_app.config["LANGUAGES"],
+                           error=request.args.get("error"), action_errors=action_errors or {},
+                           typed=typed or {}, chosen=chosen, note_limit=NOTE_LIMIT, welsh="cy" in offered,
+                           edition=edition, editions=editions, edition_problem=problem,
                            theme_names=theme_labels(report.organisation_id)), status
 
 
 @bp.route("/<report_id>/charts/<chart_id>.svg")
 @readers
 def chart(report_id: str, chart_id: str):
-    svg = chart_svg_of(_visible(report_id), chart_id)
+    _, data, _ = _shown(_visible(report_id))
+    svg = chart_svg_of(data, chart_id)
     if svg is None:
         abort(404)
     return Response(svg, mimetype="image/svg+xml")

@@ -1,5 +1,7 @@
 """Disclosure control: no published figure singles anyone out, alone or by subtraction."""
 
+import math
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -279,3 +281,65 @@ def test_quarters_rolling_years_and_annual_figures_cannot_be_differenced(quarter
         relations += span.relations
     _no_small_numbers(published)
     _assert_nothing_pinned(published, relations)
+
+
+# A reader's relations where some counts were never printed and each sits in one relation only:
+# a year no report printed (``year``) over two quarters, an unmatched part (``other``) of a
+# printed total, and a cap on a count no report printed (``cap``).
+_FREE_PUBLISHED = {"total": 9, "a": "fewer than 5", "b": "fewer than 5", "q1": "fewer than 5", "q2": 6}
+_FREE_RELATIONS = [
+    {"terms": {"total": 1, "a": -1, "b": -1, "other": -1}},  # total = a + b + other
+    {"terms": {"year": 1, "q1": -1, "q2": -1}},  # year = q1 + q2
+    {"terms": {"a": 1, "cap": -1}, "sense": "<="},  # a <= cap
+    {"terms": {"a": 1, "q1": -1}},  # a = q1
+]
+
+
+def _brute_force_ranges(published, relations, targets, top=12):
+    """Every assignment of values within their published bounds (at most ``top``) that fits the
+    relations: the ranges a reader can work out, found without the auditor."""
+    import itertools
+
+    from analysis.disclosure.rules import Relation, bounds_of
+
+    rels = [Relation.from_json(r) for r in relations]
+    names = sorted({t for r in rels for t in r.terms})
+    found = {t: set() for t in targets}
+    spans = [range(int(lo), int(min(hi, top)) + 1) for lo, hi in (bounds_of(published.get(t), 5) for t in names)]
+    for values in itertools.product(*spans):
+        x = dict(zip(names, values, strict=True))
+        sums = [sum(c * x[t] for t, c in r.terms.items()) + r.constant for r in rels]
+        if all(s == 0 if r.sense == "=" else s <= 0 for s, r in zip(sums, rels, strict=True)):
+            for t in targets:
+                found[t].add(x[t])
+    return {t: (min(v), max(v)) for t, v in found.items()}
+
+
+def test_counts_never_printed_that_fill_one_relation_are_left_out_of_the_programs():
+    from analysis.disclosure.auditor import _without_free_counts
+
+    reduced = [({"a": -1, "b": -1, "other": -1}, "=", -9.0), ({"a": 1, "cap": -1}, "<=", 0.0),
+               ({"year": 1, "q1": -1}, "=", 6.0), ({"a": 1, "q1": -1}, "=", 0.0)]
+    bounds = {"a": (1, 4), "b": (1, 4), "q1": (1, 4), "other": (0, math.inf), "cap": (0, math.inf),
+              "year": (0, math.inf)}
+    left, dropped = _without_free_counts(reduced, bounds, keep={"a", "b", "q1"})
+    assert dropped == {"other", "cap", "year"}
+    # a + b + other = 9 with other >= 0 says a + b <= 9, which a and b (at most 4 each) always
+    # meet; "a <= cap" and "year = q1 + 6" say nothing either.
+    assert left == [({"a": 1, "q1": -1}, "=", 0.0)]
+    # A total the parts can exceed keeps what it says about them.
+    left, _ = _without_free_counts([({"a": -1, "b": -1, "other": -1}, "=", -6.0)], bounds, keep={"a", "b"})
+    assert left == [({"a": 1, "b": 1}, "<=", 6.0)]
+    # A count the caller asks about is kept, whatever relations it is in.
+    _, dropped = _without_free_counts(reduced, bounds, keep={"a", "b", "q1", "year"})
+    assert "year" not in dropped
+
+
+def test_leaving_out_free_counts_changes_no_range_a_reader_can_work_out():
+    targets = ["a", "b", "q1"]
+    result = audit(_FREE_PUBLISHED, _FREE_RELATIONS, check=targets, exact=True)
+    assert result.ranges == _brute_force_ranges(_FREE_PUBLISHED, _FREE_RELATIONS, targets)
+    assert result.disclosed == []
+    # Printing the year the reports left out pins the quarter: a = q1 = year - 6.
+    pinned = audit({**_FREE_PUBLISHED, "year": 8}, _FREE_RELATIONS, check=targets, exact=True)
+    assert pinned.ranges["q1"] == (2, 2) and "q1" in pinned.disclosed and "a" in pinned.disclosed

@@ -8,6 +8,7 @@ import zipfile
 import zlib
 
 import pytest
+from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from analysis.render import (
@@ -156,3 +157,119 @@ def test_the_pdf_is_tagged_with_its_language_and_marked_on_every_page(report):
     pages = [p for p in text.decode("utf-8").split("\f") if p.strip()]
     assert len(pages) > 1
     assert all("OFFICIAL-SENSITIVE" in p and "Northshire County Council" in p for p in pages)
+
+
+def _theme_table(table_id: str, total: object, themes: dict[str, object], counted: str = "leavers") -> dict:
+    from analysis.reports.common import table
+    rows = [("answered", "Leavers who answered", [total])] + [(t, label, [v]) for t, (label, v) in
+                                                               zip(themes, themes.items(), strict=True)]
+    return table(table_id, f"Title of {table_id}", "Theme", [("people", "People", "count")], rows,
+                 list_fewer=counted)
+
+
+def _csv_texts(report: dict) -> dict[str, str]:
+    zf = zipfile.ZipFile(io.BytesIO(render_csv_zip(report)))
+    return {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".csv")}
+
+
+def _with_tables(report: dict, *tables: dict) -> dict:
+    return {**report, "sections": [{"id": "other_answers", "title": "Other answers", "summary": "S",
+                                    "tables": list(tables)}]}
+
+
+def test_themes_counted_fewer_than_k_are_listed_under_their_table_in_html(report):
+    mixed = _theme_table("answers_improve", 23, {"Caseload": 9, "Pay": "fewer than 5", "Supervision": 6,
+                                                 "Admin, recording and IT": "fewer than 5"})
+    hidden = _theme_table("answers_worked_well", "fewer than 5", {"Management": "fewer than 5"})
+    empty = _theme_table("answers_would_have_stayed", "fewer than 5", {}, "remarks")
+    shown = _theme_table("answers_other", 12, {"Pay": 7})
+    page = BeautifulSoup(render_html_fragment(_with_tables(report, mixed, hidden, empty, shown)), "html.parser")
+
+    # A table with figures keeps them, in order, and lists the small ones beneath it.
+    rows = [(tr.th.get_text(strip=True), tr.td.get_text(strip=True))
+            for tr in page.select("#table-answers_improve tbody tr")]
+    assert rows == [("Leavers who answered", "23"), ("Caseload", "9"), ("Supervision", "6")]
+    listed = page.select_one("#table-answers_improve").find_parent("div").find_next_sibling("p")
+    assert listed.get_text(strip=True) == "Also raised, by fewer than 5 leavers each: Pay; Admin, recording and IT."
+
+    # A table whose every figure is hidden reads as one line, with its themes listed.
+    line = page.select_one("#table-answers_worked_well")
+    assert line.name == "p"
+    assert line.get_text() == "Title of answers_worked_well: Leavers who answered, fewer than 5."
+    assert line.find_next_sibling("p").get_text(strip=True) == "Raised by fewer than 5 leavers each: Management."
+    assert page.select_one("#table-answers_would_have_stayed").name == "p"
+
+    # No theme lost, no "fewer than" cell left in these tables; a table with no small count is unchanged.
+    assert not [td for td in page.select("td") if td.get_text(strip=True).startswith("fewer than")]
+    assert [tr.th.get_text(strip=True) for tr in page.select("#table-answers_other tbody tr")] == [
+        "Leavers who answered", "Pay"]
+    assert not page.select_one("#table-answers_other").find_parent("div").find_next_sibling("p")
+
+
+def test_listing_small_themes_changes_only_the_reading_not_the_data(report):
+    mixed = _theme_table("answers_improve", 23, {"Caseload": 9, "Pay": "fewer than 5"})
+    listed = _with_tables(report, mixed)
+    plain = _with_tables(report, {k: v for k, v in mixed.items() if k != "list_fewer"})
+    assert "Pay" in render_html_fragment(plain) and "Pay" in render_html_fragment(listed)
+    # The CSV files keep a row per theme, as without the listing.
+    assert _csv_texts(listed) == _csv_texts(plain)
+    assert "Pay,fewer than 5" in next(iter(_csv_texts(listed).values()))
+    welsh = render_html_fragment({**listed, "parameters": {**listed["parameters"], "language": "cy"}})
+    assert "Wedi'u codi hefyd, gan lai na 5 o ymadawyr yr un:" in welsh.replace("&#39;", "'")
+
+
+def test_a_theme_breakdown_names_its_empty_groups_and_uncited_themes_instead_of_rows_of_zeros(report):
+    from analysis.reports.common import table
+    columns = [("under_1", "Under 1 year", "count"), ("front_door", "Front door", "count"),
+               ("merged", "Other (merged)", "count"), ("not_stated", "Not stated", "count")]
+    rows = [("respondents", "People in this group", [6, 0, 9, 0]),
+            ("caseload", "Caseload", ["fewer than 5", 0, 5, 0]),
+            ("pay", "Pay", [0, 0, 0, 0]),
+            ("admin", "Admin, recording and IT", [0, 0, "fewer than 5", 0]),
+            ("retirement", "Retirement", [0, 0, 0, 0])]
+    by_group = table("themes_by_role", "People citing each theme by role", "Theme", columns, rows,
+                     note="People can cite several themes.", list_zeros=True)
+    page = BeautifulSoup(render_html_fragment(_with_tables(report, by_group)), "html.parser")
+    shown = page.select_one("#table-themes_by_role")
+    assert [th.get_text(strip=True) for th in shown.select("thead th")] == ["Theme", "Under 1 year", "Other (merged)"]
+    assert [[c.get_text(strip=True) for c in tr.select("th, td")] for tr in shown.select("tbody tr")] == [
+        ["People in this group", "6", "9"], ["Caseload", "fewer than 5", "5"],
+        ["Admin, recording and IT", "0", "fewer than 5"]]
+    wrap = shown.find_parent("div")
+    assert wrap.select_one(".ev-note").get_text() == (
+        "No leavers in: Front door and Not stated. People can cite several themes.")
+    assert wrap.find_next_sibling("p").get_text(strip=True) == "Cited by no one in any group: Pay; Retirement."
+    # The data keep every row and column.
+    assert "Front door" in next(iter(_csv_texts(_with_tables(report, by_group)).values()))
+
+
+def test_a_theme_breakdown_with_no_theme_cited_by_k_in_any_group_reads_as_one_line(report):
+    from analysis.reports.common import SEVERAL_THEMES, table
+    from analysis.reports.translation import ReportWords
+    columns = [("under_1", "Under 1 year", "count"), ("merged", "Other (merged)", "count"),
+               ("not_stated", "Not stated", "count")]
+    rows = [("respondents", "People in this group", [6, 9, 0]),
+            ("caseload", "Caseload", ["fewer than 5", "fewer than 5", 0]),
+            ("pay", "Pay", [0, 0, 0]),
+            ("admin", "Admin", ["withheld", "fewer than 5", 0])]
+    by_group = table("themes_by_role", "People citing each theme by role", "Theme", columns, rows,
+                     note=f"{SEVERAL_THEMES} Groups of fewer than 5 people are merged into Other: Team manager.",
+                     list_zeros=True)
+    page = BeautifulSoup(render_html_fragment(_with_tables(report, by_group)), "html.parser")
+    line = page.select_one("#table-themes_by_role")
+    assert line.name == "p" and not page.select("table")
+    assert line.get_text() == (
+        "People citing each theme by role: no theme is shown as cited by 5 or more people in any one group, so the "
+        "groups cannot be compared. People in each group: Under 1 year: 6; Other (merged): 9.")
+    # Nothing is compared, so the note on columns not adding up goes; the note on merged groups stays.
+    assert line.find_next_sibling("p").get_text() == (
+        "No leavers in: Not stated. Groups of fewer than 5 people are merged into Other: Team manager.")
+    # The same in Welsh, where the note is the catalogue's sentence.
+    welsh_note = ReportWords("cy").gettext(SEVERAL_THEMES)
+    assert welsh_note != SEVERAL_THEMES
+    welsh_table = {**by_group, "note": f"{welsh_note} Grwpiau."}
+    welsh = BeautifulSoup(render_html_fragment({**_with_tables(report, welsh_table), "parameters": {
+        **report["parameters"], "language": "cy"}}), "html.parser")
+    assert welsh.select_one("#table-themes_by_role").find_next_sibling("p").get_text().endswith("Grwpiau.")
+    assert welsh_note not in welsh.get_text()
+    assert "fewer than 5" in next(iter(_csv_texts(_with_tables(report, by_group)).values()))

@@ -369,3 +369,29 @@ def test_you_said_we_did_names_every_theme_in_running_text(small_council):
                                     generated_at="2025-07-01T09:00:00")
     assert _section(report, "you_said_we_did")["summary"] == (
         "What was done about what leavers told us: 2 actions, on caseload and workload and pay and reward.")
+
+
+def test_a_chart_with_nothing_it_may_draw_is_left_out(small_council):
+    # Two leavers a quarter: every share and band count is hidden, so the trend and the
+    # length-of-service charts would be empty axes (and a legend of lines not drawn).
+    rows = [_response(f"t{month}-{i}", month, reasons=["caseload"], band="under_1")
+            for month in ("2025-02", "2025-05") for i in range(2)]
+    responses = pd.DataFrame(rows)
+    responses["rating.caseload"] = responses["rating.caseload"].astype("Int64")
+    empty = pd.DataFrame(columns=["comment_id", "response_id", "focus_group_id", "instrument_kind", "question_key",
+                                  "purpose", "period", "text"])
+    assignments = pd.DataFrame(columns=["comment_id", "theme_id", "score", "source", "model_version"])
+    args = (responses, empty, assignments, small_council[3])
+    tiny = build_quarterly_report(*args, quarter="2025/26 Q1", theme_labels=LABELS, k=3)
+    assert _section(tiny, "trend")["charts"] == []
+    assert "<svg" not in render_html_fragment(tiny)
+    service = build_length_of_service_report(*args, quarter="2025/26 Q1", theme_labels=LABELS, k=3)
+    assert all(not s.get("charts") for s in service["sections"])
+
+    # Where some figures are shown, the chart stays. Supervision's one point is its 0 % of the six
+    # leavers of 2024/25 Q4 (its 2025/26 Q1 share is withheld): a real point, so it stays.
+    report = build_quarterly_report(*small_council, quarter="2025/26 Q1", theme_labels=LABELS, k=3)
+    [chart] = _section(report, "trend")["charts"]
+    assert [s["id"] for s in chart["series"]] == ["caseload", "pay", "supervision"]
+    assert next(s for s in chart["series"] if s["id"] == "supervision")["values"][-2:] == [0.0, None]
+    assert all(any(v is not None for v in s["values"]) for s in chart["series"])

@@ -56,7 +56,7 @@ def section(inputs: ReportInputs, f: PublishedFigures, v: PeriodView) -> dict:
         rows = [("answered", w.gettext("Leavers who answered"), [answered])] + [
             (t, theme_label(inputs, t), [counts[t]]) for t in ids]
         tables.append(table(f"answers_{purpose}", w.gettext(ANSWER_TITLES[purpose]), w.gettext("Theme"),
-                            [("people", w.gettext("People"), "count")], rows))
+                            [("people", w.gettext("People"), "count")], rows, list_fewer="leavers"))
         line = _most_raised(inputs, counts, answered, purpose)
         if line:
             lines.append(line)
@@ -103,7 +103,8 @@ def focus_groups_section(inputs: ReportInputs, f: PublishedFigures, v: PeriodVie
             (t, theme_label(inputs, t), [f.get(c.k_focus_theme(p, purpose, t))]) for t in ids]
         prompt = w.gettext(FOCUS_PURPOSES[purpose]) if purpose in FOCUS_PURPOSES else humanise(purpose, w)
         tables.append(table(f"focus_{purpose}", w.gettext("Focus groups: {prompt}", prompt=prompt),
-                            w.gettext("Theme"), [("remarks", w.gettext("Remarks"), "count")], rows))
+                            w.gettext("Theme"), [("remarks", w.gettext("Remarks"), "count")], rows,
+                            list_fewer="remarks"))
         if is_shown(remarks):
             total_shown.append(int(remarks))
     if not tables:

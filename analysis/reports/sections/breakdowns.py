@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from analysis.disclosure import NOT_SHOWN, WITHHELD, is_shown, share
 from analysis.reports import counts as c
 from analysis.reports.base import PeriodView, ReportInputs, make_section, theme_ids, theme_label
-from analysis.reports.common import PublishedFigures, fmt_pct, ranked, table
+from analysis.reports.common import SEVERAL_THEMES, PublishedFigures, fmt_pct, ranked, table
 from analysis.reports.labels import DIMENSIONS, MERGED_OTHER, THEME_BREAKDOWNS, category_label
 from analysis.reports.translation import N_, ReportWords
 
@@ -54,14 +54,14 @@ def theme_sections(inputs: ReportInputs, f: PublishedFigures, v: PeriodView) -> 
         summary = _breakdown_summary(inputs, rows, col_defs, dim)
         merged = [category_label(dim, m, w) for col in cols for m in columns_map[col]
                   if columns_map[col] != [col]]
-        note = w.gettext("People can cite several themes, so columns do not add up to the group.")
+        note = w.gettext(SEVERAL_THEMES)
         if merged:
             note += " " + w.gettext("Groups of fewer than {k} people are merged into Other: {groups}.",
                                     k=inputs.k, groups=", ".join(merged))
         sections.append(make_section(
             f"themes_by_{dim}", w.gettext(BREAKDOWN_TITLES[dim]), summary,
             [table(f"themes_by_{dim}", w.gettext(BREAKDOWN_TABLE_TITLES[dim]), w.gettext("Theme"),
-                   col_defs, rows, note=note)],
+                   col_defs, rows, note=note, list_zeros=True)],
             words=w,
         ))
     return sections
