@@ -19,6 +19,7 @@ import ssl
 from datetime import date
 from email.message import EmailMessage
 
+import sqlalchemy as sa
 from flask import current_app
 
 from .config import MAIL_KINDS
@@ -115,8 +116,30 @@ def deliver(message: OutboxMessage) -> None:
         raise MailError(f"unknown mail backend {backend!r}: use log, smtp or notify")
 
 
+def seal_plain_rows() -> int:
+    """Seal, in place, the addresses and bodies of outbox rows written before they were stored
+    sealed (migration 0018 left such rows as they were). Every sending run does this first, so
+    after the first run following the upgrade a database reader finds no address, link or code
+    in a live outbox row. Returns how many rows were sealed."""
+    table = OutboxMessage.__table__
+    prefix = SealedText.PREFIX + "%"
+    # Read the stored text as it is, not through SealedText: only plain values are rewritten,
+    # and a value already sealed is never sealed twice.
+    to_address, body = sa.type_coerce(table.c.to_address, sa.Text), sa.type_coerce(table.c.body, sa.Text)
+    plain = db.session.execute(sa.select(table.c.id, to_address, body)
+                               .where(sa.or_(to_address.not_like(prefix), body.not_like(prefix)))).all()
+    for message_id, to_address, body in plain:
+        values = {name: value for name, value in (("to_address", to_address), ("body", body))
+                  if not value.startswith(SealedText.PREFIX)}
+        db.session.execute(table.update().where(table.c.id == message_id).values(**values))
+    db.session.commit()
+    return len(plain)
+
+
 def send_queued(limit: int = 200) -> tuple[int, int]:
-    """Send queued messages, each in its own transaction. Returns (sent, still unsent)."""
+    """Send queued messages, each in its own transaction, after sealing any row still stored
+    plain. Returns (sent, still unsent)."""
+    seal_plain_rows()
     ids = db.session.execute(db.select(OutboxMessage.id).where(OutboxMessage.status == "queued")
                              .limit(limit)).scalars().all()
     sent = unsent = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import copy
 
 from sqlalchemy.exc import IntegrityError
 
@@ -54,19 +54,24 @@ def current_instrument(slug: str) -> Instrument | None:
     return row
 
 
+#: parsed definitions by (row id, slug, version), each with a copy of the JSON it was parsed from
+_PARSED: dict[tuple[int, str, int], tuple[dict, Definition]] = {}
+_PARSED_KEPT = 64
+
+
 def definition_of(instrument: Instrument) -> Definition:
-    """The validated definition an Instrument row holds (parsed once per row version)."""
-    return _parse(instrument.id, instrument.slug, instrument.version, _freeze(instrument.definition))
+    """The validated definition an Instrument row holds, parsed once per row version.
 
-
-def _freeze(value):  # hashable copy so the parse can be cached
-    import json
-
-    return json.dumps(value, sort_keys=True)
-
-
-@lru_cache(maxsize=64)
-def _parse(_id: int, slug: str, version: int, frozen: str) -> Definition:
-    import json
-
-    return parse_definition(json.loads(frozen), f"{slug} v{version}", known_theme_ids())
+    A row's id can name another questionnaire in another database (tests, a restored copy), so a
+    cached parse is used only while the row holds the same JSON; comparing the dicts costs a
+    fraction of serialising them, which every sending and page did before."""
+    key = (instrument.id, instrument.slug, instrument.version)
+    cached = _PARSED.get(key)
+    if cached is not None and cached[0] == instrument.definition:
+        return cached[1]
+    source = copy.deepcopy(instrument.definition)
+    parsed = parse_definition(copy.deepcopy(source), f"{instrument.slug} v{instrument.version}", known_theme_ids())
+    if len(_PARSED) >= _PARSED_KEPT:
+        _PARSED.clear()
+    _PARSED[key] = (source, parsed)
+    return parsed

@@ -60,3 +60,42 @@ def test_runs_of_quarters_reach_k_and_a_detail_is_shown_only_when_k_share_it():
     few = plan([person(i, 4, role="social_worker") for i in range(4)], k)
     assert {s.when for s in few.values()} == {""}
     assert "Fewer than 5 responses" in few["0"].note(k)
+
+
+def test_a_version_published_mid_run_never_narrows_when_someone_answered_below_k(app, client):
+    # An HR reader who knows when version 2 of the exit questionnaire was published (in July)
+    # reads the queue, the response pages and the export: every (when, version) they see is held
+    # by k or more responses, and a version with fewer than k in all shows no version.
+    import csv
+    import io
+
+    from survey_app.extensions import db
+    from survey_app.models import Instrument
+    from survey_app.questionnaires import current_instrument
+
+    from .support import add_exit_response, post_form
+
+    app.config["DISCLOSURE_THRESHOLD"] = 3
+    v1 = [add_exit_response(date(2025, 4, 1)) for _ in range(3)] + [add_exit_response(date(2025, 7, 1))]
+    old = current_instrument("exit")
+    old.is_current = False
+    db.session.add(Instrument(organisation_id=old.organisation_id, slug="exit", version=old.version + 1,
+                              kind=old.kind, title=old.title, definition=old.definition,
+                              requires_code=old.requires_code, is_current=True))
+    db.session.commit()
+    v2 = [add_exit_response(date(2025, 8, 1)) for _ in range(2)]
+    assert {r.instrument_version for r in v2} == {old.version + 1}
+
+    signed_in(client, "hr")
+    export = post_form(client, "/hr/export", {"dataset": "responses", "instrument": "exit", "quarter": "",
+                                              "file_format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(export.get_data().decode("utf-8-sig"))))
+    seen = Counter((r["instrument_version"], r["period"]) for r in rows if r["response_id"] in {x.id for x in v1 + v2})
+    assert sum(seen.values()) == 6
+    for (version, when), n in seen.items():
+        assert version == "Not shown" or n >= 3, seen
+    for r in v2:
+        caption = texts(client.get(f"/hr/responses/{r.id}"), ".govuk-caption-l")[0]
+        assert "version" not in caption
+    caption = texts(client.get(f"/hr/responses/{v1[-1].id}"), ".govuk-caption-l")[0]
+    assert f"(version {old.version})" in caption

@@ -87,8 +87,18 @@ def test_a_response_is_placed_where_the_queue_shows_it_never_by_its_true_month(c
     add_exit_response(channel="online", main_reasons=["pay"])
     signed_in(client, "hr")
     page = page_of(client.get("/hr/overview"))
-    assert "0 responses" in _section(page, "This quarter").get_text(" ", strip=True)
+    said = _section(page, "This quarter").get_text(" ", strip=True)
+    assert "No responses to show for this period." in said and "reviewed" not in said
     assert not _section(page, "This quarter").select("table")
+
+
+def test_an_overview_without_responses_says_so_rather_than_all_reviewed(client, app):
+    signed_in(client, "hr")
+    page = page_of(client.get("/hr/overview"))
+    for heading in ("This quarter", "Last four quarters"):
+        said = _section(page, heading).get_text(" ", strip=True)
+        assert "No responses to show for this period." in said
+        assert "all reviewed" not in said
 
 
 def test_the_overview_is_for_hr_only(client, app):

@@ -122,3 +122,21 @@ def test_the_check_command_explains_a_broken_file(tmp_path, runner):
     result = runner.invoke(args=["instruments", "check", str(_write(tmp_path, data))])
     assert result.exit_code != 0
     assert "broken.yaml: kind must be one of exit, staff_survey, focus_group, not 'poll'" in result.output
+
+
+def test_a_parsed_definition_is_reused_only_while_its_row_holds_the_same_questionnaire(app):
+    # Parses are cached by row id and version; the same id can name another questionnaire in
+    # another database (or after a restore), and must then get its own parse.
+    import copy
+
+    from survey_app.models import Instrument
+    from survey_app.questionnaires import current_instrument, definition_of
+
+    row = current_instrument("exit")
+    first = definition_of(row)
+    assert definition_of(row) is first
+    other = copy.deepcopy(row.definition)
+    other["title"] = "Another questionnaire under the same id"
+    impostor = Instrument(id=row.id, slug=row.slug, version=row.version, definition=other)
+    assert definition_of(impostor).title == "Another questionnaire under the same id"
+    assert definition_of(row).title == first.title != "Another questionnaire under the same id"

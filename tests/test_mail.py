@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from email import message_from_bytes
 from email.policy import default
 
@@ -216,3 +217,37 @@ def test_a_message_sealed_under_an_earlier_secret_is_kept_not_sent_to_nowhere(ap
     db.session.expire_all()
     assert send_queued() == (1, 0)
     assert [envelope.rcpt_tos for envelope in inbox.messages] == [["colleague@council.example"]]
+
+
+def test_rows_queued_before_sealing_are_sealed_by_the_next_sending_run(app):
+    # A database reader after the first sending run: a row written plain before the outbox was
+    # sealed (as migration 0018 left it) holds no address or link any more, and it is still sent
+    # to the right person.
+    import sqlalchemy as sa
+
+    from survey_app.mail import seal_plain_rows
+
+    app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=1)  # nothing listens: stays queued
+    insert = sa.text("INSERT INTO outbox_message (id, organisation_id, to_address, subject, body, status, attempts,"
+                     " queued_on, forget_recipient, kind) VALUES (:id, 1, :to, 'Invitation', :body, 'queued', 0,"
+                     " :day, :forget, 'other')")
+    db.session.execute(insert, {"id": "plain-1", "to": "invitee@council.example", "forget": True,
+                                "body": "Your link: https://x/set-password/PLAIN-TOKEN", "day": date.today()})
+    db.session.commit()
+    stored = sa.text("SELECT to_address, body FROM outbox_message WHERE id = 'plain-1'")
+    assert "PLAIN-TOKEN" in db.session.execute(stored).one()[1]
+
+    assert send_queued() == (0, 1)
+    raw = db.session.execute(stored).one()
+    assert all(v.startswith("sealed:") for v in raw)
+    assert "invitee" not in "".join(raw) and "PLAIN-TOKEN" not in "".join(raw)
+    db.session.expire_all()
+    message = db.session.get(OutboxMessage, "plain-1")
+    assert (message.to_address, message.body) == ("invitee@council.example",
+                                                  "Your link: https://x/set-password/PLAIN-TOKEN")
+    assert seal_plain_rows() == 0  # nothing sealed twice
+    assert tuple(db.session.execute(stored).one()) == tuple(raw)
+
+    app.config["MAIL_BACKEND"] = "log"
+    assert send_queued() == (1, 0)
+    assert app.extensions["logged_mail"][-1][0] == "invitee@council.example"

@@ -6,8 +6,10 @@ were stored twice, because two workers read the same pool rows before either wro
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from survey_app import mixing
@@ -64,3 +66,23 @@ def test_a_release_running_while_another_has_read_the_pool_stores_nothing_twice(
     assert markers == [f"Pool marker {n}" for n in range(WAITING)]  # each once
     assert first + int(other.get("released", 0)) == WAITING
     assert db.session.execute(sa.select(sa.func.count()).select_from(PendingSubmission)).scalar_one() == 0
+
+
+def test_a_sending_with_too_few_waiting_does_not_queue_behind_another_writer(app, database_url):
+    # After every sending the pool is checked for a batch. With too few waiting that check must
+    # not take SQLite's single write lock: it did, so each sending queued behind any other writer
+    # (another sending, a release) and, with a writer holding the lock, waited out the busy
+    # timeout and logged a failed release.
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's single write lock; PostgreSQL locks rows and skips locked ones")
+    _fill_pool()
+    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        assert mixing.release(minimum=WAITING + 1) == 0
+    finally:
+        other.rollback()
+        other.close()
+    assert mixing.waiting() == WAITING
+    assert mixing.release(minimum=WAITING) == WAITING
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Response)).scalar_one() == WAITING

@@ -162,12 +162,17 @@ def prepare(http: Http, journey: Journey, timings: list[float], lean: bool = Fal
     journey.ready = True
 
 
+#: the heading of the page the app answers a draft already sent with
+ALREADY_SENT = b"You have already sent your answers"
+
+
 def submit(http: Http, journey: Journey) -> dict:
     """The measured request: POST the last page with action=skip; 302 to /done acknowledges it.
 
     A request that fails on the connection (server killed) is not acknowledged; it is retried
     until the server answers again. The retry is acknowledged (302 to /done) when the first try
-    never committed, or sent back to the start (the draft is gone) when it had committed.
+    never committed; when it had committed (the draft is gone) the app answers with its "You have
+    already sent your answers" page (or, before that page existed, a redirect to the start).
     """
     body = _form(journey, {"action": "skip"})
     first = time.perf_counter()
@@ -176,7 +181,7 @@ def submit(http: Http, journey: Journey) -> dict:
         attempts += 1
         t = time.perf_counter()
         try:
-            resp, _ = http.send("POST", f"/{SLUG}/equality", body=body, cookie=journey.cookie)
+            resp, page = http.send("POST", f"/{SLUG}/equality", body=body, cookie=journey.cookie)
         except CONNECTION_ERRORS as exc:
             if time.perf_counter() - first > RETRY_FOR:
                 return {"marker": journey.marker, "outcome": "failed", "error": repr(exc), "attempts": attempts}
@@ -186,7 +191,7 @@ def submit(http: Http, journey: Journey) -> dict:
         location = resp.getheader("Location", "")
         if resp.status == 302 and location.endswith(f"/{SLUG}/done"):
             outcome = "acknowledged"
-        elif resp.status == 302 and attempts > 1:
+        elif attempts > 1 and (resp.status == 302 or (resp.status == 200 and ALREADY_SENT in page)):
             outcome = "stored_before_failure"  # an earlier try committed; the client never heard
         else:
             outcome = f"rejected {resp.status} {location}"

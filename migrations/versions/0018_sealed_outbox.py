@@ -1,7 +1,8 @@
 """Outbox addresses and bodies are stored sealed with a key derived from the app's secret, so the
 column for an address holds text longer than an address.
 
-Rows already queued stay readable as they are and are erased once sent.
+Rows already queued stay readable as they are until the next sending run seals them in place
+(survey_app.mail.seal_plain_rows); each is erased once sent.
 
 Revision ID: 0018
 Revises: 0017

@@ -16,6 +16,12 @@ questionnaire at once:
    smallest shown value joins them. So every combination the page shows, "not shown"
    included, is held by at least k responses.
 
+3. **Versions.** All this is decided for each version of a questionnaire apart, since a
+   response's version is shown with it: a version published in the middle of a run of quarters
+   makes runs of its own, so the version never narrows when someone answered below k people.
+   Where a version has fewer than k responses in all, its responses show nothing, the version
+   included.
+
 Everything on the page (the rows, their order, and the filters) uses only the values shown:
 rows are ordered by run and then by their random id, and a filter on a detail matches only
 responses showing it, so filtering cannot reveal what a row hides.
@@ -55,7 +61,7 @@ class Person:
     """The identifying details of one response, as stored."""
 
     id: str
-    instrument: str
+    instrument: str  # the questionnaire and its version ("exit v2"): each is planned apart
     period: date
     details: dict[str, str | None] = field(hash=False, compare=False)
 
@@ -73,6 +79,11 @@ class Shown:
     @property
     def month_shown(self) -> bool:
         return bool(self.when) and " Q" not in self.when
+
+    def version(self, version: int) -> int | str:
+        """The questionnaire version as shown: hidden with everything else where the version has
+        fewer than k responses (knowing when it was published, it would say when they answered)."""
+        return version if self.when else NOT_SHOWN
 
     def note(self, k: int) -> str | None:
         """A sentence for the page saying what is not shown, and why."""
@@ -215,7 +226,9 @@ def organisation_plan(k: int) -> dict[str, Shown]:
     from ..models import Instrument, Response
     from ..questionnaires import definition_of
 
-    definitions = {i.id: definition_of(i) for i in db.session.execute(db.select(Instrument)).scalars()}
+    instruments = db.session.execute(db.select(Instrument)).scalars().all()
+    definitions = {i.id: definition_of(i) for i in instruments}
+    versions = {i.id: i.version for i in instruments}
     rows = db.session.execute(db.select(Response.id, Response.instrument_slug, Response.instrument_id,
                                         Response.period, Response.answers, Response.channel)).all()
     people = []
@@ -228,5 +241,5 @@ def organisation_plan(k: int) -> dict[str, Shown]:
             key = definition.key_for_role(detail)
             value = (row.answers or {}).get(key) if key else None
             details[detail] = value if isinstance(value, str) and value else None
-        people.append(Person(row.id, row.instrument_slug, row.period, details))
+        people.append(Person(row.id, f"{row.instrument_slug} v{versions[row.instrument_id]}", row.period, details))
     return plan(people, k)

@@ -129,7 +129,7 @@ def responses_table(organisation_id: int, slug: str, quarter: str | None = None,
             if labels and value not in (None, "", []):
                 value = [q.label_for(str(v)) for v in value] if isinstance(value, list) else q.label_for(str(value))
             values.append("; ".join(map(str, value)) if isinstance(value, list) else value)
-        table.rows.append([r.id, r.instrument_version, shown.details.get("channel", NOT_SHOWN),
+        table.rows.append([r.id, shown.version(r.instrument_version), shown.details.get("channel", NOT_SHOWN),
                            shown_period(r.period, shown), r.period_estimated if shown.month_shown else NOT_SHOWN,
                            r.reviewed, *values])
     table.dictionary = [["column", "question or meaning", "type", "answers (value = label)"]]
