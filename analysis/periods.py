@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
+from analysis.errors import KindError
+
 # pandas loads on first use: the web app imports this module at start-up for quarter labels alone.
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,12 +33,28 @@ _ROLLING_RE = re.compile(r"^\s*12 months to\s+(.+)$", re.IGNORECASE)
 MonthLike = Union["pd.Period", dt.date, str]
 
 
+class PeriodError(KindError):
+    """A period that cannot be read or made. ``kind`` says why and ``details`` the particulars
+    (the ``label`` given, and so on); ``str()`` is the English message, for the command line,
+    and the app words each kind in the language of its page."""
+
+    MESSAGES = {
+        "not_quarter": "{label!r} is not a quarter label like '2025/26 Q1'",
+        "not_year": "{label!r} is not a financial year label like '2025/26'",
+        "not_rolling": "{label!r} is not a rolling period like '12 months to 2025/26 Q1'",
+        "not_period": "{label!r} is not a period: use a quarter ('2025/26 Q1'), a financial year ('2025/26') or a "
+                      "rolling period ('12 months to 2025/26 Q1')",
+        "years_apart": "{label!r} is not a financial year: the second year must follow the first (expected "
+                       "{expected})",
+        "year_out_of_range": "financial year {year!r} is out of range",
+        "quarter_number": "quarter number must be 1 to 4, not {number!r}",
+    }
+
+
+
 def _check_year_pair(first: int, second: int, label: str) -> None:
     if (first + 1) % 100 != second:
-        raise ValueError(
-            f"{label!r} is not a financial year: the second year must follow the first "
-            f"(expected {first}/{(first + 1) % 100:02d})"
-        )
+        raise PeriodError("years_apart", label=label, expected=f"{first}/{(first + 1) % 100:02d}")
 
 
 def _to_month(value: MonthLike) -> pd.Period:
@@ -70,9 +88,9 @@ class Quarter:
 
     def __post_init__(self) -> None:
         if self.number not in (1, 2, 3, 4):
-            raise ValueError(f"quarter number must be 1 to 4, not {self.number!r}")
+            raise PeriodError("quarter_number", number=self.number)
         if not 1900 <= self.start_year <= 2999:
-            raise ValueError(f"financial year {self.start_year!r} is out of range")
+            raise PeriodError("year_out_of_range", year=self.start_year)
 
     # --- naming ---------------------------------------------------------------------------
     @property
@@ -84,10 +102,10 @@ class Quarter:
 
     @classmethod
     def parse(cls, label: str) -> Quarter:
-        """``'2025/26 Q1'`` -> ``Quarter(2025, 1)``; anything else raises ValueError."""
+        """``'2025/26 Q1'`` -> ``Quarter(2025, 1)``; anything else raises PeriodError (a ValueError)."""
         match = _QUARTER_RE.match(label) if isinstance(label, str) else None
         if not match:
-            raise ValueError(f"{label!r} is not a quarter label like '2025/26 Q1'")
+            raise PeriodError("not_quarter", label=label)
         first, second, number = int(match[1]), int(match[2]), int(match[3])
         _check_year_pair(first, second, label)
         return cls(first, number)
@@ -161,7 +179,7 @@ class FinancialYear:
 
     def __post_init__(self) -> None:
         if not 1900 <= self.start_year <= 2999:
-            raise ValueError(f"financial year {self.start_year!r} is out of range")
+            raise PeriodError("year_out_of_range", year=self.start_year)
 
     @property
     def label(self) -> str:
@@ -172,10 +190,10 @@ class FinancialYear:
 
     @classmethod
     def parse(cls, label: str) -> FinancialYear:
-        """``'2025/26'`` -> ``FinancialYear(2025)``; anything else raises ValueError."""
+        """``'2025/26'`` -> ``FinancialYear(2025)``; anything else raises PeriodError (a ValueError)."""
         match = _YEAR_RE.match(label) if isinstance(label, str) else None
         if not match:
-            raise ValueError(f"{label!r} is not a financial year label like '2025/26'")
+            raise PeriodError("not_year", label=label)
         first, second = int(match[1]), int(match[2])
         _check_year_pair(first, second, label)
         return cls(first)
@@ -222,7 +240,7 @@ class Rolling12Months:
     def parse(cls, label: str) -> Rolling12Months:
         match = _ROLLING_RE.match(label) if isinstance(label, str) else None
         if not match:
-            raise ValueError(f"{label!r} is not a rolling period like '12 months to 2025/26 Q1'")
+            raise PeriodError("not_rolling", label=label)
         return cls(Quarter.parse(match[1]))
 
     def quarters(self) -> list[Quarter]:
@@ -256,10 +274,7 @@ def parse_period(label: str) -> FinancialPeriod:
             return kind.parse(label)
         except ValueError:
             continue
-    raise ValueError(
-        f"{label!r} is not a period: use a quarter ('2025/26 Q1'), a financial year "
-        "('2025/26') or a rolling period ('12 months to 2025/26 Q1')"
-    )
+    raise PeriodError("not_period", label=label)
 
 
 def month_mask(months: pd.Series, period: FinancialPeriod) -> pd.Series:

@@ -331,38 +331,63 @@ def _is_lexicon_phrase(phrase: str) -> bool:
 
 #: how a phrase list written by a person marks a weak phrase (one that needs a second piece of evidence)
 WEAK_MARK = "(weak)"
+#: every mark a person may write for it: the English one and the Welsh "(gwan)", so that staff
+#: who work in Welsh write the mark their page shows
+WEAK_MARKS = (WEAK_MARK, "(gwan)")
 WEAK_WEIGHT = 0.35
 
 
-def parse_phrase_lines(text: str) -> tuple[list[Seed], list[str]]:
+@dataclass(frozen=True)
+class PhraseProblem:
+    """One line of a phrase list that cannot be used. ``kind`` says what is wrong
+    (``characters``: it holds something a phrase may not; ``duplicate``: it repeats an earlier
+    line), ``line`` and ``phrase`` where. ``str()`` gives the English message, for the command
+    line; the app words it in the page's language from ``kind`` and the same fields."""
+
+    kind: str
+    line: int
+    phrase: str
+
+    def __str__(self) -> str:
+        return PHRASE_PROBLEMS[self.kind].format(line=self.line, phrase=self.phrase)
+
+
+#: the English message of each kind of phrase problem
+PHRASE_PROBLEMS = {
+    "characters": "Line {line}: '{phrase}' can only hold letters, digits, apostrophes, hyphens and '/', "
+                  "with '*' at the end of a word to match any ending",
+    "duplicate": "Line {line}: '{phrase}' is already in the list",
+}
+
+
+def parse_phrase_lines(text: str) -> tuple[list[Seed], list[PhraseProblem]]:
     """A theme's phrase list as a person writes it: one phrase per line, blank lines ignored,
-    ``(weak)`` after a phrase for one that needs a second piece of evidence. Capitals are
-    lowered and runs of spaces closed up. Returns the phrases and a message per bad line."""
+    ``(weak)`` (or the Welsh ``(gwan)``) after a phrase for one that needs a second piece of evidence. Capitals are
+    lowered and runs of spaces closed up. Returns the phrases and a problem per bad line."""
     phrases: list[Seed] = []
-    problems: list[str] = []
+    problems: list[PhraseProblem] = []
     seen: set[str] = set()
     for number, line in enumerate(text.splitlines(), start=1):
         phrase = " ".join(line.casefold().split())
         if not phrase:
             continue
-        weak = phrase.endswith(WEAK_MARK)
-        phrase = phrase.removesuffix(WEAK_MARK).strip()
+        mark = next((m for m in WEAK_MARKS if phrase.endswith(m)), None)
+        weak = mark is not None
+        phrase = phrase.removesuffix(mark).strip() if mark else phrase
         if not _is_lexicon_phrase(phrase):
-            problems.append(
-                f"Line {number}: '{line.strip()}' can only hold letters, digits, apostrophes, hyphens and '/', "
-                "with '*' at the end of a word to match any ending"
-            )
+            problems.append(PhraseProblem("characters", number, line.strip()))
         elif phrase in seen:
-            problems.append(f"Line {number}: '{phrase}' is already in the list")
+            problems.append(PhraseProblem("duplicate", number, phrase))
         else:
             seen.add(phrase)
             phrases.append(Seed(phrase, WEAK_WEIGHT, explicit=True) if weak else Seed(phrase, default_weight(phrase)))
     return phrases, problems
 
 
-def phrase_lines(phrases: Iterable[Seed]) -> str:
-    """The phrase list written out for a person to edit (the inverse of ``parse_phrase_lines``)."""
-    return "\n".join(f"{p.phrase} {WEAK_MARK}" if p.explicit and p.weight < 0.5 else p.phrase for p in phrases)
+def phrase_lines(phrases: Iterable[Seed], weak_mark: str = WEAK_MARK) -> str:
+    """The phrase list written out for a person to edit (the inverse of ``parse_phrase_lines``),
+    weak phrases marked with ``weak_mark`` (one of ``WEAK_MARKS``)."""
+    return "\n".join(f"{p.phrase} {weak_mark}" if p.explicit and p.weight < 0.5 else p.phrase for p in phrases)
 
 
 def _parse_seed(node: yaml.Node) -> tuple[Seed | None, str]:

@@ -66,10 +66,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .i18n import init_i18n
 
     init_i18n(app)
-    from .forms import character_count_text
+    from .forms import character_count_text, wtforms_errors
 
     # Staff pages' character counts speak the page's language too, as the respondent's do.
     app.add_template_global(character_count_text)
+    # An error summary is titled in the page's language, whether or not its page gives a title.
+    app.add_template_global(wtforms_errors)
     _enable_sqlite_wal(app)
 
     from . import (

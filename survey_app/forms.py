@@ -162,3 +162,11 @@ def character_count_text() -> dict[str, Any]:
         "charactersAtLimitText": _("You have 0 characters remaining"),
         "charactersOverLimitText": every(_("You have %{count} characters too many")),
     }
+
+
+def wtforms_errors(form: FlaskForm, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The error summary's parameters for a form (govuk-frontend-wtf's helper), titled in the
+    page's language unless the page gives its own title: the helper's default is English."""
+    from govuk_frontend_wtf.main import wtforms_errors as summary_of
+
+    return summary_of(form, {"titleText": _("There is a problem"), **(params or {})})

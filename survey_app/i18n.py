@@ -8,15 +8,16 @@ language it is in (``<html lang>``). Interface text lives in gettext catalogues
 (``text: {en: ..., cy: ...}``).
 
 Staff pages (sign-in, account, HR, reports, admin) follow the signed-in person's own choice
-(``User.language``, set on their account page) where the council offers Welsh; before sign-in, the
-switch's choice or the council's first language. Where it does not, they are in English.
+(``User.language``, set on their account page, or with the switch on the way in if they had not
+set one) where the council offers Welsh; before sign-in, the switch's choice or the council's
+first language. Where it does not, they are in English.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -24,6 +25,9 @@ from flask_login import current_user
 NATIVE_NAMES = {"en": "English", "cy": "Cymraeg"}
 SUPPORTED = tuple(NATIVE_NAMES)
 SESSION_KEY = "language"
+#: the language a signed-in person chose with the switch on the way in, for this visit only,
+#: when it differs from the one saved with their account
+VISIT_LANGUAGE_KEY = "staff_language_this_visit"
 
 
 def languages_setting(value: str) -> tuple[str, ...]:
@@ -56,9 +60,10 @@ def page_language() -> str:
     """The language of the page being built (Flask-Babel's locale selector).
 
     Respondent pages: the respondent's choice kept in their session, else the council's first
-    language. Staff pages: English unless the council offers Welsh; then the signed-in person's
-    own choice, else (before sign-in) the switch's choice, else the council's first language.
-    Commands, outside any request, are in English."""
+    language. Staff pages: English unless the council offers Welsh; then, signed in, the
+    language chosen with the switch on the way in if it differs from the person's saved one
+    (for this visit only), else their saved language; before sign-in, the switch's choice; else
+    the council's first language. Commands, outside any request, are in English."""
     if not request:
         return "en"
     offered = current_app.config["LANGUAGES"]
@@ -66,10 +71,16 @@ def page_language() -> str:
         if not staff_languages_offered():
             return "en"
         if current_user.is_authenticated:
-            chosen = current_user.language
+            chosen = session.get(VISIT_LANGUAGE_KEY) or current_user.language
             return chosen if chosen in offered else offered[0]
     chosen = session.get(SESSION_KEY)
     return chosen if chosen in offered else offered[0]
+
+
+def switch_choice() -> str | None:
+    """The language chosen with the switch in this session, where staff may choose one."""
+    chosen = session.get(SESSION_KEY)
+    return chosen if staff_languages_offered() and chosen in current_app.config["LANGUAGES"] else None
 
 
 def current_language() -> str:
@@ -96,6 +107,10 @@ def init_i18n(app: Flask) -> None:
     def inject_language() -> dict:
         offered = app.config["LANGUAGES"]
         here = current_language()
+        if not has_request_context():
+            # A template rendered by a command: no page, so no switch and no staff page.
+            return {"current_language": here, "language_switch": [],
+                    "staff_languages_offered": staff_languages_offered(), "staff_page": False}
         switch = []
         # Respondents, and staff before they sign in, switch here; signed-in staff choose on
         # their account page, and their choice is kept with their account.

@@ -380,7 +380,7 @@ class ScheduledJob(db.Model):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # Asked to run now (HR saved a theme's phrases): due at once, whatever the schedule.
     requested_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    # While it runs: the step it has reached, of how many, in words for HR.
+    # While it runs: the step it has reached, of how many, and the stage's key (each page names it).
     progress_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     progress_steps: Mapped[int | None] = mapped_column(Integer, nullable=True)
     progress_text: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from analysis.language import detect_language
 
@@ -58,10 +58,32 @@ def without_bidi_controls(value: object) -> object:
     return type(value)(BIDI_CONTROLS.sub("", value))
 
 
+@dataclass(frozen=True)
+class AnswerProblem:
+    """Why one answer does not fit its question: ``kind`` (``unknown_question``, ``required``,
+    ``not_text``, ``too_long``, ``not_month``, ``not_offered``) and its ``details``. ``str()`` is
+    the English reason imports and logs show; a page words each kind in its own language."""
+
+    kind: str
+    details: dict = field(default_factory=dict)
+
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "unknown_question": "not a question in this questionnaire",
+        "required": "an answer is required",
+        "not_text": "must be text",
+        "too_long": "longer than {limit} characters",
+        "not_month": "must be a month as YYYY-MM",
+        "not_offered": "not an offered answer: {values}",
+    }
+
+    def __str__(self) -> str:
+        return self.MESSAGES[self.kind].format(**self.details)
+
+
 class AnswerError(ValueError):
     """Answers that do not fit the questionnaire; ``problems`` maps question keys to reasons."""
 
-    def __init__(self, problems: dict[str, str]):
+    def __init__(self, problems: dict[str, AnswerProblem]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
         self.problems = problems
 
@@ -75,24 +97,24 @@ class CleanAnswers:
 def clean_answers(definition: Definition, raw: dict[str, Any], today: date | None = None,
                   require: bool = True) -> CleanAnswers:
     """Check every answer against its question; raise AnswerError listing every problem."""
-    problems: dict[str, str] = {}
+    problems: dict[str, AnswerProblem] = {}
     structured: dict[str, Any] = {}
     comments: list[tuple[str, str, str]] = []
     unknown = sorted(set(raw) - {q.key for q in definition.questions})
     for key in unknown:
-        problems[key] = "not a question in this questionnaire"
+        problems[key] = AnswerProblem("unknown_question")
     for q in definition.questions:
         value = raw.get(q.key)
         if value in (None, "", []):
             if require and q.required:
-                problems[q.key] = "an answer is required"
+                problems[q.key] = AnswerProblem("required")
             continue
         if q.type == "free_text":
             if not isinstance(value, str):
-                problems[q.key] = "must be text"
+                problems[q.key] = AnswerProblem("not_text")
                 continue
             if typed_length(value) > q.max_length:
-                problems[q.key] = f"longer than {q.max_length} characters"
+                problems[q.key] = AnswerProblem("too_long", {"limit": q.max_length})
                 continue
             text = clean_free_text(value, q.max_length)
             if text:
@@ -102,7 +124,7 @@ def clean_answers(definition: Definition, raw: dict[str, Any], today: date | Non
         if q.type == "month":
             # Any real month is accepted from HR and imports; the form offers a recent range.
             if not isinstance(value, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-                problems[q.key] = "must be a month as YYYY-MM"
+                problems[q.key] = AnswerProblem("not_month")
                 continue
             structured[q.key] = value
             continue
@@ -110,12 +132,12 @@ def clean_answers(definition: Definition, raw: dict[str, Any], today: date | Non
             values = value if isinstance(value, list) else [value]
             bad = [v for v in values if v not in offered]
             if bad:
-                problems[q.key] = f"not an offered answer: {', '.join(map(str, bad))}"
+                problems[q.key] = AnswerProblem("not_offered", {"values": ", ".join(map(str, bad))})
                 continue
             structured[q.key] = [v for v, _ in q.choices() if v in set(values)]
             continue
         if value not in offered:
-            problems[q.key] = f"not an offered answer: {value}"
+            problems[q.key] = AnswerProblem("not_offered", {"values": str(value)})
             continue
         structured[q.key] = int(value) if q.type == "likert" else value
     if problems:

@@ -66,9 +66,9 @@ def _themes() -> str:
     asked = db.session.execute(sa.select(ScheduledJob.requested_at).where(ScheduledJob.name == THEMES)).scalar()
     stages = list(RUN_STAGES)
 
+    # The stage is kept by its key, so each page can name it in its own language.
     def report(stage: str) -> None:
-        _update(THEMES, progress_step=stages.index(stage) + 1, progress_steps=len(stages),
-                progress_text=RUN_STAGES[stage])
+        _update(THEMES, progress_step=stages.index(stage) + 1, progress_steps=len(stages), progress_text=stage)
 
     summary = run_themes(progress=False, on_stage=report)
     if asked is not None:
@@ -236,14 +236,17 @@ def run_requested() -> None:
 
 def run_status(name: str = THEMES) -> dict:
     """Where a job stands, for a page that shows its progress: ``state`` is ``running``
-    (with ``step`` of ``steps`` and ``text``), ``waiting`` (asked for, not yet started) or
-    ``idle``, with the last run's end and outcome."""
+    (with ``step`` of ``steps``, the ``stage``'s key and its ``text`` in English), ``waiting``
+    (asked for, not yet started) or ``idle``, with the last run's end and outcome."""
+    from .themes.service import RUN_STAGES
+
     db.session.expire_all()
     row = _row(name)
     running = bool(row.lease_until and row.lease_until > utcnow())
     state = "running" if running else "waiting" if row.requested_at else "idle"
-    return {"state": state, "step": row.progress_step or 0, "steps": row.progress_steps or 0,
-            "text": row.progress_text or "", "last_status": row.last_status, "last_outcome": row.last_outcome,
+    stage = row.progress_text or ""
+    return {"state": state, "step": row.progress_step or 0, "steps": row.progress_steps or 0, "stage": stage,
+            "text": RUN_STAGES.get(stage, stage), "last_status": row.last_status, "last_outcome": row.last_outcome,
             "last_finished": row.last_finished.isoformat() if row.last_finished else None}
 
 

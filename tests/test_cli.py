@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+import pytest
 import sqlalchemy as sa
 
 from survey_app.codes import hash_code
@@ -102,3 +103,19 @@ def test_demo_seed_creates_one_account_per_role_in_development_only(runner, app,
     assert sorted(accounts) == ["admin@demo.example", "hr@demo.example", "standards@demo.example"]
     signed = sign_in(client, "hr@demo.example", accounts["hr@demo.example"])
     assert signed.status_code == 302 and signed.headers["Location"] == "/hr/overview"
+
+
+@pytest.mark.parametrize("languages", [("en",), ("cy", "en")])
+def test_a_command_can_render_a_template_outside_any_request(app, languages):
+    # Commands (a scheduled job, an operator's script) run in the app context only: the page
+    # context (navigation, language switch) must not need a request, and the text is English.
+    from flask import has_request_context, render_template_string
+
+    app.config["LANGUAGES"] = languages
+    try:
+        assert not has_request_context()
+        out = render_template_string("{{ current_language }}|{{ language_switch|length }}|"
+                                     "{{ navigation_items is defined }}|{{ role_names['hr'] }}")
+    finally:
+        app.config["LANGUAGES"] = ("en",)
+    assert out == "en|0|False|HR"

@@ -246,3 +246,16 @@ def test_paper_and_interview_entry_start_at_the_top_of_the_responses_page(client
     assert buttons["Enter exit interview notes"] == "/hr/responses/new/exit/interview"
     html = str(page)
     assert html.index('id="enter"') < html.index("<table")
+
+
+def test_hr_responses_is_the_queue_and_is_refused_to_everyone_else(app, client):
+    anonymous = client.get("/hr/responses")
+    assert anonymous.status_code == 302 and "/sign-in" in anonymous.headers["Location"]
+    reader = app.test_client()
+    signed_in(reader, "standards")
+    assert reader.get("/hr/responses?role=social_worker").status_code == 403
+    signed_in(client, "hr")
+    moved = client.get("/hr/responses?role=social_worker&reviewed=no")
+    assert moved.status_code == 302
+    assert moved.headers["Location"] == "/hr/?role=social_worker&reviewed=no"
+    assert client.get(moved.headers["Location"]).status_code == 200

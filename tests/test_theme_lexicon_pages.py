@@ -139,3 +139,42 @@ def test_a_phrase_hrs_checks_have_stopped_is_marked_on_its_themes_page(client, a
     rows = {cells[0]: cells[1:] for cells in ([c.get_text(strip=True) for c in tr.select("th, td")] for tr in table)}
     assert rows["office"][1] == "3 of 15; stopped by your checks"
     assert "stopped" not in rows["building"][1]
+
+
+def test_every_reason_a_phrase_list_is_refused_is_worded_by_the_pages_as_the_command_line_words_it(app):
+    """The analysis words a refused line in English for the command line; the pages word the
+    same kinds in the reader's language, and in English exactly as the command line does."""
+    from flask_babel import force_locale
+
+    from analysis.taxonomy import PHRASE_PROBLEMS, PhraseProblem
+    from survey_app.hr.themes import lexicon_error_messages
+    from survey_app.themes.service import LexiconError
+
+    lines = [PhraseProblem(kind, 2, "bad pay!") for kind in PHRASE_PROBLEMS]
+    errors = [LexiconError("lines", lines)] + [LexiconError(kind, theme="nope") for kind in LexiconError.MESSAGES]
+    with app.test_request_context(), force_locale("en"):
+        assert [m for e in errors for m in lexicon_error_messages(e)] == [str(p) for p in lines] + [
+            str(e) for e in errors[1:]]
+    with app.test_request_context(), force_locale("cy"):
+        welsh = [m for e in errors for m in lexicon_error_messages(e)]
+    assert all(m.startswith("Llinell 2:") for m in welsh[:len(lines)]) and "Nid oes thema o’r enw nope" in welsh
+
+
+def test_staff_working_in_welsh_mark_a_weak_phrase_as_their_page_shows_it(client, app, welsh_first):
+    user = signed_in(client, "hr")
+    user.language = "cy"
+    db.session.commit()
+    page = client.get("/hr/themes/pay")
+    assert "<code>(gwan)</code>" in page.get_data(as_text=True)
+    saved = client.post("/hr/themes/pay/phrases", data={"csrf_token": _token(page), "phrases": "pay\nwages (gwan)"})
+    assert saved.status_code == 302
+    stored = db.session.execute(sa.select(ThemeLexicon.phrases).filter_by(theme_id="pay")
+                                .order_by(ThemeLexicon.version.desc())).scalars().first()
+    textarea = page_of(client.get("/hr/themes/pay")).find("textarea", attrs={"name": "phrases"}).get_text()
+    assert textarea.strip().splitlines() == ["pay", "wages (gwan)"]
+    user.language = "en"
+    db.session.commit()
+    textarea = page_of(client.get("/hr/themes/pay")).find("textarea", attrs={"name": "phrases"}).get_text()
+    assert textarea.strip().splitlines() == ["pay", "wages (weak)"]
+    weights = {p["phrase"]: p["weight"] for p in stored}
+    assert weights["wages"] == 0.35 and weights["pay"] != 0.35  # weak, and not

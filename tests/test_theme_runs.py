@@ -63,7 +63,7 @@ def test_a_request_made_while_another_run_holds_the_job_is_kept_and_run_after_it
     request_themes_run()  # runs now (the tests' setting): the job's row exists and is free
     row = db.session.get(ScheduledJob, THEMES)
     row.lease_until = utcnow() + timedelta(minutes=5)  # another process is running the themes
-    row.progress_step, row.progress_steps, row.progress_text = 3, len(RUN_STAGES), RUN_STAGES["match"]
+    row.progress_step, row.progress_steps, row.progress_text = 3, len(RUN_STAGES), "match"
     db.session.commit()
     before = row.last_finished
     request_themes_run()

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
 
 from analysis.language import detect_language
 from survey_app.extensions import db
@@ -56,6 +57,7 @@ def test_the_exit_questionnaire_in_welsh_stores_the_same_answers_as_in_english(c
     refused = person.post_page("your-job", {})
     assert refused.status_code == 400
     assert error_summary(refused) == ["Dewiswch eich ateb i ‘Beth oedd eich rôl pan wnaethoch chi adael?’"]
+    assert texts(refused, ".govuk-error-summary__title") == ["Mae problem"]
     assert page_of(refused).title.get_text().startswith("Gwall:")
     assert "Gweithiwr cymdeithasol" in texts(refused, ".govuk-radios__label")
     check = person.get("check")
@@ -104,6 +106,18 @@ def test_welsh_is_told_from_english(text, language):
     assert detect_language(text) == language
 
 
+def test_an_error_summary_is_titled_in_the_pages_language_even_when_the_page_gives_no_title(app, welsh_first):
+    from flask import render_template_string
+
+    page = ('{% extends "base.html" %}{% block content %}'
+            '{{ govukErrorSummary({"errorList": [{"text": "Dewiswch un", "href": "#a"}]}) }}'
+            '{{ govukErrorSummary({"titleText": "Teitl y dudalen", "errorList": []}) }}{% endblock %}')
+    with app.test_request_context("/exit/"):
+        shown = BeautifulSoup(render_template_string(page), "html.parser")
+    assert [h.get_text(strip=True) for h in shown.select(".govuk-error-summary__title")] == [
+        "Mae problem", "Teitl y dudalen"]
+
+
 #: Staff pages whose every string is marked for translation (docs/welsh.md lists the rest).
 TRANSLATED_STAFF_TEMPLATES = (
     "staff.html", "auth/account.html", "auth/hr_unconfirmed.html", "auth/link_expired.html",
@@ -114,7 +128,7 @@ TRANSLATED_STAFF_TEMPLATES = (
     "admin/user_invite.html", "admin/user_link.html", "admin/settings.html", "admin/surveys.html",
     "admin/survey.html", "components/confirm.html", "hr/focus_groups.html", "hr/focus_group_new.html",
     "hr/focus_group.html", "hr/focus_group_remark.html", "hr/paper_entry.html", "admin/audit.html",
-    "admin/jobs.html", "hr/headcounts.html",
+    "admin/jobs.html", "hr/headcounts.html", "hr/theme.html",
 )
 
 

@@ -6,16 +6,30 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
 
 from .. import audit
 from ..access import LAST_SEEN_KEY, SESSION_ID_KEY, before_two_factor, public, roles_required
 from ..extensions import db, limiter, login_manager
-from ..i18n import staff_languages_offered
+from ..i18n import NATIVE_NAMES, SESSION_KEY, VISIT_LANGUAGE_KEY, staff_languages_offered, switch_choice
 from ..models import ROLES, Organisation, User
 from . import accounts
 from .forms import CodeForm, ConfirmForm, LanguageForm, ReplaceCodeForm, SetPasswordForm, SignInForm
@@ -49,7 +63,8 @@ def init_login(app: Flask) -> None:
 
     @app.context_processor
     def staff_navigation() -> dict[str, Any]:
-        if not current_user.is_authenticated:
+        # A template rendered by a command has nobody signed in and no page to navigate from.
+        if not has_request_context() or not current_user.is_authenticated:
             return {"role_names": role_names()}
         return {"role_names": role_names(),
                 "navigation_items": navigation_for(current_user.role, request.endpoint or "")}
@@ -114,10 +129,15 @@ def home_for(user: User) -> str:
             "standards": url_for("reports.index")}.get(user.role, url_for("auth.account"))
 
 
-def _fresh_session() -> None:
-    """Forget everything in the session, including the CSRF token already made for this request."""
+def _fresh_session(keep_language: bool = False) -> None:
+    """Forget everything in the session, including the CSRF token already made for this request;
+    with ``keep_language``, all but the language chosen with the switch (on the way to signing
+    in: the person asked for it, and it is only ever one of the council's languages)."""
+    chosen = switch_choice() if keep_language else None
     session.clear()
     g.pop("csrf_token", None)
+    if chosen:
+        session[SESSION_KEY] = chosen
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -131,17 +151,29 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _complete_sign_in(user: User) -> Any:
-    """Start a fresh session for the user: nothing from before sign-in carries over."""
+    """Start a fresh session for the user: nothing from before sign-in carries over but the
+    language chosen with the switch. Someone who has never saved a language gets that choice
+    saved as theirs; someone who has reads this visit in it, and keeps their saved language."""
     next_url = _safe_next(session.get("next_after_sign_in"))
-    _fresh_session()
+    _fresh_session(keep_language=True)
+    chosen = switch_choice()
     login_user(user)
     session[SESSION_ID_KEY] = accounts.start_session(user)
     session[LAST_SEEN_KEY] = accounts.utcnow().timestamp()
     user.failed_signins = 0
     user.locked_until = None
     user.last_signed_in_at = accounts.utcnow()
+    saved = chosen is not None and user.language is None
+    if saved:
+        user.language = chosen
+    elif chosen is not None and chosen != user.language:
+        session[VISIT_LANGUAGE_KEY] = chosen
     audit.record("signed_in", "user", str(user.id), actor=user)
     db.session.commit()
+    if saved:
+        with force_locale(chosen):
+            flash(_("Your language is set to English.") if chosen == "en"
+                  else _("Your language is set to Welsh (Cymraeg)."))
     return redirect(next_url or home_for(user))
 
 
@@ -174,7 +206,7 @@ def sign_in():
         if matched and not locked and user is not None and not user.disabled:
             if user.totp_secret:
                 keep_next = session.get("next_after_sign_in")
-                _fresh_session()
+                _fresh_session(keep_language=True)
                 session[PENDING_KEY] = user.get_id()
                 session[PENDING_AT_KEY] = accounts.utcnow().timestamp()
                 if keep_next:
@@ -258,8 +290,12 @@ def account():
 
 def _account_page(language_form: LanguageForm, status: int = 200):
     org = db.session.get(Organisation, current_user.organisation_id)
+    visit = session.get(VISIT_LANGUAGE_KEY)
+    # The language chosen for this visit only, named in itself (and marked so), if not the saved one.
+    named = Markup('<span lang="{}">{}</span>').format(visit, NATIVE_NAMES[visit]) \
+        if visit in NATIVE_NAMES and visit != current_user.language else None
     return render_template("auth/account.html", form=ConfirmForm(), language_form=language_form,
-                           required=bool(org and org.require_two_factor)), status
+                           required=bool(org and org.require_two_factor), visit_language=named), status
 
 
 @bp.route("/account/language", methods=["POST"])
@@ -275,6 +311,7 @@ def account_language():
     user = current_user._get_current_object()
     user.language = form.language.data
     db.session.commit()
+    session.pop(VISIT_LANGUAGE_KEY, None)  # the saved language now holds for this visit too
     with force_locale(user.language):
         flash(_("Your language is set to English.") if user.language == "en"
               else _("Your language is set to Welsh (Cymraeg)."))
@@ -328,7 +365,7 @@ def set_password(token: str):
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()
-        _fresh_session()
+        _fresh_session(keep_language=True)
         flash(_("Your password is set. Sign in with it now."))
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/set_password.html", form=form, email=user.email,

@@ -21,7 +21,7 @@ from ..instruments import Definition
 from ..models import ActionNote, Comment, Instrument, Response, ThemeAssignment, default_organisation
 from ..periods import recent_quarters
 from ..questionnaires import current_instrument, definition_of
-from ..submissions import AnswerError, clean_free_text, store_response
+from ..submissions import AnswerError, AnswerProblem, clean_free_text, store_response
 from ..themes.service import theme_labels
 from . import bp
 from .coarsen import NOT_SHOWN, Shown, organisation_plan, shown_instead
@@ -196,6 +196,14 @@ def answer_sections(response: Response, definition: Definition, shown: Shown | N
     return sections
 
 
+@bp.route("/responses")
+@hr_only
+def responses():
+    """``/hr/responses``, the address a person would guess for the responses, is the queue
+    (filters kept); without it the address fell to a respondent page and answered 404."""
+    return redirect(url_for("hr.queue", **request.args.to_dict(flat=False)))
+
+
 @bp.route("/responses/<response_id>")
 @hr_only
 def response(response_id: str):
@@ -204,6 +212,22 @@ def response(response_id: str):
     audit.record("viewed", "response", row.id)
     db.session.commit()
     return _detail(row, definition, _note_form())
+
+
+def answer_problem_text(problem: AnswerProblem) -> str:
+    """Why the questionnaire refused an answer, in the language of the page (the questionnaire's
+    checks say it in English, as imports show it)."""
+    messages = {
+        "unknown_question": _("not a question in this questionnaire"),
+        "required": _("an answer is required"),
+        "not_text": _("must be text"),
+        "not_month": _("must be a month as YYYY-MM"),
+    }
+    if problem.kind == "too_long":
+        return _("longer than %(limit)s characters", limit=problem.details["limit"])
+    if problem.kind == "not_offered":
+        return _("not an offered answer: %(values)s", values=problem.details["values"])
+    return messages.get(problem.kind, str(problem))
 
 
 def _question_text(definition: Definition, key: str) -> str:
@@ -364,9 +388,10 @@ def paper_entry(slug: str, channel: str):
                 except AnswerError as exc:
                     db.session.rollback()
                     failed = True
-                    problems = [{"text": f"{definition.question(k).text}: {v}" if k in
-                                 {q.key for q in definition.questions} else v, "href": f"#{k}"}
-                                for k, v in exc.problems.items()]
+                    problems = [{"text": _("%(question)s: %(reason)s", question=definition.question(k).text,
+                                           reason=answer_problem_text(v))
+                                 if k in {q.key for q in definition.questions} else answer_problem_text(v),
+                                 "href": f"#{k}"} for k, v in exc.problems.items()]
                 else:
                     audit.record("entered", "response", stored.id, f"{channel} entry of {slug}")
                     db.session.commit()

@@ -12,6 +12,7 @@ from flask_login import current_user
 from .. import audit
 from ..confirm import ask, confirmed
 from ..extensions import db
+from ..i18n import current_language
 from ..models import (
     Comment,
     EmergingTheme,
@@ -21,6 +22,7 @@ from ..models import (
     User,
     default_organisation,
 )
+from ..questionnaires import definition_of
 from ..reports.service import scrubber
 from ..themes.service import (
     LexiconError,
@@ -37,10 +39,38 @@ from ..themes.service import (
 from . import bp
 from .common import hr_only
 
-SOURCE_NAMES = {"seed": "seed phrases", "model": "trained model", "hr": "confirmed by HR", "rejected": "rejected by HR"}
-# The same on the response page, which is translated (a theme's own page is in English for now).
-TRANSLATED_SOURCE_NAMES = {"seed": _l("seed phrases"), "model": _l("trained model"), "hr": _l("confirmed by HR"),
-                           "rejected": _l("rejected by HR")}
+#: where a comment's theme came from, as the response page and a theme's page name it
+SOURCE_NAMES = {"seed": _l("seed phrases"), "model": _l("trained model"), "hr": _l("confirmed by HR"),
+                "rejected": _l("rejected by HR")}
+#: each stage of a theme run (``themes.service.RUN_STAGES``) as a theme's page names it while it runs
+RUN_STAGE_NAMES = {
+    "read": _l("reading the written answers"),
+    "prepare": _l("preparing the text"),
+    "match": _l("matching each theme's phrases and learning from HR's corrections"),
+    "emerging": _l("looking for emerging themes"),
+    "sentiment": _l("scoring the tone of each answer"),
+    "save": _l("saving the themes"),
+}
+#: why a phrase list cannot be saved, by ``LexiconError.kind`` (``lines`` is worded per line, below)
+LEXICON_ERRORS = {
+    "empty": _l("Enter at least one phrase. A theme with no phrases is only found by HR and the model"),
+    "unchanged": _l("The phrase list has not changed"),
+    "unknown_theme": _l("There is no theme called %(theme)s"),
+}
+#: what is wrong with one line of a phrase list, by ``analysis.taxonomy.PhraseProblem.kind``
+PHRASE_PROBLEMS = {
+    "characters": _l("Line %(line)s: '%(phrase)s' can only hold letters, digits, apostrophes, hyphens and '/', "
+                     "with '*' at the end of a word to match any ending"),
+    "duplicate": _l("Line %(line)s: '%(phrase)s' is already in the list"),
+}
+
+
+def lexicon_error_messages(error: LexiconError) -> list[str]:
+    """A phrase list's problems in the page's language (the analysis words them in English)."""
+    if error.kind == "lines":
+        return [str(PHRASE_PROBLEMS[p.kind]) % {"line": p.line, "phrase": p.phrase} if p.kind in PHRASE_PROBLEMS
+                else str(p) for p in error.problems]
+    return [str(LEXICON_ERRORS[error.kind]) % {"theme": error.theme} if error.kind in LEXICON_ERRORS else str(error)]
 
 
 def comment_themes(comments: list[Comment]) -> dict[str, list[dict]]:
@@ -54,7 +84,7 @@ def comment_themes(comments: list[Comment]) -> dict[str, list[dict]]:
     for row in rows:
         out[row.comment_id].append({"id": row.theme_id, "label": labels.get(row.theme_id, row.theme_id),
                                     "source": row.source,
-                                    "source_name": TRANSLATED_SOURCE_NAMES.get(row.source, row.source),
+                                    "source_name": SOURCE_NAMES.get(row.source, row.source),
                                     "score": row.score, "terms": row.terms})
     for themes in out.values():
         themes.sort(key=lambda t: t["source"] == "rejected")
@@ -185,6 +215,20 @@ def _theme_or_404(theme_id: str):
     return taxonomy[theme_id]
 
 
+def _comment_titles(comments: list[Comment]) -> dict[str, str]:
+    """Each comment's question, in the page's language, from the questionnaire it answered (or
+    the focus group's); the question's key where the questionnaire no longer has it."""
+    titles = {}
+    for comment in comments:
+        source = comment.response or comment.focus_group
+        try:
+            titles[comment.id] = definition_of(source.instrument).localised(current_language()).question(
+                comment.question_key).text
+        except (AttributeError, KeyError):
+            titles[comment.id] = comment.question_key.replace("_", " ")
+    return titles
+
+
 @bp.route("/themes/<theme_id>", methods=["GET"])
 @hr_only
 def theme_page(theme_id: str, errors: list[str] | None = None, draft: str | None = None):
@@ -203,12 +247,15 @@ def theme_page(theme_id: str, errors: list[str] | None = None, draft: str | None
         sa.select(User).where(User.id.in_([v.saved_by_id for v in versions if v.saved_by_id]))).scalars()}
     from ..worker import run_status
 
+    shown = [comment for comment, _assignment in comments]
     return render_template(
         "hr/theme.html", theme=theme, run=run_status(), phrases=[s for s in stats if s.kind == "phrase"],
         seeds=[s for s in stats if s.kind == "seed"], comments=comments, total=total,
-        comment_themes=comment_themes([c for c, _ in comments]), versions=versions, authors=authors,
-        edited=theme_id in latest_lexicons(org.id), errors=errors or [],
-        draft=draft if draft is not None else phrase_lines(theme.phrases), source_names=SOURCE_NAMES,
+        comment_themes=comment_themes(shown), comment_titles=_comment_titles(shown), versions=versions,
+        authors=authors, edited=theme_id in latest_lexicons(org.id), errors=errors or [],
+        draft=draft if draft is not None else phrase_lines(theme.phrases, weak_mark=_("(weak)")),
+        source_names=SOURCE_NAMES,
+        stage_names={key: str(name) for key, name in RUN_STAGE_NAMES.items()},
     ), (400 if errors else 200)
 
 
@@ -220,27 +267,37 @@ def theme_phrases_save(theme_id: str):
     text = request.form.get("phrases", "")
     org = default_organisation()
     try:
-        _, summary = save_lexicon(org.id, theme_id, text, current_user.id)
+        change = save_lexicon(org.id, theme_id, text, current_user.id)[1]
     except LexiconError as error:
         db.session.rollback()
-        return theme_page(theme_id, errors=error.problems, draft=text)
-    audit.record("edited_theme_phrases", "theme", theme_id, detail=summary)
+        return theme_page(theme_id, errors=lexicon_error_messages(error), draft=text)
+    audit.record("edited_theme_phrases", "theme", theme_id, detail=change.summary)
     db.session.commit()
     from ..worker import request_themes_run
 
     request_themes_run()
-    flash(f"Phrases saved ({summary}). The themes are being run again with them: this page shows how far "
-          "the run has got.")
+    changes = "; ".join(part for part in (
+        _("added %(phrases)s", phrases=", ".join(change.added)) if change.added else "",
+        _("removed %(phrases)s", phrases=", ".join(change.removed)) if change.removed else "",
+    ) if part) or _("changed weights")
+    flash(_("Phrases saved (version %(version)s: %(changes)s). The themes are being run again with them: this "
+            "page shows how far the run has got.", version=change.version, changes=changes))
     return redirect(url_for("hr.theme_page", theme_id=theme_id))
 
 
 @bp.route("/theme-run")
 @hr_only
 def theme_run_status():
-    """Where the latest theme run stands, as JSON, for the progress shown on a theme's page."""
+    """Where the latest theme run stands, as JSON, for the progress shown on a theme's page; once
+    a run has ended well, with how many comments the latest run themed (``themed`` of ``comments``)."""
     from ..worker import run_status
 
-    return run_status()
+    status = run_status()
+    last = db.session.execute(sa.select(ThemeRunRecord).filter_by(organisation_id=default_organisation().id)
+                              .order_by(ThemeRunRecord.id.desc()).limit(1)).scalar()
+    if status["last_status"] == "ok" and last is not None:
+        status.update(themed=last.themed, comments=last.comments)
+    return status
 
 
 @bp.route("/themes/<theme_id>/comments/<comment_id>", methods=["POST"])
@@ -260,5 +317,6 @@ def theme_comment_decide(theme_id: str, comment_id: str):
     record_hr_coding(comment, sorted(chosen))
     audit.record("coded_themes", "comment", comment.id, detail=", ".join(sorted(chosen)) or "no theme applies")
     db.session.commit()
-    flash(f"{'Confirmed' if action == 'confirm' else 'Removed'} {theme.label} on this comment.")
+    flash(_("Confirmed %(theme)s on this comment.", theme=theme.label) if action == "confirm"
+          else _("Removed %(theme)s from this comment.", theme=theme.label))
     return redirect(url_for("hr.theme_page", theme_id=theme_id, _anchor="comments"))

@@ -382,7 +382,7 @@ def plan_import(
             )
         except AnswerError as exc:
             reject(number, cells, [
-                Problem(number, key_to_column.get(key, key), str(raw.get(key, "")), reason)
+                Problem(number, key_to_column.get(key, key), str(raw.get(key, "")), str(reason))
                 for key, reason in exc.problems.items()
             ])
             continue

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from analysis.errors import KindError
+
 ENCODINGS = {
     "utf-8": "utf-8",
     "utf8": "utf-8",
@@ -35,8 +37,29 @@ MAX_ROWS = 200_000
 _SPACES = re.compile(r"\s+")
 
 
-class ReadError(ValueError):
-    """A file that cannot be read as a table, with a reason a person can act on."""
+class ReadError(KindError):
+    """A file that cannot be read as a table, with a reason a person can act on: ``kind`` says
+    what is wrong and ``details`` the particulars; ``str()`` is the English the command line
+    prints (naming its options), and a page words each kind in its own language."""
+
+    MESSAGES = {
+        "unknown_encoding": "unknown encoding {encoding!r}; use one of utf-8, utf-16, cp1252, latin-1",
+        "damaged": "row {row} already holds a replacement character (\N{REPLACEMENT CHARACTER}): the file was "
+                   "damaged by an earlier conversion near byte {offset}; export it again from the original",
+        "undecodable": "row {row}: byte 0x{byte:02X} cannot be read as {tried}; the file would only decode with "
+                       "replacement characters. Save it as UTF-8, or give the right one with --encoding (utf-8, "
+                       "cp1252, latin-1)",
+        "bad_csv_row": "row {row}: not a well-formed CSV row ({reason})",
+        "not_zip": "not a readable XLSX workbook (it is not a zip file)",
+        "too_big": "the workbook unpacks to {unpacked_mb:,.0f} MB, more than the {max_mb} MB allowed "
+                   "(EXITVOICE_IMPORT_MAX_UNCOMPRESSED_MB); save the sheet as CSV, or split it",
+        "not_workbook": "not a readable XLSX workbook ({reason})",
+        "no_sheet": "there is no sheet {sheet!r}; the workbook has: {sheets}",
+        "too_many_rows": "the sheet has more than {max_rows:,} rows (EXITVOICE_IMPORT_MAX_ROWS); split it",
+        "encoding_for_csv": "--encoding applies to CSV files only",
+        "sheet_for_xlsx": "--sheet applies to XLSX files only",
+        "unknown_type": "cannot read {suffix}: give a .csv or .xlsx file",
+    }
 
 
 @dataclass
@@ -77,7 +100,7 @@ def decode_csv_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str
     if encoding is not None:
         name = ENCODINGS.get(encoding.lower().replace("_", "-"))
         if name is None:
-            raise ReadError(f"unknown encoding {encoding!r}; use one of utf-8, utf-16, cp1252, latin-1")
+            raise ReadError("unknown_encoding", encoding=encoding)
         candidates = [name]
     elif _looks_utf16(data):
         # Excel's "Unicode text" and some HR systems write UTF-16, which cp1252 would misread as
@@ -95,19 +118,13 @@ def decode_csv_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str
         if "\ufffd" in text:
             offset = len(text[: text.index("\ufffd")].encode("utf-8"))
             row = text.count("\n", 0, text.index("\ufffd")) + 1
-            raise ReadError(
-                f"row {row} already holds a replacement character (\N{REPLACEMENT CHARACTER}): the file was damaged "
-                f"by an earlier conversion near byte {offset}; export it again from the original"
-            )
+            raise ReadError("damaged", row=row, offset=offset)
         return text, name
     assert last_error is not None
     bad = data[last_error.start]
     row = _row_of_offset(data, last_error.start)
     tried = " or ".join(candidates)
-    raise ReadError(
-        f"row {row}: byte 0x{bad:02X} cannot be read as {tried}; the file would only decode with replacement "
-        "characters. Save it as UTF-8, or give the right one with --encoding (utf-8, cp1252, latin-1)"
-    )
+    raise ReadError("undecodable", row=row, byte=bad, tried=tried, encodings=candidates)
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -132,7 +149,7 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
     try:
         rows = [(number, cells) for number, cells in enumerate(reader, start=1)]
     except csv.Error as exc:
-        raise ReadError(f"row {reader.line_num}: not a well-formed CSV row ({exc})") from None
+        raise ReadError("bad_csv_row", row=reader.line_num, reason=str(exc)) from None
     return Table(rows=rows, encoding=used)
 
 
@@ -160,10 +177,9 @@ def check_workbook_size(path: Path, max_mb: int = MAX_UNCOMPRESSED_MB) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError):
-        raise ReadError("not a readable XLSX workbook (it is not a zip file)") from None
+        raise ReadError("not_zip") from None
     if unpacked > max_mb * 1024 * 1024:
-        raise ReadError(f"the workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than the {max_mb} MB "
-                        "allowed (EXITVOICE_IMPORT_MAX_UNCOMPRESSED_MB); save the sheet as CSV, or split it")
+        raise ReadError("too_big", unpacked_mb=unpacked / 1024 / 1024, max_mb=max_mb)
 
 
 def read_xlsx(path: Path, sheet: str | None = None, max_mb: int = MAX_UNCOMPRESSED_MB,
@@ -179,18 +195,18 @@ def read_xlsx(path: Path, sheet: str | None = None, max_mb: int = MAX_UNCOMPRESS
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ReadError(f"not a readable XLSX workbook ({exc.__class__.__name__})") from None
+        raise ReadError("not_workbook", reason=exc.__class__.__name__) from None
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
         elif sheet in workbook.sheetnames:
             worksheet = workbook[sheet]
         else:
-            raise ReadError(f"there is no sheet {sheet!r}; the workbook has: {', '.join(workbook.sheetnames)}")
+            raise ReadError("no_sheet", sheet=sheet, sheets=", ".join(workbook.sheetnames))
         rows = []
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if number > max_rows:
-                raise ReadError(f"the sheet has more than {max_rows:,} rows (EXITVOICE_IMPORT_MAX_ROWS); split it")
+                raise ReadError("too_many_rows", max_rows=max_rows)
             rows.append((number, [_xlsx_cell(v) for v in values]))
         return Table(rows=rows, sheet=worksheet.title)
     finally:
@@ -203,10 +219,10 @@ def read_table(path: Path, encoding: str | None = None, sheet: str | None = None
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         if encoding:
-            raise ReadError("--encoding applies to CSV files only")
+            raise ReadError("encoding_for_csv")
         return read_xlsx(path, sheet, max_mb, max_rows)
     if suffix in (".csv", ".txt"):
         if sheet:
-            raise ReadError("--sheet applies to XLSX files only")
+            raise ReadError("sheet_for_xlsx")
         return read_csv(path, encoding)
-    raise ReadError(f"cannot read {path.suffix or 'a file without an extension'}: give a .csv or .xlsx file")
+    raise ReadError("unknown_type", suffix=path.suffix or "a file without an extension")

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import gettext
+from flask import current_app, has_request_context
+from flask_babel import format_number, gettext
 
 from analysis.periods import Quarter
 
 from ..extensions import db
+from ..imports.readers import ReadError
 from ..instruments import SERVICE_BANDS
 from ..models import Headcount, default_organisation
 from ..questionnaires import current_instrument, definition_of
@@ -61,16 +62,51 @@ def _known_categories() -> dict[str, set[str]]:
     return known
 
 
+def read_error_text(error: ReadError) -> str:
+    """Why a file cannot be read, for the page it is shown on.
+
+    The reader says it in English for the command line (naming its options and settings), which
+    is what the command line shows; on a page each kind a headcount file can meet is worded for
+    someone who uploads the file, in the page's language."""
+    if not has_request_context():
+        return str(error)
+    d = error.details
+    if error.kind == "damaged":
+        return gettext("row %(row)s already holds a replacement character (\N{REPLACEMENT CHARACTER}): the file was "
+                       "damaged by an earlier conversion near byte %(offset)s; export it again from the original",
+                       row=d["row"], offset=d["offset"])
+    if error.kind == "undecodable":
+        encodings = [str(name) for name in d["encodings"]]
+        tried = encodings[0] if len(encodings) == 1 else gettext("%(first)s or %(second)s", first=encodings[0],
+                                                                 second=encodings[-1])
+        byte = format(d["byte"], "02X")
+        return gettext("row %(row)s: byte 0x%(byte)s cannot be read as %(tried)s; the file would only decode with "
+                       "replacement characters. Save it as UTF-8 and try again", row=d["row"], byte=byte, tried=tried)
+    if error.kind == "bad_csv_row":
+        return gettext("row %(row)s: not a well-formed CSV row", row=d["row"])
+    if error.kind in ("not_zip", "not_workbook"):
+        return gettext("not a readable XLSX workbook")
+    if error.kind == "too_big":
+        return gettext("the workbook unpacks to %(size)s MB, more than the %(limit)s MB allowed; save the sheet as "
+                       "CSV, or split it", size=format_number(round(d["unpacked_mb"])), limit=d["max_mb"])
+    if error.kind == "too_many_rows":
+        return gettext("the sheet has more than %(limit)s rows; split it", limit=format_number(d["max_rows"]))
+    if error.kind == "unknown_type":
+        return gettext("cannot read %(suffix)s: give a .csv or .xlsx file", suffix=d["suffix"])
+    return str(error)
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV or XLSX file as dicts of stripped strings, read as ``import records`` reads
     files (encoding detected, workbook size limits); anything unreadable is a HeadcountError."""
-    from ..imports.readers import ReadError, read_table
+    from ..imports.readers import read_table
 
     try:
         table = read_table(path, max_mb=current_app.config["IMPORT_MAX_UNCOMPRESSED_MB"],
                            max_rows=current_app.config["IMPORT_MAX_ROWS"])
     except ReadError as exc:
-        raise HeadcountError([gettext("%(file)s cannot be read: %(reason)s", file=path.name, reason=exc)]) from None
+        raise HeadcountError([gettext("%(file)s cannot be read: %(reason)s", file=path.name,
+                                      reason=read_error_text(exc))]) from None
     values = [(number, cells) for number, cells in table.rows if any(c.strip() for c in cells)]
     if not values:
         raise HeadcountError([gettext("%(file)s: the file is empty", file=path.name)])

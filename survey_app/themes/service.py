@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import gettext
 
-from analysis.taxonomy import Seed, Taxonomy, Theme, default_weight, load_taxonomy, parse_phrase_lines
+from analysis.taxonomy import (
+    PhraseProblem,
+    Seed,
+    Taxonomy,
+    Theme,
+    default_weight,
+    load_taxonomy,
+    parse_phrase_lines,
+)
 
 from ..extensions import db
 from ..models import (
@@ -84,25 +92,52 @@ def latest_lexicons(organisation_id: int) -> dict[str, ThemeLexicon]:
 
 
 class LexiconError(ValueError):
-    """HR's phrase list has lines that cannot be used; ``problems`` names each."""
+    """HR's phrase list cannot be saved. ``kind`` says why: ``lines`` (``problems`` names each
+    bad line, as ``PhraseProblem``), ``empty`` (no phrase at all), ``unchanged`` (the list is the
+    one in use) or ``unknown_theme``. ``str()`` is the English message; the page words it in its
+    own language from ``kind``."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
+    MESSAGES = {"empty": "Enter at least one phrase. A theme with no phrases is only found by HR and the model",
+                "unchanged": "The phrase list has not changed", "unknown_theme": "There is no theme called {theme}"}
+
+    def __init__(self, kind: str, problems: list[PhraseProblem] | None = None, theme: str = "") -> None:
+        self.kind, self.problems, self.theme = kind, problems or [], theme
+        super().__init__("; ".join(str(p) for p in self.problems) if kind == "lines"
+                         else self.MESSAGES[kind].format(theme=theme))
 
 
-def save_lexicon(organisation_id: int, theme_id: str, text: str, user_id: int | None) -> tuple[ThemeLexicon, str]:
-    """Save HR's phrase list for a theme as a new version. Returns the row and a summary of what
-    changed ("added ...; removed ..."). Nothing is saved if any line is bad (``LexiconError``),
-    the list is empty, or nothing changed. The caller audits and commits."""
+@dataclass(frozen=True)
+class LexiconChange:
+    """What saving a phrase list changed: the new version, the phrases added and removed (neither
+    when only weights changed)."""
+
+    version: int
+    added: list[str]
+    removed: list[str]
+
+    @property
+    def summary(self) -> str:
+        """In English, for the audit log: "version 3: added ...; removed ..."."""
+        changes = "; ".join(part for part in (
+            f"added {', '.join(self.added)}" if self.added else "",
+            f"removed {', '.join(self.removed)}" if self.removed else "",
+        ) if part) or "changed weights"
+        return f"version {self.version}: {changes}"
+
+
+def save_lexicon(organisation_id: int, theme_id: str, text: str,
+                 user_id: int | None) -> tuple[ThemeLexicon, LexiconChange]:
+    """Save HR's phrase list for a theme as a new version. Returns the row and what changed.
+    Nothing is saved if any line is bad (``LexiconError``), the list is empty, or nothing
+    changed. The caller audits and commits."""
     taxonomy = organisation_taxonomy(organisation_id)
     if theme_id not in taxonomy:
-        raise LexiconError([f"There is no theme called {theme_id}"])
+        raise LexiconError("unknown_theme", theme=theme_id)
     phrases, problems = parse_phrase_lines(text)
     if problems:
-        raise LexiconError(problems)
+        raise LexiconError("lines", problems)
     if not phrases:
-        raise LexiconError(["Enter at least one phrase. A theme with no phrases is only found by HR and the model"])
+        raise LexiconError("empty")
     current = {p.phrase: p for p in taxonomy[theme_id].phrases}
     # A weak phrase keeps its written weight when it stays weak.
     stored = []
@@ -113,7 +148,7 @@ def save_lexicon(organisation_id: int, theme_id: str, text: str, user_id: int | 
             weight = before.weight
         stored.append({"phrase": p.phrase, "weight": weight})
     if _seeds(stored) == tuple(current.values()):
-        raise LexiconError(["The phrase list has not changed"])
+        raise LexiconError("unchanged")
     added = [p.phrase for p in phrases if p.phrase not in current]
     removed = [p for p in current if p not in {q.phrase for q in phrases}]
     version = (db.session.execute(
@@ -122,10 +157,7 @@ def save_lexicon(organisation_id: int, theme_id: str, text: str, user_id: int | 
     row = ThemeLexicon(organisation_id=organisation_id, theme_id=theme_id, version=version, phrases=stored,
                        saved_at=datetime.now(UTC).replace(tzinfo=None), saved_by_id=user_id)
     db.session.add(row)
-    changes = "; ".join(part for part in (
-        f"added {', '.join(added)}" if added else "", f"removed {', '.join(removed)}" if removed else "",
-    ) if part) or "changed weights"
-    return row, f"version {version}: {changes}"
+    return row, LexiconChange(version, added, removed)
 
 
 def theme_labels(organisation_id: int, for_publication: bool = False) -> dict[str, str]:
@@ -188,7 +220,7 @@ class RunSummary:
     model_version: str
 
 
-#: The stages of a theme run, in order, as HR reads them while it runs.
+#: The stages of a theme run, in order, named in English (a theme's page names them in its language).
 RUN_STAGES = {
     "read": "reading the written answers",
     "prepare": "preparing the text",

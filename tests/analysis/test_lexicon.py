@@ -77,7 +77,9 @@ def test_the_taxonomy_refuses_a_phrase_it_could_not_match_as_written(taxonomy):
 def test_hr_phrase_lines_are_lowered_and_bad_lines_named():
     phrases, problems = parse_phrase_lines("Over  Worked\n\ntoo much work (weak)\nbad!\nover worked")
     assert [(p.phrase, p.weight) for p in phrases] == [("over worked", 0.8), ("too much work", 0.35)]
-    assert problems == [
+    assert [(p.kind, p.line, p.phrase) for p in problems] == [("characters", 4, "bad!"),
+                                                              ("duplicate", 5, "over worked")]
+    assert [str(p) for p in problems] == [  # in English, for the command line; the app words them in its language
         "Line 4: 'bad!' can only hold letters, digits, apostrophes, hyphens and '/', with '*' at the end of a word "
         "to match any ending",
         "Line 5: 'over worked' is already in the list",
@@ -211,3 +213,15 @@ def test_a_theme_with_few_codes_keeps_the_lexicon_alone(preparer):
     more = SupervisedThemeModel(seed=0, min_adding_positives=10).fit(
         preparer.transform(texts), labels, ["environment"], base=np.zeros((60, 1), dtype=bool))
     assert np.isfinite(more.thresholds_).all()
+
+
+def test_a_weak_phrase_may_be_marked_in_welsh_and_is_written_back_in_the_pages_language():
+    from analysis.taxonomy import phrase_lines
+
+    english, _ = parse_phrase_lines("pay\nwages (weak)")
+    welsh, problems = parse_phrase_lines("pay\nwages (gwan)\ncyflog (GWAN)")
+    assert problems == []
+    assert [(p.phrase, p.weight) for p in welsh] == [("pay", english[0].weight), ("wages", 0.35), ("cyflog", 0.35)]
+    assert phrase_lines(welsh, weak_mark="(gwan)") == "pay\nwages (gwan)\ncyflog (gwan)"
+    assert phrase_lines(welsh) == "pay\nwages (weak)\ncyflog (weak)"
+    assert parse_phrase_lines(phrase_lines(welsh, weak_mark="(gwan)"))[0] == welsh

@@ -21,13 +21,18 @@ for (const form of document.querySelectorAll("form[data-app-busy]")) {
 // A theme run HR asked for happens in the background: follow it on the page. Each new step is
 // written into the status region (announced politely), the bar moves, and when the run ends the
 // region says how it went. Without script the region still shows the step reached when the
-// page was drawn, with a link to reload it.
+// page was drawn, with a link to reload it. The sentences come from the page (data-app-run-*),
+// in its language, with {names} for what the run reports.
 const run = document.querySelector("[data-app-run-status]");
 if (run && !run.hidden) {
   const text = run.querySelector("[role=status]");
   const bar = run.querySelector("progress");
-  const say = (words) => {
-    if (text.textContent !== words) text.textContent = words;
+  const words = run.dataset;
+  const stages = JSON.parse(words.appRunStages || "{}");
+  const fill = (sentence, values) =>
+    sentence.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+  const say = (sentence) => {
+    if (text.textContent !== sentence) text.textContent = sentence;
   };
   const poll = async () => {
     let state;
@@ -42,16 +47,17 @@ if (run && !run.hidden) {
     } else if (state.state === "running") {
       bar.max = state.steps || bar.max;
       bar.value = state.step;
-      say(`The themes are being run again: step ${state.step} of ${state.steps}, ${state.text}.`);
+      const stage = stages[state.stage] || state.text;
+      say(fill(words.appRunRunning, { step: state.step, steps: state.steps, stage }));
       setTimeout(poll, 1500);
     } else if (state.state === "waiting") {
-      say("The themes are waiting to be run again.");
+      say(words.appRunWaiting);
       setTimeout(poll, 1500);
     } else {
       bar.value = bar.max;
-      say(state.last_status === "ok"
-        ? `The themes have been run again: ${state.last_outcome}. Reload this page to see them.`
-        : "The run did not finish. The phrases are saved and the next theme run will use them.");
+      if (state.last_status !== "ok") say(words.appRunFailed);
+      else if (state.themed === undefined) say(words.appRunDoneUncounted);
+      else say(fill(words.appRunDone, { themed: state.themed, comments: state.comments }));
     }
   };
   setTimeout(poll, 1000);
