@@ -42,23 +42,48 @@ class History:
     """What the readers of reports published before hold: their figures by key and the relations
     between them. A ledger told of it (:meth:`Ledger.hold`) protects those figures too, so a new
     report cannot pin a count hidden before by adding to what earlier reports printed (a year's
-    group minus a rolling 12 months published earlier, say)."""
+    group minus a rolling 12 months published earlier, say).
+
+    Made once per set of published reports (the app keeps one per process). A relation is held
+    with the counts those reports printed as numbers folded into its constant (see ``held``),
+    which is how every audit would read it, so the audits of a draft do not substitute the same
+    printed figures again (a reader of ten years of reports holds tens of thousands of them)."""
 
     def __init__(self, figures: Mapping[str, Published], relations: Iterable[Relation | Mapping]) -> None:
         self.figures = dict(figures)
         self.relations = [Relation.from_json(r) for r in relations]
         self.markers = [_marker(r) for r in self.relations]
         # Only counts not printed as numbers lead anywhere (see ``around``): index those alone.
-        shown = {key for key, value in self.figures.items() if is_shown(value)}
+        self._shown = {key for key, value in self.figures.items() if is_shown(value)}
         self._by_key: dict[str, list[int]] = {}
         for i, rel in enumerate(self.relations):
             for key in rel.terms:
-                if key not in shown:
+                if key not in self._shown:
                     found = self._by_key.get(key)
                     if found is None:
                         self._by_key[key] = [i]
                     else:
                         found.append(i)
+        # Each relation as a ledger holds it, made the first time one is held (see ``held``).
+        self._held: dict[int, tuple[Relation | None, tuple | None, list[tuple[str, Published]]]] = {}
+
+    def held(self, i: int) -> tuple[Relation | None, tuple | None, list[tuple[str, Published]]]:
+        """Relation ``i`` as a ledger holds it: with every count printed as a number replaced by
+        its value and marked as held (None where the printed figures settle it entirely), its
+        marker, and the published figure of each of its counts that has one."""
+        found = self._held.get(i)
+        if found is None:
+            rel = self.relations[i]
+            terms = {key: c for key, c in rel.terms.items() if c != 0 and key not in self._shown}
+            folded = None
+            if terms:
+                constant = rel.constant + sum(c * int(self.figures[key]) for key, c in rel.terms.items()
+                                              if key in self._shown)
+                folded = Relation(terms, rel.sense, constant, held=True)
+            found = (folded, _marker(folded) if folded is not None else None,
+                     [(key, self.figures[key]) for key in rel.terms if key in self.figures])
+            self._held[i] = found
+        return found
 
     def around(self, keys: Iterable[str]) -> list[int]:
         """The relations (by position) linked to ``keys`` through counts these reports did not
@@ -142,17 +167,17 @@ class Ledger:
 
     def hold(self, history: History, keys: Iterable[str]) -> None:
         """Add what readers of earlier reports know about ``keys``: the relations linked to them
-        and, as figures already published, every count of those relations that was published."""
+        (held, with the figures those reports printed folded in, see :class:`History`) and, as
+        figures already published, every count of those relations that was published."""
         seen = {_marker(r) for r in self.relations}
         for i in history.around(keys):
-            rel, marker = history.relations[i], history.markers[i]
-            if marker in seen:
+            rel, marker, figures = history.held(i)
+            if rel is None or marker in seen or history.markers[i] in seen:
                 continue
             seen.add(marker)
             self.relations.append(rel)
-            for key in rel.terms:
-                figure = history.figures.get(key)
-                if key not in self.counts and figure is not None:
+            for key, figure in figures:
+                if key not in self.counts:
                     # A hidden figure's true value is not known here: the guess only keeps the
                     # true counts from serving as a ready solution (the audit checks each one).
                     self.fixed(key, int(figure) if is_shown(figure) else 0, figure)
@@ -336,7 +361,7 @@ class Ledger:
         """The published figures and relations, as JSON: what any reader of a report knows."""
         published = self.publish()
         chosen = set(published) if keys is None else set(keys)
-        relations = [r.to_json() for r in self.relations if set(r.terms) & chosen]
+        relations = [r.to_json() for r in self.relations if not r.held and set(r.terms) & chosen]
         return {
             "k": self.k,
             "cells": {key: published[key] for key in sorted(chosen) if key in published},

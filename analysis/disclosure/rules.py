@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_K = 5
 MINIMUM_K = 3
@@ -131,6 +131,9 @@ class Relation:
     terms: dict[str, int]
     sense: str = "="
     constant: int = 0
+    #: told by reports published before (:meth:`Ledger.hold`), not stated by the report at hand:
+    #: it bears on every decision but is not written again into the report's record
+    held: bool = field(default=False, compare=False)
 
     def to_json(self) -> dict:
         out = {"terms": dict(self.terms), "sense": self.sense}

@@ -120,20 +120,24 @@ def prepare_inputs(
     last_quarter: Quarter | None = None,
     published: Mapping[str, Published] | None = None,
     statements: Sequence[Relation] = (),
-    published_relations: Sequence[Relation | Mapping] = (),
+    published_relations: Sequence[Relation | Mapping] | History = (),
     language: str = "en",
 ) -> ReportInputs:
     """Check parameters and prepare the frames; with ``last_quarter``, only the eight quarters
     ending with it are read (every table of every report lies within them). ``published``
     holds figures of earlier published reports by key: a period among them keeps them.
     ``published_relations``: the relations those reports gave their readers
-    (:func:`analysis.reports.common.published_relations`); figures decided here are chosen so
+    (:func:`analysis.reports.common.published_relations`), or a :class:`History` already made of
+    them and ``published`` (one kept for many drafts); figures decided here are chosen so
     that, with them, no hidden figure of those reports can be worked out either. ``language``
     is the edition's (``"en"`` or ``"cy"``): it changes words, never figures."""
     check_threshold(k)
     words = ReportWords(language)
     window = report_window(last_quarter) if last_quarter is not None else None
-    history = History(published or {}, published_relations) if published_relations else None
+    if isinstance(published_relations, History):
+        history = published_relations if published_relations.relations else None
+    else:
+        history = History(published or {}, published_relations) if published_relations else None
     return ReportInputs(c.prepare(responses, comments, theme_assignments, headcounts, window),
                         dict(theme_labels), k, dict(published or {}), tuple(statements), history, words)
 

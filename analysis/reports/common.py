@@ -60,7 +60,8 @@ class PublishedFigures:
         relations, seen = [], set()
         for period in self._periods:
             for rel in period.ledger.relations:
-                if used & set(rel.terms):
+                # Relations held from published reports are in those reports' records already.
+                if not rel.held and used & set(rel.terms):
                     marker = (rel.sense, rel.constant, tuple(sorted(rel.terms.items())))
                     if marker not in seen:
                         seen.add(marker)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.disclosure import DEFAULT_K, WITHHELD, Published, Relation, is_shown, share
+from analysis.disclosure import DEFAULT_K, WITHHELD, History, Published, Relation, is_shown, share
 from analysis.periods import Quarter
 from analysis.reports import counts as c
 from analysis.reports.base import (
@@ -52,7 +52,7 @@ def build_length_of_service_report(
     generated_at: dt.datetime | str | None = None,
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
-    published_relations: Sequence[Relation | Mapping] = (),
+    published_relations: Sequence[Relation | Mapping] | History = (),
     language: str = "en",
 ) -> dict:
     """Build the length-of-service report for the eight quarters ending with ``quarter``;

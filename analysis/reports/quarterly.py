@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.disclosure import DEFAULT_K, Published, Relation
+from analysis.disclosure import DEFAULT_K, History, Published, Relation
 from analysis.periods import FinancialYear, Quarter, last_complete_year
 from analysis.reports.base import (
     REPORT_SCHEMA_VERSION,
@@ -63,7 +63,7 @@ def build_quarterly_report(
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
     statements: Sequence[Relation] = (),
-    published_relations: Sequence[Relation | Mapping] = (),
+    published_relations: Sequence[Relation | Mapping] | History = (),
     language: str = "en",
 ) -> dict:
     """Build the quarterly theme report for ``quarter`` (a label like ``"2025/26 Q1"``).
@@ -74,9 +74,9 @@ def build_quarterly_report(
     before, by key; the periods they cover keep those figures. ``statements``: the comparisons
     those reports stated (:func:`analysis.reports.common.published_statements`).
     ``published_relations``: every relation those reports gave their readers
-    (:func:`analysis.reports.common.published_relations`), so that nothing decided here, added
-    to what they printed, gives away a figure they hid. ``language``: ``"en"`` or ``"cy"``, the
-    edition's words (``theme_labels`` in that language too, see
+    (:func:`analysis.reports.common.published_relations`), or a ``History`` made of them, so
+    that nothing decided here, added to what they printed, gives away a figure they hid.
+    ``language``: ``"en"`` or ``"cy"``, the edition's words (``theme_labels`` in that language too, see
     :func:`analysis.reports.translation.theme_labels_in`); the figures are the same in both.
     """
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
@@ -118,7 +118,7 @@ def build_annual_report(
     model_version: str | None = None,
     published: Mapping[str, Published] | None = None,
     statements: Sequence[Relation] = (),
-    published_relations: Sequence[Relation | Mapping] = (),
+    published_relations: Sequence[Relation | Mapping] | History = (),
     language: str = "en",
 ) -> dict:
     """Build the annual report for a financial year (``"2025/26"``): the quarterly content

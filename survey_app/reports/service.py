@@ -39,6 +39,7 @@ from ..themes.service import theme_labels
 # The analysis package (pandas, scikit-learn, nltk, matplotlib) loads on first use, not when a web
 # worker or command starts.
 if TYPE_CHECKING:
+    from analysis.disclosure import History
     from analysis.loaders import Frames
     from analysis.text import Scrubber
 
@@ -173,6 +174,17 @@ class _PublishedLedger:
     relations: list = field(default_factory=list)
     statements: list = field(default_factory=list)
     markers: set = field(default_factory=set)
+    _history: History | None = None
+
+    @property
+    def history(self) -> History:
+        """The figures and relations as a draft holds them, made on first use (each draft would
+        otherwise index and fold every published relation again)."""
+        from analysis.disclosure import History
+
+        if self._history is None:
+            self._history = History(self.figures, self.relations)
+        return self._history
 
 
 _LEDGERS: dict[tuple[str, int, int], _PublishedLedger] = {}
@@ -251,7 +263,7 @@ def _build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | No
     # their relations, so that nothing it adds gives away a figure they hid.
     labels = theme_labels_in(theme_labels(org.id, for_publication=True), language)
     common = {"theme_labels": labels, "k": k, "model_version": model_version, "language": language,
-              "published": dict(earlier.figures), "published_relations": list(earlier.relations)}
+              "published": dict(earlier.figures), "published_relations": earlier.history}
     args = (frames.responses, frames.comments, frames.theme_assignments, frames.headcounts)
     # Comparisons stated before are known to readers: a new one is said only if safe with them.
     stated = {"quotes": quotes or [], "actions": actions or [], "statements": list(earlier.statements)}

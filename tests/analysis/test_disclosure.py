@@ -343,3 +343,75 @@ def test_leaving_out_free_counts_changes_no_range_a_reader_can_work_out():
     # Printing the year the reports left out pins the quarter: a = q1 = year - 6.
     pinned = audit({**_FREE_PUBLISHED, "year": 8}, _FREE_RELATIONS, check=targets, exact=True)
     assert pinned.ranges["q1"] == (2, 2) and "q1" in pinned.disclosed and "a" in pinned.disclosed
+
+
+def test_a_relation_held_from_published_reports_has_their_printed_figures_folded_in():
+    from analysis.disclosure import History, Relation
+
+    figures = {"q1|all": 12, "q1|a": "fewer than 5", "q1|b": "fewer than 5", "q1|c": 5, "q1|d": 0}
+    history = History(figures, [Relation({"q1|all": 1, "q1|a": -1, "q1|b": -1, "q1|c": -1}),
+                                Relation({"q1|all": 1, "q1|c": -1, "q1|d": -1}, "<=")])
+    # What an audit would read: a + b = 12 - 5, and a relation of printed figures alone says nothing.
+    folded, _, figures = history.held(0)
+    assert folded == Relation({"q1|a": -1, "q1|b": -1}, "=", 7) and folded.held
+    assert figures == [("q1|all", 12), ("q1|a", "fewer than 5"), ("q1|b", "fewer than 5"), ("q1|c", 5)]
+    assert history.held(1)[0] is None
+    assert history.relations[0].terms == {"q1|all": 1, "q1|a": -1, "q1|b": -1, "q1|c": -1}  # kept as printed
+
+
+def _history_and_draft(seed: int):
+    """Two published quarters of three parts each, decided by their own ledgers, and a draft's
+    third quarter with the three parts counted over all three quarters (as a year's table is)."""
+    import random
+
+    from analysis.disclosure import History
+
+    rng = random.Random(seed)
+    figures, relations, values = {}, [], {}
+    for q in ("q1", "q2"):
+        ledger = Ledger(5)
+        parts = [ledger.count(f"{q}|{i}", rng.choice([0, 1, 2, 3, 4, 5, 6, 9, 12]), f"{q}|parts") for i in range(3)]
+        total = ledger.count(f"{q}|all", sum(ledger.counts[p].value for p in parts), f"{q}|total")
+        ledger.total_of(total, parts)
+        figures.update(ledger.publish())
+        relations.extend(ledger.relations)
+        values.update({key: c.value for key, c in ledger.counts.items()})
+
+    def draft(ledger: Ledger) -> Ledger:
+        # The published quarters' counts keep their figures, as a span's ledger takes them.
+        for key, figure in figures.items():
+            ledger.fixed(key, values[key], figure)
+        parts = [ledger.count(f"q3|{i}", rng_draft.choice([0, 1, 2, 3, 4, 6, 8]), "q3|parts") for i in range(3)]
+        ledger.total_of(ledger.count("q3|all", sum(ledger.counts[p].value for p in parts), "q3|total"), parts)
+        for i in range(3):
+            keys = [f"{q}|{i}" for q in ("q1", "q2", "q3")]
+            ledger.total_of(ledger.count(f"year|{i}", sum(ledger.counts[key].value for key in keys), "year|parts"),
+                            keys)
+        return ledger
+
+    rng_draft = random.Random(seed + 1000)
+    held = draft(Ledger(5))
+    held.hold(History(figures, relations), list(held.counts))  # as a span is told, once counted
+    rng_draft = random.Random(seed + 1000)
+    told = Ledger(5)
+    told.relations.extend(relations)
+    draft(told)
+    return held, told
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_draft_holding_folded_relations_decides_as_one_told_every_printed_figure(seed):
+    # Folding the printed figures into the held relations is how the audit reads them anyway:
+    # the draft must publish exactly what it would publish told the relations as printed.
+    held, told = _history_and_draft(seed)
+    own = [key for key in held.counts if key.startswith(("q3|", "year|"))]
+    decided_held, decided_told = held.publish(), told.publish()
+    assert {key: decided_held[key] for key in own} == {key: decided_told[key] for key in own}
+
+
+def test_relations_held_from_published_reports_are_not_written_again_into_the_drafts_record():
+    # They are in the records of the reports that printed them; a draft's record holds its own.
+    held, _ = _history_and_draft(3)
+    own = [rel.to_json() for rel in held.relations if not rel.held]
+    assert any(rel.held for rel in held.relations)
+    assert held.audit_data()["relations"] == [rel for rel in own if set(rel["terms"]) & set(held.publish())]
