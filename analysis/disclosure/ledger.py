@@ -52,7 +52,7 @@ class History:
     def __init__(self, figures: Mapping[str, Published], relations: Iterable[Relation | Mapping]) -> None:
         self.figures = dict(figures)
         self.relations = [Relation.from_json(r) for r in relations]
-        self.markers = [_marker(r) for r in self.relations]
+        self.markers = [r.marker() for r in self.relations]
         # Only counts not printed as numbers lead anywhere (see ``around``): index those alone.
         self._shown = {key for key, value in self.figures.items() if is_shown(value)}
         self._by_key: dict[str, list[int]] = {}
@@ -80,7 +80,7 @@ class History:
                 constant = rel.constant + sum(c * int(self.figures[key]) for key, c in rel.terms.items()
                                               if key in self._shown)
                 folded = Relation(terms, rel.sense, constant, held=True)
-            found = (folded, _marker(folded) if folded is not None else None,
+            found = (folded, folded.marker() if folded is not None else None,
                      [(key, self.figures[key]) for key in rel.terms if key in self.figures])
             self._held[i] = found
         return found
@@ -100,11 +100,6 @@ class History:
                         seen_keys.add(key)
                         todo.append(key)
         return sorted(chosen)
-
-
-def _marker(rel: Relation) -> tuple:
-    """The same relation, however its terms are ordered."""
-    return rel.sense, rel.constant, frozenset(rel.terms.items())
 
 
 @dataclass
@@ -169,7 +164,7 @@ class Ledger:
         """Add what readers of earlier reports know about ``keys``: the relations linked to them
         (held, with the figures those reports printed folded in, see :class:`History`) and, as
         figures already published, every count of those relations that was published."""
-        seen = {_marker(r) for r in self.relations}
+        seen = {r.marker() for r in self.relations}
         for i in history.around(keys):
             rel, marker, figures = history.held(i)
             if rel is None or marker in seen or history.markers[i] in seen:

@@ -135,6 +135,10 @@ class Relation:
     #: it bears on every decision but is not written again into the report's record
     held: bool = field(default=False, compare=False)
 
+    def marker(self) -> tuple:
+        """The same relation, however its terms are ordered: what makes a relation count once."""
+        return self.sense, self.constant, frozenset(self.terms.items())
+
     def to_json(self) -> dict:
         out = {"terms": dict(self.terms), "sense": self.sense}
         if self.constant:

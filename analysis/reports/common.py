@@ -62,7 +62,7 @@ class PublishedFigures:
             for rel in period.ledger.relations:
                 # Relations held from published reports are in those reports' records already.
                 if not rel.held and used & set(rel.terms):
-                    marker = (rel.sense, rel.constant, tuple(sorted(rel.terms.items())))
+                    marker = rel.marker()
                     if marker not in seen:
                         seen.add(marker)
                         relations.append(rel.to_json())
@@ -89,7 +89,7 @@ def published_relations(reports: Sequence[Mapping], seen: set | None = None) -> 
     for data in reports:
         for r in data.get("disclosure", {}).get("audit", {}).get("relations", []):
             rel = Relation.from_json(r)
-            marker = (rel.sense, rel.constant, tuple(sorted(rel.terms.items())))
+            marker = rel.marker()
             if marker not in seen:
                 seen.add(marker)
                 out.append(rel)
