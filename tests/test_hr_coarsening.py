@@ -99,3 +99,45 @@ def test_a_version_published_mid_run_never_narrows_when_someone_answered_below_k
         assert "version" not in caption
     caption = texts(client.get(f"/hr/responses/{v1[-1].id}"), ".govuk-caption-l")[0]
     assert f"(version {old.version})" in caption
+
+
+def test_the_questions_on_a_response_page_never_tell_a_hidden_version(app, client):
+    # Version 2 of the exit questionnaire asks a new question and drops another. Where a version
+    # has fewer than k responses its number is hidden; a reader who knows what each version asked
+    # must not be able to tell it from the questions the page lists either.
+    import copy
+
+    from survey_app.extensions import db
+    from survey_app.models import Instrument
+    from survey_app.questionnaires import current_instrument
+
+    from .support import add_exit_response
+
+    app.config["DISCLOSURE_THRESHOLD"] = 3
+    v1 = [add_exit_response(date(2025, 4, 1)) for _ in range(2)]
+    old = current_instrument("exit")
+    changed = copy.deepcopy(old.definition)
+    page = next(p for p in changed["pages"] if p["id"] == "ratings-conditions")
+    page["questions"].append({"key": "rating_travel", "type": "likert",
+                              "text": "How manageable was the travel your work asked of you?"})
+    for p in changed["pages"]:
+        p["questions"] = [q for q in p["questions"] if q["key"] != "improve"]
+    old.is_current = False
+    db.session.add(Instrument(organisation_id=old.organisation_id, slug="exit", version=old.version + 1,
+                              kind=old.kind, title=old.title, definition=changed,
+                              requires_code=old.requires_code, is_current=True))
+    db.session.commit()
+    v2 = [add_exit_response(date(2025, 5, 1), rating_travel="4") for _ in range(2)]
+
+    signed_in(client, "hr")
+    listed = {r.id: texts(client.get(f"/hr/responses/{r.id}"), ".govuk-summary-list__key") for r in v1 + v2}
+    assert len({tuple(questions) for questions in listed.values()}) == 1, listed
+    questions = listed[v1[0].id]
+    assert "How manageable was the travel your work asked of you?" in questions  # asked by version 2 only
+    assert any("improve" in q.lower() for q in questions)  # asked by version 1 only
+    # The version a response answered is still read right where it is not asked.
+    page = page_of(client.get(f"/hr/responses/{v2[0].id}"))
+    rows = {r.select_one(".govuk-summary-list__key").get_text(" ", strip=True):
+            r.select_one(".govuk-summary-list__value").get_text(" ", strip=True)
+            for r in page.select(".govuk-summary-list__row")}
+    assert rows["How manageable was the travel your work asked of you?"] == "Good"

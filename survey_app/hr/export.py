@@ -28,7 +28,7 @@ from flask_login import current_user
 from .. import audit
 from ..extensions import db
 from ..i18n import current_language
-from ..instruments import Definition
+from ..instruments import every_version
 from ..models import Comment, FocusGroupSession, Instrument, Response
 from ..periods import quarter_bounds, recent_quarters
 from ..questionnaires import definition_of
@@ -82,15 +82,6 @@ COMMENT_COLUMNS = [
 ]
 
 
-def _questions(definitions: list[Definition]) -> list:
-    """Every question key across the versions, newest wording first, in questionnaire order."""
-    seen: dict[str, Any] = {}
-    for definition in sorted(definitions, key=lambda d: -d.version):
-        for q in definition.questions:
-            seen.setdefault(q.key, q)
-    return list(seen.values())
-
-
 def responses_table(organisation_id: int, slug: str, quarter: str | None = None, labels: bool = True) -> Table:
     """One row per response of a questionnaire (all versions), one column per question key.
 
@@ -100,7 +91,8 @@ def responses_table(organisation_id: int, slug: str, quarter: str | None = None,
         db.select(Instrument).filter_by(organisation_id=organisation_id, slug=slug)
     ).scalars().all()
     # Equality answers are only ever counted in totals, never exported row by row.
-    questions = [q for q in _questions([definition_of(i) for i in instruments]) if not is_equality_question(q)]
+    every = every_version([definition_of(i) for i in instruments]).questions if instruments else ()
+    questions = [q for q in every if not is_equality_question(q)]
     table = Table(
         name="Responses",
         keys=[k for k, _ in RESPONSE_COLUMNS] + [q.key for q in questions],

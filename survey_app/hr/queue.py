@@ -17,7 +17,7 @@ from .. import audit
 from ..extensions import db
 from ..forms import answer_text, answers_from_form, field_params
 from ..i18n import current_language
-from ..instruments import Definition
+from ..instruments import Definition, every_version
 from ..models import ActionNote, Comment, Instrument, Response, ThemeAssignment, default_organisation
 from ..periods import recent_quarters
 from ..questionnaires import current_instrument, definition_of
@@ -208,10 +208,9 @@ def responses():
 @hr_only
 def response(response_id: str):
     row = _response_or_404(response_id)
-    definition = definition_of(row.instrument).localised(current_language())
     audit.record("viewed", "response", row.id)
     db.session.commit()
-    return _detail(row, definition, _note_form())
+    return _detail(row, _note_form())
 
 
 def answer_problem_text(problem: AnswerProblem) -> str:
@@ -246,7 +245,18 @@ def _note_form() -> ActionNoteForm:
     return form
 
 
-def _detail(row: Response, definition: Definition, note_form: ActionNoteForm, status: int = 200):
+def _shown_definition(row: Response, shown: Shown) -> Definition:
+    """The questions a response's page lists: its own version's where the version is shown;
+    otherwise those of every version of the questionnaire (a question its version did not ask
+    reads "Not answered"), since the questions alone would tell which version it answered."""
+    if shown.when:
+        return definition_of(row.instrument)
+    versions = db.session.execute(db.select(Instrument).filter_by(
+        organisation_id=row.organisation_id, slug=row.instrument_slug)).scalars().all()
+    return every_version([definition_of(i) for i in versions])
+
+
+def _detail(row: Response, note_form: ActionNoteForm, status: int = 200):
     notes = db.session.execute(
         db.select(ActionNote).filter_by(response_id=row.id).order_by(ActionNote.written_at)
     ).scalars().all()
@@ -255,6 +265,7 @@ def _detail(row: Response, definition: Definition, note_form: ActionNoteForm, st
     commented = [c for c in row.comments if c.text]
     k = current_app.config["DISCLOSURE_THRESHOLD"]
     shown = organisation_plan(k)[row.id]
+    definition = _shown_definition(row, shown).localised(current_language())
     return render_template("hr/response.html", response=row, definition=definition, shown=shown,
                            coarse_note=shown.note(k),
                            sections=answer_sections(row, definition, shown), notes=notes, note_form=note_form,
@@ -282,7 +293,7 @@ def response_note(response_id: str):
     row = _response_or_404(response_id)
     form = _note_form()
     if not form.validate_on_submit():
-        return _detail(row, definition_of(row.instrument).localised(current_language()), form, 400)
+        return _detail(row, form, 400)
     note = ActionNote(organisation_id=row.organisation_id, response_id=row.id, author_id=current_user.id,
                       written_at=audit.utcnow(), text=clean_free_text(form.text.data, NOTE_LIMIT),
                       theme_id=form.theme.data or None)

@@ -247,6 +247,32 @@ class Definition:
         return None
 
 
+def every_version(definitions: list[Definition]) -> Definition:
+    """One definition holding every question of every version of a questionnaire: the newest
+    version's pages, titles and wording, each page followed by the questions older versions asked
+    on it and the newest does not, then pages only older versions had. Used where a response must
+    be shown or exported without telling which version it answered."""
+    ordered = sorted(definitions, key=lambda d: -d.version)
+    newest = ordered[0]
+    pages: dict[str, Page] = {}
+    seen: set[str] = set()
+    for definition in ordered:
+        for page in definition.pages:
+            added = tuple(q for q in page.questions if q.key not in seen)
+            seen.update(q.key for q in added)
+            if page.id in pages:
+                pages[page.id] = replace(pages[page.id], questions=pages[page.id].questions + added)
+            else:
+                pages[page.id] = replace(page, questions=added)
+    translations: dict[str, dict[str, str]] = {}
+    for definition in reversed(ordered):  # the newest wording wins
+        for language, words in definition.translations.items():
+            translations.setdefault(language, {}).update(words)
+    texts = tuple(dict.fromkeys(path for d in ordered for path in d.texts))
+    return replace(newest, pages=tuple(pages.values()), translations=translations, texts=texts,
+                   source=", ".join(d.source for d in ordered))
+
+
 def month_choices(today: date, back: int = 24, ahead: int = 3, language: str = "en") -> tuple[tuple[str, str], ...]:
     """Months from ``ahead`` months in the future back to ``back`` months ago, newest first."""
     out = []
