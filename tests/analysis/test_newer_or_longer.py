@@ -93,3 +93,24 @@ def test_figures_that_no_longer_agree_with_the_data_mean_silence_not_a_crash():
     span = _quarter({**BANDS, "under_1": 2, "5_to_10": 3, "2_to_5": 2})
     span.frozen = {**span.ledger.publish(), k_respondents(Q): 2}
     assert newer_or_longer.decide(span, [Q], 5) is None
+
+
+def test_a_comparison_the_printed_groups_already_make_is_said_without_the_rest_of_what_readers_hold():
+    # Newer staff 7 and longer-serving 6 are printed, every band under them "fewer than 5": the
+    # report says "more newer" in figures already. Readers of earlier reports also hold a relation
+    # (under 1 year plus some count they never saw is 2) that no longer agrees with the data, as
+    # after late returns. The comparison reads only what bears on the printed groups and is said;
+    # a search through everything readers hold would have stopped at the contradiction.
+    bands = {"under_1": 4, "1_to_2": 3, "5_to_10": 3, "10_plus": 3}
+    ledger = Ledger(5)
+    keys = {b: ledger.count(k_dim(Q, "length_of_service", b), v, "bands") for b, v in bands.items()}
+    ledger.total_of(ledger.count("newer", 7, "groups"), [keys["under_1"], keys["1_to_2"]])
+    ledger.total_of(ledger.count("longer", 6, "groups"), [keys["5_to_10"], keys["10_plus"]])
+    span = PeriodCounts(Q, ledger)
+    cells = ledger.publish()
+    assert cells["newer"] == 7 and cells["longer"] == 6
+    assert all(cells[key] == "fewer than 5" for key in keys.values())
+    stale = Relation({keys["under_1"]: 1, "earlier|unseen": 1}, "=", -2)
+    with pytest.raises(ValueError):
+        expression_range(cells, [*ledger.relations, stale], {keys["under_1"]: 1})
+    assert newer_or_longer.decide(span, [Q], 5, known=[stale]) == ">" == newer_or_longer.true_outcome(span, [Q])
