@@ -429,6 +429,9 @@ class Report(db.Model):
     threshold: Mapped[int] = mapped_column(Integer)
     model_version: Mapped[str | None] = mapped_column(String(120), nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The report in the council's other languages ({"cy": data}), built with ``data`` from the same
+    # answers and figures; empty where only English is offered or for reports made before.
+    editions: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(200))
     published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

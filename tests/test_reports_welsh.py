@@ -127,16 +127,47 @@ def test_where_welsh_is_not_offered_there_is_no_welsh_edition_to_download(seeded
     assert client.get(f"/reports/{report.id}/download/cy/pdf").status_code == 404
 
 
-def test_a_report_whose_welsh_edition_cannot_have_its_figures_is_not_published_at_all(seeded):
+def test_a_draft_made_where_welsh_is_offered_is_published_in_both_languages_with_its_figures_after_late_returns(
+        seeded):
+    # The Welsh edition is built with the draft, from the same answers: late returns after the
+    # draft change neither, so the report HR read is the one published, in both languages.
     from survey_app.models import ReportFile
     from survey_app.reports.service import publish
 
     seeded.config["LANGUAGES"] = ("cy", "en")
     try:
         report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+        drafted = json.loads(json.dumps(report.data["disclosure"]))
+        assert set(report.editions) == {"cy"}
+        assert report.editions["cy"]["parameters"]["language"] == "cy"
+        assert report.editions["cy"]["disclosure"] == drafted
         for quote in report.quotes:
             quote.approved = True
         db.session.commit()
+        seed_demo(40, seed=9, today=date(2025, 11, 15))
+        run_themes(progress=False)
+        publish(report, published_by="hr@example.org")
+        db.session.expire_all()
+        published = db.session.get(Report, report.id)
+        assert published.status == "published" and published.data["disclosure"] == drafted
+        welsh = json.loads(_stored_json(report.id, "cy.json"))
+        assert welsh["disclosure"] == drafted and welsh["title"].startswith("Pam mae gweithwyr")
+        assert {f for f in db.session.execute(sa.select(ReportFile.format)).scalars()} >= {"json", "cy.json", "cy.pdf"}
+    finally:
+        seeded.config["LANGUAGES"] = ("en",)
+
+
+def test_a_draft_made_before_welsh_was_offered_whose_welsh_edition_cannot_have_its_figures_is_not_published(seeded):
+    from survey_app.models import ReportFile
+    from survey_app.reports.service import publish
+
+    report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    assert report.editions is None
+    for quote in report.quotes:
+        quote.approved = True
+    db.session.commit()
+    seeded.config["LANGUAGES"] = ("cy", "en")
+    try:
         # Late returns and a theme run after the draft was built: its Welsh edition, built now,
         # would not print the draft's figures.
         seed_demo(40, seed=9, today=date(2025, 11, 15))
@@ -191,12 +222,39 @@ def test_a_welsh_reader_reads_the_welsh_edition_on_the_report_page_and_can_switc
         seeded.config["LANGUAGES"] = ("en",)
 
 
-def test_a_draft_shows_english_unless_its_welsh_edition_is_asked_for_and_says_why_when_it_cannot_be(seeded, client):
+def test_a_draft_made_where_welsh_is_offered_is_read_in_the_readers_language_at_once(seeded, client):
     from .support import page_of, signed_in
 
     seeded.config["LANGUAGES"] = ("en", "cy")
     try:
         report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+        hr = signed_in(client, "hr")
+        hr.language = "cy"
+        db.session.commit()
+        # Late returns since the draft change nothing: the page shows the edition built with it.
+        seed_demo(40, seed=9, today=date(2025, 11, 15))
+        run_themes(progress=False)
+        body = page_of(client.get(f"/reports/{report.id}")).select_one(".app-report")
+        assert body["lang"] == "cy"
+        assert report.editions["cy"]["sections"][0]["title"] in [h.get_text(strip=True) for h in body.select("h2")]
+        # Its charts are served from the stored edition, by address, in Welsh.
+        image = body.select_one("img.app-report-chart")
+        assert "edition=cy" in image["src"]
+        welsh_chart = next(c for s in report.editions["cy"]["sections"] for c in s.get("charts", []))
+        assert image["alt"] == welsh_chart["title"] and welsh_chart["title"] in client.get(image["src"]).data.decode()
+        english = page_of(client.get(f"/reports/{report.id}?edition=en")).select_one(".app-report")
+        assert english["lang"] == "en"
+    finally:
+        seeded.config["LANGUAGES"] = ("en",)
+
+
+def test_a_draft_made_before_welsh_was_offered_shows_english_unless_asked_and_says_why_when_it_cannot_be(
+        seeded, client):
+    from .support import page_of, signed_in
+
+    report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
+    seeded.config["LANGUAGES"] = ("en", "cy")
+    try:
         hr = signed_in(client, "hr")
         hr.language = "cy"
         db.session.commit()

@@ -103,6 +103,24 @@ class PeriodCache:
     def all_periods(self) -> list[c.PeriodCounts]:
         return [*self.quarters.values(), *self.spans.values()]
 
+    @classmethod
+    def shared(cls, shared: dict | None, report: tuple, inputs: ReportInputs) -> PeriodCache:
+        """The counts of ``report`` (its kind and period) for a build in ``inputs``' language.
+
+        ``shared`` is a dict the caller keeps between builds of the same report in different
+        languages: the first build counts and decides every figure, the next ones take those
+        counts with their own words, since the figures are the same in every language (a Welsh
+        edition then costs its words, not a second audit). None: counts of this build alone."""
+        if shared is None:
+            return cls(inputs)
+        found = shared.setdefault("counts", {}).get(report)
+        if found is None:
+            if shared["counts"]:
+                raise ValueError("a shared cache holds the counts of one report only")
+            found = shared["counts"][report] = cls(inputs)
+        found.inputs = inputs
+        return found
+
 
 def report_window(last_quarter: Quarter) -> list[Quarter]:
     """The quarters a report ending with ``last_quarter`` reads: its trend shows eight, and

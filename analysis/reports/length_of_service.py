@@ -54,15 +54,16 @@ def build_length_of_service_report(
     published: Mapping[str, Published] | None = None,
     published_relations: Sequence[Relation | Mapping] | History = (),
     language: str = "en",
+    shared: dict | None = None,
 ) -> dict:
     """Build the length-of-service report for the eight quarters ending with ``quarter``;
-    ``published``, ``published_relations`` and ``language`` as for
+    ``published``, ``published_relations``, ``language`` and ``shared`` as for
     :func:`~analysis.reports.build_quarterly_report`."""
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published,
                             published_relations=published_relations, language=language)
     w = inputs.words
-    cache = PeriodCache(inputs)
+    cache = PeriodCache.shared(shared, ("length_of_service", q.label), inputs)
     quarters = q.last_n(8)
     for x in quarters:  # every quarter decided first, oldest first, as the tables list them
         cache.quarter(x)

@@ -65,6 +65,7 @@ def build_quarterly_report(
     statements: Sequence[Relation] = (),
     published_relations: Sequence[Relation | Mapping] | History = (),
     language: str = "en",
+    shared: dict | None = None,
 ) -> dict:
     """Build the quarterly theme report for ``quarter`` (a label like ``"2025/26 Q1"``).
 
@@ -78,12 +79,14 @@ def build_quarterly_report(
     that nothing decided here, added to what they printed, gives away a figure they hid.
     ``language``: ``"en"`` or ``"cy"``, the edition's words (``theme_labels`` in that language too, see
     :func:`analysis.reports.translation.theme_labels_in`); the figures are the same in both.
+    ``shared``: a dict kept between the builds of this report's editions, so that its figures are
+    counted and decided once (see :meth:`~analysis.reports.base.PeriodCache.shared`).
     """
     q = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k, q, published,
                             statements, published_relations, language)
     w = inputs.words
-    cache = PeriodCache(inputs)
+    cache = PeriodCache.shared(shared, ("quarterly", q.label), inputs)
     current = cache.quarter(q)
     view = PeriodView(
         kind="quarterly",
@@ -120,17 +123,18 @@ def build_annual_report(
     statements: Sequence[Relation] = (),
     published_relations: Sequence[Relation | Mapping] | History = (),
     language: str = "en",
+    shared: dict | None = None,
 ) -> dict:
     """Build the annual report for a financial year (``"2025/26"``): the quarterly content
     over the whole year, compared with the year before. Its figures are sums of the
     year's quarters, published only where every quarter's figure was (see
-    ``docs/disclosure.md``). ``published``, ``statements``, ``published_relations`` and
-    ``language`` as for :func:`build_quarterly_report`."""
+    ``docs/disclosure.md``). ``published``, ``statements``, ``published_relations``,
+    ``language`` and ``shared`` as for :func:`build_quarterly_report`."""
     fy = year if isinstance(year, FinancialYear) else FinancialYear.parse(year)
     inputs = prepare_inputs(responses, comments, theme_assignments, headcounts, theme_labels, k,
                             fy.quarters()[-1], published, statements, published_relations, language)
     w = inputs.words
-    cache = PeriodCache(inputs)
+    cache = PeriodCache.shared(shared, ("annual", fy.label), inputs)
     quarters = fy.quarters()
     current = cache.span(quarters)
     view = PeriodView(

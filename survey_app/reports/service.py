@@ -233,19 +233,40 @@ def _published_ledger(organisation_id: int, threshold: int) -> _PublishedLedger:
 
 def build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None = None,
                       actions: list[dict[str, str]] | None = None, frames: Frames | None = None,
-                      language: str = "en") -> dict:
+                      language: str = "en", shared: dict | None = None) -> dict:
     """The report as the analysis package builds it from the database as it is now (or from
     ``frames`` already read from it), with the figures of periods already published kept as
-    they were published; ``language`` ("en" or "cy") is the edition's, with the same figures.
+    they were published; ``language`` ("en" or "cy") is the edition's, with the same figures
+    (``shared``: kept between the editions of one report, see :func:`build_editions`).
     Reading back what was published allocates as much as the build itself, so the garbage
     collector is paused for both (see ``without_gc_pauses``)."""
     from analysis.reports.base import without_gc_pauses
 
-    return without_gc_pauses(_build_report_data)(kind, period, quotes, actions, frames, language)
+    return without_gc_pauses(_build_report_data)(kind, period, quotes, actions, frames, language, shared)
+
+
+def build_editions(kind: str, period: str, quotes: list[dict[str, str]] | None = None,
+                   actions: list[dict[str, str]] | None = None,
+                   frames: Frames | None = None) -> tuple[dict, dict[str, dict]]:
+    """The report in English and its editions in the council's other languages (``{"cy": data}``,
+    empty where only English is offered), built from one reading of the answers: the editions
+    take the English build's counts and decisions with their own words, so they hold the same
+    figures and cost a fraction of a second build."""
+    from analysis.loaders import load_frames
+
+    others = [language for language in current_app.config["LANGUAGES"] if language != "en"]
+    if others and frames is None:
+        frames = load_frames(db.engine, organisation_id=default_organisation().id,
+                             since=_first_day_read(kind, period))
+    shared: dict = {}
+    data = build_report_data(kind, period, quotes, actions, frames, shared=shared)
+    return data, {language: build_report_data(kind, period, quotes, actions, frames, language, shared)
+                  for language in others}
 
 
 def _build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | None,
-                       actions: list[dict[str, str]] | None, frames: Frames | None, language: str) -> dict:
+                       actions: list[dict[str, str]] | None, frames: Frames | None, language: str,
+                       shared: dict | None) -> dict:
     from analysis.loaders import load_frames
     from analysis.reports import build_annual_report, build_length_of_service_report, build_quarterly_report
     from analysis.reports.translation import ReportWords, provisional_title, theme_labels_in
@@ -268,11 +289,11 @@ def _build_report_data(kind: str, period: str, quotes: list[dict[str, str]] | No
     # Comparisons stated before are known to readers: a new one is said only if safe with them.
     stated = {"quotes": quotes or [], "actions": actions or [], "statements": list(earlier.statements)}
     if kind == "quarterly":
-        data = build_quarterly_report(*args, quarter=period, **stated, **common)
+        data = build_quarterly_report(*args, quarter=period, **stated, **common, shared=shared)
     elif kind == "annual":
-        data = build_annual_report(*args, year=period, **stated, **common)
+        data = build_annual_report(*args, year=period, **stated, **common, shared=shared)
     else:
-        data = build_length_of_service_report(*args, quarter=period, **common)
+        data = build_length_of_service_report(*args, quarter=period, **common, shared=shared)
     # A period still running gives figures that will change: two versions of the same
     # quarter could be subtracted, so such a report is a provisional draft and never published.
     if not period_has_ended(kind, period):
@@ -367,9 +388,10 @@ def create_draft(kind: str, period: str, created_by: str) -> Report:
         report.actions.append(ReportAction(
             note_id=note.id, theme_id=note.theme_id, approved=note.id in approved_before,
             text=approved_before.get(note.id) or scrub.scrub(note.text)))
-    report.data = build_report_data(
+    report.data, editions = build_editions(
         kind, period, [{"theme_id": t, "text": text} for t, text in quotes if (t, text) in earlier],
         [{"theme_id": a.theme_id, "text": a.text} for a in report.actions if a.approved], frames)
+    report.editions = editions or None
     quotable = _quotable_themes(report.data, report.threshold)
     for theme_id, text in quotes:
         if theme_id in quotable:
@@ -393,7 +415,8 @@ def _quotable_themes(data: dict, k: int) -> set[str]:
 def _rebuild(report: Report) -> None:
     approved = [{"theme_id": q.theme_id, "text": q.text} for q in report.quotes if q.approved]
     actions = [{"theme_id": a.theme_id, "text": a.text} for a in report.actions if a.approved]
-    report.data = build_report_data(report.kind, report.period, approved, actions)
+    report.data, editions = build_editions(report.kind, report.period, approved, actions)
+    report.editions = editions or None
     report.model_version = report.data.get("parameters", {}).get("model_version") or report.model_version
 
 
@@ -438,8 +461,9 @@ def publish(report: Report, published_by: str, without_quotes: bool = False) -> 
             quote.approved = False
         _rebuild(report)
     # Where the council offers Welsh, the Welsh edition is published with the report (the
-    # Welsh Language Standards: no less favourably than English), built now while the data
-    # still give exactly the report's figures; if they no longer do, nothing is published.
+    # Welsh Language Standards: no less favourably than English): the one built with the draft,
+    # or for a draft made before Welsh was offered, one built now, refused (and nothing
+    # published) if the data no longer give exactly the report's figures.
     welsh = None
     if "cy" in current_app.config["LANGUAGES"]:
         try:
@@ -521,15 +545,21 @@ def render(report: Report, fmt: str, language: str = "en") -> bytes:
 
 
 def edition(report: Report, language: str) -> dict:
-    """The report's data in ``language``: built again from the data, with the quotes and actions
-    approved for it, and checked to publish exactly the figures the report holds (the disclosure
-    record, every cell of it) - else refused, since the data changed after it was built."""
-    approved = [{"theme_id": q.theme_id, "text": q.text} for q in report.quotes if q.approved]
-    actions = [{"theme_id": a.theme_id, "text": a.text} for a in report.actions if a.approved]
-    try:
-        data = build_report_data(report.kind, report.period, approved, actions, language=language)
-    except ValueError as exc:
-        raise ReportError(str(exc)) from None
+    """The report's data in ``language``: the edition built with it where the council offered
+    that language then; otherwise (a report made before) built again from the data, with the
+    quotes and actions approved for it. Either way checked to publish exactly the figures the
+    report holds (the disclosure record, every cell and relation of it) - else refused, since the
+    data changed after it was built."""
+    stored = (report.editions or {}).get(language)
+    if stored is not None:
+        data = {**stored, "parameters": dict(stored.get("parameters", {}))}
+    else:
+        approved = [{"theme_id": q.theme_id, "text": q.text} for q in report.quotes if q.approved]
+        actions = [{"theme_id": a.theme_id, "text": a.text} for a in report.actions if a.approved]
+        try:
+            data = build_report_data(report.kind, report.period, approved, actions, language=language)
+        except ValueError as exc:
+            raise ReportError(str(exc)) from None
     if data["disclosure"] != report.data.get("disclosure"):
         raise ReportError(gettext("The data have changed since this report was built, so its Welsh edition would "
                                   "not have the same figures. Make a new draft."))

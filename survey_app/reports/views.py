@@ -104,11 +104,14 @@ def show(report_id: str):
 
 
 def _edition(report: Report) -> str:
-    """The language a report is shown in: the edition asked for (``?edition=``), else for a
-    published report the reader's own page language; a draft in English unless asked, since its
-    other edition is built again for each view (a second or two). Only languages offered."""
+    """The language a report is shown in: the edition asked for (``?edition=``), else the
+    reader's own page language where the report has that edition ready (published, or a draft
+    built with its editions); a draft made before its council offered the language in English
+    unless asked, since that edition is built again for each view (a second or two). Only
+    languages offered."""
     offered = current_app.config["LANGUAGES"]
-    wanted = request.args.get("edition") or (current_language() if report.status == "published" else "en")
+    ready = report.status == "published" or current_language() in (report.editions or {})
+    wanted = request.args.get("edition") or (current_language() if ready else "en")
     return wanted if wanted in offered else "en"
 
 
@@ -133,8 +136,9 @@ def _show(report: Report, status: int = 200, action_errors: dict[int, str] | Non
     editions = [{"code": code, "name": NATIVE_NAMES[code], "current": code == edition,
                  "href": url_for("reports.show", report_id=report.id, edition=code)}
                 for code in offered] if len(offered) > 1 else []
-    # A draft's other edition is built for this page alone: its charts travel with it.
-    built_here = edition != "en" and report.status != "published"
+    # A draft's other edition not made with it is built for this page alone: its charts travel
+    # with it (a chart's address would build it again).
+    built_here = edition != "en" and report.status != "published" and edition not in (report.editions or {})
     body = embeddable_html(data, None if built_here else lambda chart_id: url_for(
         "reports.chart", report_id=report.id, chart_id=chart_id, edition=None if edition == "en" else edition))
     return render_template("reports/show.html", report=report, body=body, kinds=KIND_NAMES, formats=FORMAT_NAMES,

@@ -256,3 +256,23 @@ def test_the_welsh_pdf_is_tagged_welsh_and_its_pages_are_numbered_and_marked_in_
     for number, page in enumerate(pages, start=1):
         assert f"Tudalen {number} o {len(pages)}" in page and "SWYDDOGOL-SENSITIF" in page
         assert "Page " not in page and "OFFICIAL" not in page
+
+
+@pytest.mark.parametrize(("name", "build", "council", "period"), [
+    ("quarterly", build_quarterly_report, (12, 1), {"quarter": "2025/26 Q1", "quotes": QUOTES, "actions": ACTIONS}),
+    ("length of service", build_length_of_service_report, (30, 3), {"quarter": "2024/25 Q3"}),
+    ("annual", build_annual_report, (60, 1), {"year": "2024/25", "quotes": QUOTES, "actions": ACTIONS}),
+])
+def test_an_edition_built_on_the_counts_of_the_english_build_is_the_edition_built_alone(name, build, council, period):
+    # The app builds a council's Welsh edition with the English one, sharing its counts and
+    # decisions: word for word and figure for figure what a build of its own gives.
+    args = _frames(*council)
+    shared: dict = {}
+    english = build(*args, theme_labels=THEME_LABELS, k=5, generated_at=WHEN, shared=shared, **period)
+    welsh = build(*args, theme_labels=WELSH_LABELS, k=5, generated_at=WHEN, language="cy", shared=shared, **period)
+    alone_english, alone_welsh = _editions(build, args, **period)
+    assert welsh == alone_welsh and english == alone_english
+    assert welsh["parameters"]["language"] == "cy" and welsh["disclosure"] == english["disclosure"]
+    with pytest.raises(ValueError, match="one report only"):  # a shared cache is for one report
+        build(*args, theme_labels=THEME_LABELS, k=5, shared=shared,
+              **({"year": "2023/24"} if name == "annual" else {**period, "quarter": "2023/24 Q1"}))
