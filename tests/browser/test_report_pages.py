@@ -140,13 +140,26 @@ def test_a_theme_run_is_followed_in_welsh_for_someone_who_reads_welsh(report_ser
         page.set_viewport_size({"width": 512, "height": 900})
         assert_fits_without_sideways_scroll(page, "report in Welsh")
         assert_no_axe_violations(page)
-        # A draft's Welsh edition, built for its page, brings its charts as data: images, which
-        # the page's Content Security Policy lets the browser draw.
+        # A draft made where Welsh is offered keeps its Welsh edition: the Welsh reader reads it at
+        # once, its charts drawn from that edition by address.
         from survey_app.reports.service import create_draft
 
         with app.app_context():
             draft_id = create_draft("quarterly", "2025/26 Q2", created_by="hr@council.example").id
-        page.goto(f"{base}/reports/{draft_id}?edition=cy")
+        page.goto(f"{base}/reports/{draft_id}")
+        expect(page.locator(".app-report")).to_have_attribute("lang", "cy")
+        chart = page.locator("img.app-report-chart").first
+        assert "edition=cy" in chart.get_attribute("src")
+        expect(chart).to_be_visible()
+        assert chart.evaluate("img => img.complete && img.naturalWidth") > 0
+        # A draft made before Welsh was offered has its Welsh edition built for its page, which
+        # brings its charts as data: images that the page's Content Security Policy lets the
+        # browser draw.
+        with app.app_context():
+            app.config["LANGUAGES"] = ("en",)
+            older_id = create_draft("quarterly", "2025/26 Q2", created_by="hr@council.example").id
+            app.config["LANGUAGES"] = ("en", "cy")
+        page.goto(f"{base}/reports/{older_id}?edition=cy")
         expect(page.locator(".app-report")).to_have_attribute("lang", "cy")
         chart = page.locator("img.app-report-chart").first
         assert chart.get_attribute("src").startswith("data:image/svg+xml;base64,")
