@@ -37,7 +37,7 @@ from .instruments import Definition
 from .models import Instrument, PendingSubmission
 from .questionnaires import definition_of
 from .sealing import Unreadable, app_key, seal, unseal
-from .submissions import shape_response, store_response
+from .submissions import insert_shaped, shape_response
 
 log = logging.getLogger(__name__)
 _PURPOSE = "submission pool"
@@ -91,7 +91,7 @@ def release(minimum: int = 1, older_than_days: int | None = None, today: date | 
         # starts on a stale count finds out below, under the lock, and does nothing.
         db.session.rollback()
         return 0
-    query = db.select(PendingSubmission)
+    query = db.select(PendingSubmission.id, PendingSubmission.sealed, PendingSubmission.received_on)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)  # two releases never take the same rows
     else:
@@ -100,7 +100,7 @@ def release(minimum: int = 1, older_than_days: int | None = None, today: date | 
         # changes nothing takes the database's write lock first: a second release waits, then
         # finds the rows gone.
         db.session.execute(sa.delete(PendingSubmission).where(sa.false()))
-    rows = db.session.execute(query).scalars().all()
+    rows = db.session.execute(query).all()
     overdue = older_than_days is not None and any(
         row.received_on <= (today or date.today()) - timedelta(days=older_than_days) for row in rows)
     if not rows or (len(rows) < minimum and not overdue):
@@ -115,15 +115,16 @@ def release(minimum: int = 1, older_than_days: int | None = None, today: date | 
             log.error("a pending submission cannot be opened with the current secret key; it stays in the pool")
     secrets.SystemRandom().shuffle(opened)
     instruments: dict[int, tuple[Instrument, Definition]] = {}
-    for row, payload in opened:
+    shaped = []
+    for _row, payload in opened:
         if payload["instrument_id"] not in instruments:
             instrument = db.session.get(Instrument, payload["instrument_id"])
             instruments[payload["instrument_id"]] = (instrument, definition_of(instrument))
         instrument, definition = instruments[payload["instrument_id"]]
-        store_response(instrument, definition, payload["answers"], channel=payload["channel"],
-                       today=date.fromisoformat(payload["day"]))
-        # Written one by one in shuffled order, so the physical order of the rows is random too.
-        db.session.flush()
-        db.session.delete(row)
+        shaped.append(shape_response(instrument, definition, payload["answers"], channel=payload["channel"],
+                                     today=date.fromisoformat(payload["day"])))
+    # Inserted in the shuffled order, so the physical order of the rows is random too.
+    insert_shaped(shaped)
+    db.session.execute(sa.delete(PendingSubmission).where(PendingSubmission.id.in_([row.id for row, _ in opened])))
     db.session.commit()
     return len(opened)

@@ -213,6 +213,17 @@ def shape_response(
     return ShapedResponse(values, comments)
 
 
+def insert_shaped(shaped: list[ShapedResponse]) -> None:
+    """Add shaped responses and their comments to the caller's transaction as two Core inserts,
+    in the order given (the rows are already shaped: the ORM's unit of work has nothing to add)."""
+    if not shaped:
+        return
+    db.session.execute(Response.__table__.insert(), [one.values for one in shaped])
+    comments = [comment for one in shaped for comment in one.comments]
+    if comments:
+        db.session.execute(Comment.__table__.insert(), comments)
+
+
 def store_response(
     instrument: Instrument,
     definition: Definition,

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..instruments import SERVICE_BANDS, Definition
 from ..models import Comment, Instrument, Organisation, Response
-from ..submissions import AnswerError, ShapedResponse, shape_response
+from ..submissions import AnswerError, ShapedResponse, insert_shaped, shape_response
 from .damage import band_turned_into_date, id_in_scientific_notation
 from .mapping import CheckboxGroup, Mapping, PeriodRule, TextColumn, ValueColumn, YearsColumn
 from .readers import Table, normalise_cell, normalise_header
@@ -451,11 +451,7 @@ def write_import(plan: ImportPlan) -> int:
     try:
         for start in range(0, len(new), CHUNK):
             chunk = new[start : start + CHUNK]
-            # Core inserts of whole chunks: rows are already shaped, so the ORM has nothing to add.
-            db.session.execute(Response.__table__.insert(), [p.shaped.values for p in chunk])
-            comments = [c for p in chunk for c in p.shaped.comments]
-            if comments:
-                db.session.execute(Comment.__table__.insert(), comments)
+            insert_shaped([p.shaped for p in chunk])
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -93,6 +93,10 @@ def get_draft(instrument: Instrument, create: bool = False) -> DraftAnswers | No
     """This browser's live draft for the instrument, optionally starting a new one."""
     token = session.get(_session_key(instrument.slug))
     draft = db.session.get(DraftAnswers, token) if token else None
+    if draft is not None:
+        # The session's identity map holds rows weakly: held here, the row is read once per
+        # request however often the request asks for it.
+        g.setdefault("draft_rows", {})[draft.id] = draft
     found = draft is not None
     if draft is not None and (draft.expires_at < _now() or draft.instrument_id != instrument.id
                               or _open(draft, instrument.slug) is None):
