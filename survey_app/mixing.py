@@ -12,9 +12,10 @@ safe, and the row survives any crash from then on. ``release`` later opens every
 and, in one transaction of its own, stores them as responses in a random order and deletes them:
 all responses of a batch share one transaction id, their physical order is shuffled, and the
 deleted pool rows are sealed with a key derived from ``SECRET_KEY``, which the database does not
-hold. A batch is released once ``RELEASE_BATCH`` submissions wait (checked after each sending,
-in a transaction separate from it), and ``flask --app wsgi submissions release`` (scheduled
-daily) releases whatever has waited ``RELEASE_MAX_DAYS`` days.
+hold. A batch is released once ``RELEASE_BATCH`` submissions wait (each sending counts the pool
+before its commit, and if a batch is due releases it after, in a transaction of its own), and
+``flask --app wsgi submissions release`` (scheduled daily) releases whatever has waited
+``RELEASE_MAX_DAYS`` days.
 
 What a database reader can still learn: which sent questionnaires (and so which codes) went into
 which released batch, that is, a group of at least ``RELEASE_BATCH`` responses, unless a batch
@@ -64,6 +65,15 @@ def hold(instrument: Instrument, definition: Definition, answers: dict[str, Any]
 def waiting() -> int:
     """How many sent questionnaires wait in the pool."""
     return db.session.execute(db.select(db.func.count()).select_from(PendingSubmission)).scalar_one()
+
+
+def due() -> bool:
+    """Whether a batch waits (at least ``RELEASE_BATCH`` submissions), counted in the caller's
+    transaction. A sending asks before its own commit, where its row already counts, so the common
+    answer (no) costs no transaction, connection check-out or round trip of its own."""
+    batch = current_app.config["RELEASE_BATCH"]
+    some = db.select(PendingSubmission.id).limit(batch).subquery()
+    return db.session.execute(db.select(db.func.count()).select_from(some)).scalar_one() >= batch
 
 
 def release_if_ready() -> int:

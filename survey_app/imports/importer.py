@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..instruments import SERVICE_BANDS, Definition
-from ..models import Comment, Instrument, Organisation, Response
+from ..models import Instrument, Organisation, Response
 from ..submissions import AnswerError, ShapedResponse, insert_shaped, shape_response
 from .damage import band_turned_into_date, id_in_scientific_notation
 from .mapping import CheckboxGroup, Mapping, PeriodRule, TextColumn, ValueColumn, YearsColumn

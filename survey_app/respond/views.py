@@ -352,13 +352,15 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
             return render_template("respond/code.html", slug=slug,
                                    error=_("This invitation code has already been used"), value=""), 400
         db.session.delete(draft)
+        release = mixing.due()
         db.session.commit()
     except AnswerError:
         db.session.rollback()
         return redirect(url_for("respond.check", slug=instrument.slug))
     drafts.forget(slug)
     session[SENT_KEY] = sorted(set(session.get(SENT_KEY, [])) | {slug})
-    mixing.release_if_ready()
+    if release:
+        mixing.release_if_ready()
     return redirect(url_for("respond.done", slug=slug))
 
 
