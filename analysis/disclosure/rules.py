@@ -134,10 +134,15 @@ class Relation:
     #: told by reports published before (:meth:`Ledger.hold`), not stated by the report at hand:
     #: it bears on every decision but is not written again into the report's record
     held: bool = field(default=False, compare=False)
+    #: the marker, made on first use: a relation is never changed once made, and a reader of ten
+    #: years of reports holds tens of thousands of relations whose markers are asked for again
+    _marker: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def marker(self) -> tuple:
         """The same relation, however its terms are ordered: what makes a relation count once."""
-        return self.sense, self.constant, frozenset(self.terms.items())
+        if self._marker is None:
+            self._marker = (self.sense, self.constant, frozenset(self.terms.items()))
+        return self._marker
 
     def to_json(self) -> dict:
         out = {"terms": dict(self.terms), "sense": self.sense}
