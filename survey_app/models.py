@@ -431,7 +431,8 @@ class Report(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The report in the council's other languages ({"cy": data}), built with ``data`` from the same
     # answers and figures; empty where only English is offered or for reports made before.
-    editions: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # SQL NULL where only English is offered (not the JSON value null, which SQLAlchemy writes by default).
+    editions: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(200))
     published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

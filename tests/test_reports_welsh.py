@@ -163,6 +163,8 @@ def test_a_draft_made_before_welsh_was_offered_whose_welsh_edition_cannot_have_i
 
     report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
     assert report.editions is None
+    # Stored as SQL NULL, not as the JSON value null, so "no editions" reads the same in SQL.
+    assert db.session.execute(sa.select(Report.id).where(Report.editions.is_(None))).scalars().all() == [report.id]
     for quote in report.quotes:
         quote.approved = True
     db.session.commit()
