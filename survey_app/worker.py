@@ -240,8 +240,10 @@ def run_status(name: str = THEMES) -> dict:
     (asked for, not yet started) or ``idle``, with the last run's end and outcome."""
     from .themes.service import RUN_STAGES
 
-    db.session.expire_all()
+    # Only the job's row is read again: expiring the whole session would make the page that asks
+    # (the theme page) read again the assignments it has shown, which a run may just have deleted.
     row = _row(name)
+    db.session.refresh(row)
     running = bool(row.lease_until and row.lease_until > utcnow())
     state = "running" if running else "waiting" if row.requested_at else "idle"
     stage = row.progress_text or ""

@@ -110,3 +110,19 @@ def test_a_run_that_fails_keeps_the_request_for_the_worker(client, app, monkeypa
     assert [name for name, _ in run_due(now=later, jobs=themes)] == [THEMES]  # the worker tries again later
     db.session.expire_all()
     assert db.session.get(ScheduledJob, THEMES).requested_at is None
+
+
+def test_reading_the_run_status_leaves_what_the_page_has_read_as_it_was_read(app):
+    # The theme page reads a theme's comments and their assignments, then the run's status, then
+    # renders them. A background run deletes and rewrites the machine's assignments meanwhile; if
+    # reading the status expired what the page had read, rendering read the rows again, found them
+    # deleted and failed (a 500 seen once in a browser test as a run started).
+    add_exit_response(reasons_text="Far too much work.")
+    run_themes(progress=False)
+    run_status()  # the job's row exists, as it does once any run has been asked for
+    shown = db.session.execute(sa.select(ThemeAssignment).where(ThemeAssignment.source != "hr")).scalars().first()
+    theme_id = shown.theme_id
+    with db.engine.begin() as other:  # the background run, on a connection of its own
+        other.execute(sa.delete(ThemeAssignment.__table__).where(ThemeAssignment.__table__.c.id == shown.id))
+    assert run_status()["state"] == "idle"
+    assert shown.theme_id == theme_id  # read as it was, not fetched again
