@@ -81,7 +81,7 @@ def main() -> None:
                         help="first publish the quarterly reports of the N quarters before the one drafted, "
                              "so every draft reads back and checks against their figures")
     parser.add_argument("--sqlite-file", metavar="PATH",
-                        help="keep the SQLite database here, and reuse it if it already holds answers")
+                        help="keep the seeded SQLite council here, and start from a copy of it when it exists")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
