@@ -75,6 +75,22 @@ def _to_period(values: pd.Series) -> pd.Series:
 _READ = {"response", "instrument", "comment", "theme_assignment", "headcount"}
 
 
+def _one_state(conn: sa.Connection) -> sa.Connection:
+    """Make every statement on ``conn`` read the database as its first statement found it.
+
+    The app goes on storing while a report or theme run reads: a release of held submissions
+    committed between reading responses and reading comments would bring comments without their
+    response (read as focus-group remarks). PostgreSQL gives one snapshot to a repeatable-read
+    transaction (read only: it never waits for or blocks a writer); SQLite gives one to a
+    transaction, which Python's driver begins only before a change, so it is begun here (with WAL
+    a reader does not block the writer either)."""
+    if conn.dialect.name == "postgresql":
+        return conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+    return conn
+
+
 def load_frames(engine: sa.engine.Engine, organisation_id: int | None = None,
                 since: dt.date | None = None) -> Frames:
     """Load responses, comments, theme assignments and headcounts for one organisation (or all).
@@ -94,6 +110,7 @@ def load_frames(engine: sa.engine.Engine, organisation_id: int | None = None,
         return query
 
     with engine.connect() as conn:
+        conn = _one_state(conn)
         definitions = {
             row.id: (row.kind, question_roles(row.definition if isinstance(row.definition, dict)
                                                else json.loads(row.definition)))
