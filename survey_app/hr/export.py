@@ -102,8 +102,9 @@ def responses_table(organisation_id: int, slug: str, quarter: str | None = None,
     rows = db.session.execute(
         db.select(Response).where(Response.organisation_id == organisation_id, Response.instrument_slug == slug)
     ).scalars().all()
-    # As the queue: a quarter takes every response shown with it, in the queue's order.
-    rows = sorted((r for r in rows if quarter is None or quarter in plan[r.id].quarters),
+    # As the queue: a quarter takes every response shown with it, in the queue's order; a response
+    # released after the plan was made waits for the next export, as it waits for the queue's next page.
+    rows = sorted((r for r in rows if r.id in plan and (quarter is None or quarter in plan[r.id].quarters)),
                   key=lambda r: plan[r.id].order)
     for r in rows:
         shown = plan[r.id]
@@ -142,7 +143,8 @@ def comments_table(organisation_id: int, quarter: str | None = None) -> Table:
         .outerjoin(Response, Comment.response_id == Response.id)
         .where(Comment.organisation_id == organisation_id)
     ).all()
-    answers = [(c, slug) for c, slug in rows if c.response_id is not None]
+    # Answers whose response was released after the plan was made wait for the next export.
+    answers = [(c, slug) for c, slug in rows if c.response_id in plan]
     remarks = [(c, slug) for c, slug in rows if c.response_id is None]
     # A questionnaire's answers as their response is shown (period, order, quarter chosen); a
     # focus-group remark by its session's month, which everyone present knows.
