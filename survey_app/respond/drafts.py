@@ -192,6 +192,16 @@ def deleted_at(draft: DraftAnswers) -> datetime:
     return draft.expires_at
 
 
+def claim(draft: DraftAnswers) -> bool:
+    """Delete the draft inside the caller's transaction; False if it had gone meanwhile.
+
+    A sending deletes its draft before anything else: a second sending of the same answers (a
+    double click, another tab) that read them before the first committed then waits for the first
+    (PostgreSQL locks the row; SQLite has one writer), finds nothing to delete and stores nothing."""
+    result = db.session.execute(db.delete(DraftAnswers).where(DraftAnswers.id == draft.id))
+    return result.rowcount == 1
+
+
 def forget(instrument_slug: str) -> None:
     session.pop(_session_key(instrument_slug), None)
     session.pop(_key_name(instrument_slug), None)

@@ -326,8 +326,8 @@ def resume(slug: str):
 
 
 def _submit(instrument: Instrument, definition: Definition, skip_after_check: bool = False):
-    """Send the draft in one transaction: answers sealed into the mixing pool, code spent, draft
-    deleted, or nothing. Once that commits the answers are safe; they become a response when the
+    """Send the draft in one transaction: draft deleted, answers sealed into the mixing pool, code
+    spent, or nothing. Once that commits the answers are safe; they become a response when the
     pool is released (``survey_app.mixing``), in a transaction of its own."""
     # Read before committing: the commit expires the row and reading it again costs a query.
     slug = instrument.slug
@@ -344,6 +344,11 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
     if missing:
         return redirect(url_for("respond.check", slug=instrument.slug))
     try:
+        if not drafts.claim(draft):
+            # Sent by another request meanwhile (or past its expiry and purged): the check page
+            # says which, as it does to a browser that sends again after its reply was lost.
+            db.session.rollback()
+            return redirect(url_for("respond.check", slug=slug))
         # Stored from the English definition: keys and values are the same in every language.
         mixing.hold(instrument, definition_of(instrument), answers, channel="online")
         if held.get("code_hash") and not spend_code(held["code_hash"]):
@@ -351,7 +356,6 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
             drafts.forget(slug)
             return render_template("respond/code.html", slug=slug,
                                    error=_("This invitation code has already been used"), value=""), 400
-        db.session.delete(draft)
         release = mixing.due()
         db.session.commit()
     except AnswerError:
