@@ -83,7 +83,7 @@ def test_answers_waiting_to_be_released_leave_nothing_readable_on_disk(app, clie
     raw = _raw_database_bytes()
     assert len(raw) > 10_000
     for n in range(BATCH - 1):
-        assert f"marker {n:02d}".encode() not in raw
+        assert f"Leaver marker {n:02d}".encode() not in raw
     assert b"caseload never came down" not in raw
 
 
