@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from survey_app.audit import utcnow
 from survey_app.extensions import db
 from survey_app.models import Comment, ScheduledJob, ThemeAssignment
-from survey_app.themes.service import RUN_STAGES, run_themes
+from survey_app.themes.service import RUN_STAGES, record_hr_coding, run_themes
 from survey_app.worker import JOBS, RETRY_AFTER, THEMES, request_themes_run, run_due, run_status
 
 from .support import add_exit_response, page_of, signed_in
@@ -126,3 +126,30 @@ def test_reading_the_run_status_leaves_what_the_page_has_read_as_it_was_read(app
         other.execute(sa.delete(ThemeAssignment.__table__).where(ThemeAssignment.__table__.c.id == shown.id))
     assert run_status()["state"] == "idle"
     assert shown.theme_id == theme_id  # read as it was, not fetched again
+
+
+def test_a_run_saves_when_hr_coded_a_comment_while_it_was_working(app):
+    # A run reads HR's codes when it starts and saves minutes later. HR, meanwhile, confirms a theme
+    # the run will also find and rejects one it will find again: the run must save, and HR's
+    # decisions must stand (before, the run's row for the same comment and theme broke the unique
+    # constraint and the whole run failed, then failed again at every retry while HR kept coding).
+    add_exit_response(reasons_text="Far too much work and the pay is poor.")
+    run_themes(progress=False)
+    comment_id = db.session.execute(sa.select(Comment.id)).scalar_one()
+    found = _themes_of(comment_id)
+    assert {"caseload", "pay"} <= found
+
+    def hr_codes_meanwhile(stage: str) -> None:
+        if stage != "save":
+            return
+        with app.app_context():  # HR's request, in another worker: caseload yes, pay no
+            record_hr_coding(db.session.get(Comment, comment_id), ["caseload"])
+            db.session.commit()
+
+    summary = run_themes(progress=False, on_stage=hr_codes_meanwhile)
+    assert summary.comments >= 1
+    db.session.expire_all()
+    rows = db.session.execute(sa.select(ThemeAssignment.theme_id, ThemeAssignment.source)
+                              .filter_by(comment_id=comment_id)).all()
+    assert ("caseload", "hr") in rows and ("pay", "rejected") in rows
+    assert len(rows) == len({theme for theme, _ in rows})  # one row per theme

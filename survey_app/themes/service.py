@@ -281,7 +281,10 @@ def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | N
         for r in machine.itertuples(index=False)
     ]
     if rows:
-        db.session.execute(sa.insert(ThemeAssignment), rows)
+        # HR may have coded some of these comments since the run read its codes: HR's row for a
+        # comment and theme stands, and the machine's is not added beside it.
+        db.session.execute(_insert(ThemeAssignment.__table__).on_conflict_do_nothing(
+            index_elements=["comment_id", "theme_id"]), rows)
 
     known = {row.theme_id: row for row in db.session.execute(
         sa.select(EmergingTheme).filter_by(organisation_id=org.id)).scalars()}
@@ -300,26 +303,39 @@ def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | N
 
 def record_hr_coding(comment: Comment, chosen: list[str]) -> None:
     """HR's full set of themes for a comment: chosen ones become ``hr``; machine ones left out
-    become ``rejected``. The caller commits (and audits)."""
+    become ``rejected``. The caller commits (and audits).
+
+    Written as statements on whatever rows are there when they run, not as changes to rows read
+    before: a theme run may replace the machine's rows meanwhile, and HR's decision must land on
+    the rows it finds (an update of a row the run deleted, or a second row for the same theme,
+    failed the request)."""
     org_id = comment.organisation_id
     known = set(organisation_taxonomy(org_id).ids)
     unknown = [t for t in chosen if t not in known]
     if unknown:
         raise ValueError(f"unknown theme(s): {', '.join(unknown)}")
-    rows = {a.theme_id: a for a in db.session.execute(
-        sa.select(ThemeAssignment).filter_by(comment_id=comment.id)).scalars()}
-    for theme_id, row in rows.items():
-        if theme_id.startswith("emerging:"):
-            continue
-        if theme_id not in chosen:
-            row.source, row.score, row.model_version = "rejected", 0.0, "hr"
-    for theme_id in chosen:
-        row = rows.get(theme_id)
-        if row is None:
-            db.session.add(ThemeAssignment(organisation_id=org_id, comment_id=comment.id, theme_id=theme_id,
-                                           score=1.0, source="hr", terms="", model_version="hr"))
-        else:
-            row.source, row.score, row.model_version = "hr", 1.0, "hr"
+    db.session.execute(
+        sa.update(ThemeAssignment)
+        .where(ThemeAssignment.comment_id == comment.id, ThemeAssignment.theme_id.notin_(chosen),
+               ThemeAssignment.theme_id.notlike("emerging:%"))
+        .values(source="rejected", score=0.0, model_version="hr")
+        .execution_options(synchronize_session="fetch"))
+    if chosen:
+        rows = [{"id": random_id(), "organisation_id": org_id, "comment_id": comment.id, "theme_id": theme_id,
+                 "score": 1.0, "source": "hr", "terms": "", "model_version": "hr"} for theme_id in chosen]
+        statement = _insert(ThemeAssignment.__table__)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["comment_id", "theme_id"],
+            set_={"source": "hr", "score": 1.0, "model_version": "hr"}), rows)
+
+
+def _insert(table: sa.Table):
+    """An INSERT in the database's own dialect, which can say what to do on a conflict."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 def merge_emerging(organisation_id: int, emerging_id: str, into: str) -> int:
