@@ -153,3 +153,21 @@ def test_a_run_saves_when_hr_coded_a_comment_while_it_was_working(app):
                               .filter_by(comment_id=comment_id)).all()
     assert ("caseload", "hr") in rows and ("pay", "rejected") in rows
     assert len(rows) == len({theme for theme, _ in rows})  # one row per theme
+
+
+def test_a_run_saves_when_a_comment_it_read_was_removed_while_it_was_working(app):
+    # HR removes a focus-group remark (or a paper entry's comment) while a run works: the run
+    # must save the themes of the comments that are still there, not fail on the missing one.
+    add_exit_response(reasons_text="Far too much work.")
+    gone = add_exit_response(reasons_text="The pay is poor.").comments[0].id
+
+    def removed_meanwhile(stage: str) -> None:
+        if stage == "save":
+            with db.engine.begin() as other:  # HR's request, in another worker
+                other.execute(sa.delete(Comment.__table__).where(Comment.__table__.c.id == gone))
+
+    run_themes(progress=False, on_stage=removed_meanwhile)
+    db.session.expire_all()
+    assert db.session.get(Comment, gone) is None
+    themed = set(db.session.execute(sa.select(ThemeAssignment.comment_id)).scalars())
+    assert themed and gone not in themed

@@ -270,10 +270,17 @@ def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | N
     # Replace the machine's rows for the comments re-assigned; keep HR's, and everything on
     # comments whose text was purged (their themes stay for trends).
     ids = comments["comment_id"].tolist() + sorted(welsh)
+    alive = set()
     for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
         db.session.execute(sa.delete(ThemeAssignment).where(
-            ThemeAssignment.comment_id.in_(ids[start:start + 500]), ThemeAssignment.source.notin_(HR_SOURCES)))
-    machine = run.assignments[~run.assignments["source"].isin(HR_SOURCES)]
+            ThemeAssignment.comment_id.in_(chunk), ThemeAssignment.source.notin_(HR_SOURCES)))
+        # A comment removed since the run read it (a focus-group remark HR deleted) gets no rows.
+        # Once the delete above has run, SQLite's write lock keeps others from removing more; on
+        # PostgreSQL the key-share lock does, until this run commits.
+        alive.update(db.session.execute(sa.select(Comment.id).where(Comment.id.in_(chunk))
+                                        .with_for_update(key_share=True)).scalars())
+    machine = run.assignments[~run.assignments["source"].isin(HR_SOURCES) & run.assignments["comment_id"].isin(alive)]
     rows = [
         {"id": random_id(), "organisation_id": org.id, "comment_id": r.comment_id, "theme_id": r.theme_id,
          "score": float(r.score), "source": r.source if r.source in ("seed", "model") else "model",
