@@ -110,7 +110,8 @@ class Response(db.Model):
     length_of_service: Mapped[str | None] = mapped_column(String(32), index=True)
     employment_type: Mapped[str | None] = mapped_column(String(32))
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Imports only: a digest of the source row (never the source's own identifiers), for idempotence.
+    # A digest for idempotence: of the source row for an import (never the source's own identifiers),
+    # of the random token an HR entry carried from its first page for paper and interview entry.
     source_fingerprint: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
 
     instrument: Mapped[Instrument] = relationship()

@@ -226,6 +226,59 @@ def test_paper_entry_goes_a_page_at_a_time_and_stores_only_at_the_end(client):
     assert pages > 4
 
 
+def _entry_ready_to_save(client):
+    """An exit questionnaire's paper entry, filled in and on its check page."""
+    page = client.get("/hr/responses/new/exit/paper")
+    page = _next_page(client, page, {"period_month": add_months(date.today(), -2).strftime("%Y-%m"),
+                                     "role": "social_worker"})
+    while "Check the answers" not in page_of(page).select_one("h1").get_text():
+        names = {el["name"] for el in page_of(page).select("main form [name]") if el.get("type") != "hidden"}
+        page = _next_page(client, page, {"length_of_service": "2_to_5"} if "length_of_service" in names else {})
+    return page
+
+
+def test_saving_one_entry_twice_stores_it_once_and_shows_the_stored_response(client):
+    # Without JavaScript nothing stops a second click of "Save response", and the back button
+    # brings the saved entry's check page back: the same entry, sent again, is the same response.
+    signed_in(client, "hr")
+    ready = _entry_ready_to_save(client)
+    first = _next_page(client, ready, {}, action="save")
+    again = _next_page(client, ready, {}, action="save")
+    stored = db.session.execute(db.select(Response)).scalar_one()
+    assert first.headers["Location"] == again.headers["Location"] == f"/hr/responses/{stored.id}"
+    shown = client.get(again.headers["Location"])
+    assert "This entry had already been saved" in page_of(shown).get_text(" ", strip=True)
+    assert db.session.execute(db.select(db.func.count()).select_from(AuditEvent)
+                              .filter_by(action="entered")).scalar_one() == 1
+    # A new entry with the same answers (another leaver's form, answered alike) is a new response.
+    assert _next_page(client, _entry_ready_to_save(client), {}, action="save").status_code == 302
+    assert db.session.execute(db.select(db.func.count()).select_from(Response)).scalar_one() == 2
+
+
+def test_two_saves_of_one_entry_at_once_store_it_once(client, app):
+    # The second save reads nothing stored yet and inserts while the first is committing: the
+    # database's unique digest refuses it, and it shows the response the first one stored.
+    import sqlalchemy as sa
+
+    signed_in(client, "hr")
+    ready = _entry_ready_to_save(client)
+    first = []
+
+    def first_save_commits_now(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if first or not statement.lstrip().upper().startswith("INSERT INTO RESPONSE"):
+            return
+        first.append(None)
+        first[0] = _next_page(client, ready, {}, action="save")
+
+    sa.event.listen(db.engine, "before_cursor_execute", first_save_commits_now)
+    try:
+        second = _next_page(client, ready, {}, action="save")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", first_save_commits_now)
+    stored = db.session.execute(db.select(Response)).scalar_one()
+    assert first[0].headers["Location"] == second.headers["Location"] == f"/hr/responses/{stored.id}"
+
+
 def test_the_queue_tells_hr_when_free_text_is_next_purged(client):
     signed_in(client, "hr")
     text = " ".join(texts(client.get("/hr/"), ".govuk-inset-text"))

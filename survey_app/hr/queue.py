@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
 from datetime import date
 from typing import Any
 
@@ -12,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
@@ -371,6 +375,13 @@ def paper_entry(slug: str, channel: str):
     last = len(steps) - 1
     problems: list[dict[str, str]] = []
     step, failed = 0, False
+    # One entry, from its first page to its saving, carries one random token. Saved, the token's
+    # digest goes with the response (as an import's source digest does), so a second "Save
+    # response" of the same entry (a double click without JavaScript, the browser's back button
+    # and saving again) finds the response already there instead of storing it twice.
+    entry = request.form.get("entry", "")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{32}", entry):
+        entry = secrets.token_urlsafe(24)
     if request.method == "POST":
         given = request.form.get("step", "0")
         step = min(int(given), last) if given.isdigit() else 0
@@ -392,10 +403,20 @@ def paper_entry(slug: str, channel: str):
                              if set(_field_names(questions)) & set(form.errors)), 0)
             else:
                 year, month = form.period_month.data.split("-")
+                fingerprint = hashlib.sha256(f"entered {entry}".encode()).hexdigest()
                 try:
                     stored = store_response(instrument, stored_from, _paper_data(definition, form), channel=channel,
-                                            today=today, period=date(int(year), int(month), 1))
+                                            today=today, period=date(int(year), int(month), 1),
+                                            fingerprint=fingerprint)
                     db.session.flush()
+                except IntegrityError:
+                    db.session.rollback()
+                    earlier = db.session.execute(db.select(Response.id).where(
+                        Response.source_fingerprint == fingerprint)).scalar()
+                    if earlier is None:
+                        raise
+                    flash(_("This entry had already been saved: here it is, stored once."))
+                    return redirect(url_for("hr.response", response_id=earlier))
                 except AnswerError as exc:
                     db.session.rollback()
                     failed = True
@@ -417,14 +438,14 @@ def paper_entry(slug: str, channel: str):
     shown = set(_field_names(questions))
     # Everything entered on the other pages travels on, as typed.
     carried = [(name, value) for name in request.form if name not in shown | {"csrf_token", "step", "action",
-                                                                                 "checked"}
+                                                                                 "checked", "entry"}
                for value in request.form.getlist(name)] if request.method == "POST" else []
     fields = [(q, None) if isinstance(q, str) else (q, _params(q, form)) for q in questions]
     errors = [{"text": form[name].errors[0], "href": f"#{form[name].id}"}
               for name in _field_names(questions) if failed and form[name].errors]
     return render_template("hr/paper_entry.html", form=form, definition=definition, heading=ENTRY_CHANNELS[channel],
                            channel=channel, problems=problems, errors=errors, step=step, steps=steps, title=title,
-                           fields=fields, carried=carried, last=last,
+                           fields=fields, carried=carried, last=last, entry=entry,
                            summary=_entry_summary(definition, form, steps) if step == last else [],
                            checked=request.form.get("checked") == "1" or step == last), \
         (400 if failed else 200)
