@@ -14,6 +14,8 @@ without it can, the database's readers included.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -209,9 +211,15 @@ def forget(instrument_slug: str) -> None:
     session.pop(_saved_name(instrument_slug), None)
 
 
-def new_return_code() -> str:
-    """A fresh return code, as it is shown: four groups of four, e.g. ``7KQ4-M2XR-9HTD-WP3B``."""
-    raw = "".join(secrets.choice(RETURN_ALPHABET) for _ in range(RETURN_CODE_CHARACTERS))
+def return_code_for(draft: DraftAnswers, slug: str) -> str:
+    """The return code that saving ``draft`` gives, as it is shown: four groups of four, e.g.
+    ``7KQ4-M2XR-9HTD-WP3B``. 80 bits of HMAC-SHA256 under the draft's own random key (which only
+    this browser holds), so it is as unguessable as a random code, and two saves of the same draft
+    at once (a second click, JavaScript off) make the same code: the one whose reply the browser
+    shows can show the code the other stored."""
+    digest = hmac.new(session[_key_name(slug)].encode(), f"return code {draft.id}".encode(), hashlib.sha256)
+    number = int.from_bytes(digest.digest()[:10], "big")
+    raw = "".join(RETURN_ALPHABET[(number >> (5 * i)) & 31] for i in range(RETURN_CODE_CHARACTERS))
     return "-".join(raw[i:i + 4] for i in range(0, RETURN_CODE_CHARACTERS, 4))
 
 
@@ -231,17 +239,25 @@ def _from_code(code: str) -> tuple[str, str]:
     return app_key(secret, f"saved draft id {code}"), app_key(secret, f"saved draft key {code}")
 
 
-def save_with_code(draft: DraftAnswers, slug: str) -> str:
+def save_with_code(draft: DraftAnswers, slug: str) -> str | None:
     """Keep the draft for whole days under a new return code, and return the code. The browser
-    goes on with the same answers; a code given before for these answers stops working."""
+    goes on with the same answers; a code given before for these answers stops working.
+
+    None if the draft went meanwhile and not by being saved under this code: sent from another
+    tab, or past its expiry (the check page says which)."""
     data = {**contents(draft, slug), "saved": True}
-    code = new_return_code()
+    code = return_code_for(draft, slug)
     draft_id, key = _from_code(normalise_return_code(code))
-    saved = DraftAnswers(id=draft_id, instrument_id=draft.instrument_id, sealed=seal(key, data),
-                         expires_at=_saved_expiry())
-    db.session.delete(draft)
-    db.session.add(saved)
-    db.session.commit()
+    if not claim(draft):
+        db.session.rollback()
+        saved = db.session.get(DraftAnswers, draft_id)  # saved by the other click: same code
+        if saved is None:
+            return None
+    else:
+        saved = DraftAnswers(id=draft_id, instrument_id=draft.instrument_id, sealed=seal(key, data),
+                             expires_at=_saved_expiry())
+        db.session.add(saved)
+        db.session.commit()
     _hold(slug, saved, key, data, saved=True)
     return code
 

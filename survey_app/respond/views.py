@@ -291,6 +291,8 @@ def save(slug: str):
     days = current_app.config["SAVED_DRAFT_DAYS"]
     if request.method == "POST":
         code = drafts.save_with_code(draft, slug)
+        if code is None:  # sent from another tab meanwhile, or past its expiry: the check page says
+            return redirect(url_for("respond.check", slug=slug))
         # Shown once, in this response only: never in a URL, a log or an email.
         return render_template("respond/saved.html", definition=definition, code=code, days=days,
                                resume_link=mail.service_link(url_for("respond.resume", slug=slug)))
