@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 from bs4 import BeautifulSoup
 
@@ -163,3 +164,45 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def ready_to_send(client) -> Respondent:
+    """A person who has answered every exit page and checked them: the equality page, whose
+    "Skip these questions and send" sends, is next."""
+    person = Respondent(client, "exit")
+    for page_id, data in EXIT_ANSWERS.items():
+        person.post_page(page_id, data)
+    assert person.post_check().status_code == 302
+    return person
+
+
+def same_browser(app, client):
+    """Another client holding ``client``'s session cookie: the same browser's second tab, or one
+    of its requests sent again."""
+    other = app.test_client()
+    other.set_cookie("exitvoice_session", client.get_cookie("exitvoice_session").value)
+    return other
+
+
+@contextmanager
+def first_change_waits_for(run):
+    """While in the block, run ``run()`` once, just before the app's first change to the database
+    (INSERT, UPDATE or DELETE): as if ``run`` had been sent at the same moment and committed
+    first. Yields a list that then holds what ``run`` returned."""
+    import sqlalchemy as sa
+
+    from survey_app.extensions import db
+
+    done: list = []
+
+    def hook(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if done or not statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            return
+        done.append(None)  # once: ``run``'s own changes come through here too
+        done[0] = run()
+
+    sa.event.listen(db.engine, "before_cursor_execute", hook)
+    try:
+        yield done
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", hook)

@@ -8,7 +8,16 @@ from survey_app.extensions import db
 from survey_app.models import ActionNote, AuditEvent, Comment, Response
 from survey_app.periods import add_months, financial_quarter
 
-from .support import add_exit_response, csrf_token_of, error_summary, page_of, post_form, signed_in, texts
+from .support import (
+    add_exit_response,
+    csrf_token_of,
+    error_summary,
+    first_change_waits_for,
+    page_of,
+    post_form,
+    signed_in,
+    texts,
+)
 
 
 def _queue_links(response) -> list[str]:
@@ -258,23 +267,10 @@ def test_saving_one_entry_twice_stores_it_once_and_shows_the_stored_response(cli
 def test_two_saves_of_one_entry_at_once_store_it_once(client, app):
     # The second save reads nothing stored yet and inserts while the first is committing: the
     # database's unique digest refuses it, and it shows the response the first one stored.
-    import sqlalchemy as sa
-
     signed_in(client, "hr")
     ready = _entry_ready_to_save(client)
-    first = []
-
-    def first_save_commits_now(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        if first or not statement.lstrip().upper().startswith("INSERT INTO RESPONSE"):
-            return
-        first.append(None)
-        first[0] = _next_page(client, ready, {}, action="save")
-
-    sa.event.listen(db.engine, "before_cursor_execute", first_save_commits_now)
-    try:
+    with first_change_waits_for(lambda: _next_page(client, ready, {}, action="save")) as first:
         second = _next_page(client, ready, {}, action="save")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", first_save_commits_now)
     stored = db.session.execute(db.select(Response)).scalar_one()
     assert first[0].headers["Location"] == second.headers["Location"] == f"/hr/responses/{stored.id}"
 

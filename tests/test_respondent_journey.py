@@ -150,18 +150,12 @@ def test_answers_stored_by_a_send_whose_reply_never_arrived_are_reported_as_sent
     answers were sent, not that they were deleted, and must store nothing twice."""
     from survey_app.extensions import db
 
-    from .support import EXIT_ANSWERS, Respondent, page_of
+    from .support import page_of, ready_to_send, same_browser
 
-    person = Respondent(client, "exit")
-    for page_id, data in EXIT_ANSWERS.items():
-        person.post_page(page_id, data)
-    assert person.post_check().status_code == 302
-    form = person.get("equality")
-    cookie = client.get_cookie("exitvoice_session")
+    form = ready_to_send(client).get("equality")
     # The same request, sent with the same cookie from elsewhere: it stores the answers, and its
     # reply (with the cookie that says so) is what the browser never receives.
-    elsewhere = app.test_client()
-    elsewhere.set_cookie("exitvoice_session", cookie.value)
+    elsewhere = same_browser(app, client)
     token = page_of(form).find("input", attrs={"name": "csrf_token"})["value"]
     sent = elsewhere.post("/exit/equality", data={"csrf_token": token, "action": "skip"})
     assert sent.headers["Location"].endswith("/exit/done")
@@ -175,35 +169,15 @@ def test_two_sendings_of_the_same_answers_at_once_store_one_response_and_both_sa
     """A double click, or two tabs: a second sending reads the answers before the first has stored
     them, and goes on after the first has committed. It must store nothing twice and tell the
     person their answers were sent, not fail."""
-    import sqlalchemy as sa
-
     from survey_app.extensions import db
 
-    from .support import EXIT_ANSWERS, Respondent, page_of
+    from .support import csrf_token_of, first_change_waits_for, page_of, ready_to_send, same_browser
 
-    person = Respondent(client, "exit")
-    for page_id, data in EXIT_ANSWERS.items():
-        person.post_page(page_id, data)
-    assert person.post_check().status_code == 302
-    form = person.get("equality")
-    token = page_of(form).find("input", attrs={"name": "csrf_token"})["value"]
-    elsewhere = app.test_client()
-    elsewhere.set_cookie("exitvoice_session", client.get_cookie("exitvoice_session").value)
-    first = []
-
-    def first_sending_commits_now(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        # Before the second sending's first change, the first sending runs whole and commits.
-        if first or not statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-            return
-        first.append(None)
-        first[0] = elsewhere.post("/exit/equality", data={"csrf_token": token, "action": "skip"})
-
-    sa.event.listen(db.engine, "before_cursor_execute", first_sending_commits_now)
-    try:
-        second = client.post("/exit/equality", data={"csrf_token": token, "action": "skip"},
-                             follow_redirects=True)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", first_sending_commits_now)
+    form = ready_to_send(client).get("equality")
+    data = {"csrf_token": csrf_token_of(form), "action": "skip"}
+    elsewhere = same_browser(app, client)
+    with first_change_waits_for(lambda: elsewhere.post("/exit/equality", data=data)) as first:
+        second = client.post("/exit/equality", data=data, follow_redirects=True)
     assert first[0].headers["Location"].endswith("/exit/done")
     assert second.status_code == 200
     assert page_of(second).select_one("h1").get_text(strip=True) == "You have already sent your answers"

@@ -11,7 +11,16 @@ from survey_app.extensions import db
 from survey_app.models import DraftAnswers, Response
 from survey_app.sealing import Unreadable, app_key, unseal
 
-from .support import EXIT_ANSWERS, Respondent, csrf_token_of, error_summary, page_of
+from .support import (
+    EXIT_ANSWERS,
+    Respondent,
+    csrf_token_of,
+    error_summary,
+    first_change_waits_for,
+    page_of,
+    ready_to_send,
+    same_browser,
+)
 
 CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
 
@@ -133,21 +142,6 @@ def test_saved_answers_that_expire_are_said_to_have_been_kept_for_days(client):
     assert "kept for 7 days after they were last saved" in page.get_text(" ", strip=True)
 
 
-def _at_the_first_change_of_the_next_request(run):
-    """Run ``run`` once, just before the next request's first change to the database: as if it
-    had been sent at the same moment and committed first."""
-    done = []
-
-    def hook(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        if done or not statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-            return
-        done.append(None)  # once: the other request's own changes come through here too
-        done[0] = run()
-
-    sa.event.listen(db.engine, "before_cursor_execute", hook)
-    return done, lambda: sa.event.remove(db.engine, "before_cursor_execute", hook)
-
-
 def test_two_saves_of_the_same_answers_at_once_show_the_same_code_and_it_works(app, client):
     # A second click of "Get a return code" with JavaScript off: the browser shows the reply to the
     # second request, so that reply must hold a code that opens the answers the first one saved.
@@ -155,14 +149,9 @@ def test_two_saves_of_the_same_answers_at_once_show_the_same_code_and_it_works(a
     person.post_page("your-job", EXIT_ANSWERS["your-job"])
     offer = person.get("save")
     token = csrf_token_of(offer)
-    elsewhere = app.test_client()
-    elsewhere.set_cookie("exitvoice_session", client.get_cookie("exitvoice_session").value)
-    first, stop = _at_the_first_change_of_the_next_request(
-        lambda: elsewhere.post("/exit/save", data={"csrf_token": token}))
-    try:
+    elsewhere = same_browser(app, client)
+    with first_change_waits_for(lambda: elsewhere.post("/exit/save", data={"csrf_token": token})) as first:
         second = client.post("/exit/save", data={"csrf_token": token})
-    finally:
-        stop()
     codes = [page_of(reply).select_one("#return-code").get_text(strip=True) for reply in (first[0], second)]
     assert codes[0] == codes[1] and CODE.match(codes[1])
     assert db.session.execute(sa.select(sa.func.count()).select_from(DraftAnswers)).scalar_one() == 1
@@ -174,20 +163,13 @@ def test_two_saves_of_the_same_answers_at_once_show_the_same_code_and_it_works(a
 
 
 def test_saving_answers_another_tab_has_just_sent_says_they_were_sent(app, client):
-    person = Respondent(client)
-    for page_id, data in EXIT_ANSWERS.items():
-        person.post_page(page_id, data)
-    assert person.post_check().status_code == 302
+    person = ready_to_send(client)
     offer = person.get("save")
     form = person.get("equality")
-    elsewhere = app.test_client()
-    elsewhere.set_cookie("exitvoice_session", client.get_cookie("exitvoice_session").value)
-    sent, stop = _at_the_first_change_of_the_next_request(lambda: elsewhere.post(
-        "/exit/equality", data={"csrf_token": csrf_token_of(form), "action": "skip"}))
-    try:
+    elsewhere = same_browser(app, client)
+    with first_change_waits_for(lambda: elsewhere.post(
+            "/exit/equality", data={"csrf_token": csrf_token_of(form), "action": "skip"})) as sent:
         saved = client.post("/exit/save", data={"csrf_token": csrf_token_of(offer)}, follow_redirects=True)
-    finally:
-        stop()
     assert sent[0].headers["Location"].endswith("/exit/done")
     assert page_of(saved).select_one("h1").get_text(strip=True) == "You have already sent your answers"
     assert db.session.execute(sa.select(sa.func.count()).select_from(Response)).scalar_one() == 1
