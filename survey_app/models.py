@@ -239,6 +239,10 @@ class FollowUpRequest(db.Model):
     requested_on: Mapped[date] = mapped_column(Date)
     # HR's own notes on the conversation (who called, what was agreed).
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Digest of a random token the request form carried, so that the same form sent twice (a
+    # double click without JavaScript, or back and send again) is one request. The token is made
+    # when the form is shown and kept nowhere else: it links the request to nothing.
+    sending: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
 
 
 class DraftAnswers(db.Model):

@@ -8,7 +8,9 @@ so that every record is cleaned, validated and shaped the same way.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +45,18 @@ def clean_free_text(text: str, limit: int | None = None) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _SEPARATORS.sub(" ", text)
     return _CONTROL.sub("", text).strip()
+
+
+def sending_token(given: str | None) -> str:
+    """The random token a form carries from when it is shown to when it is sent: ``given`` when it
+    is a well-formed token, else a new one. Its digest (``sending_digest``) is stored with what the
+    form stores, in a unique column, so the same form sent twice (a double click without
+    JavaScript, or the back button and send again) is stored once."""
+    return given if given and re.fullmatch(r"[A-Za-z0-9_-]{32}", given) else secrets.token_urlsafe(24)
+
+
+def sending_digest(purpose: str, token: str) -> str:
+    return hashlib.sha256(f"{purpose} {token}".encode()).hexdigest()
 
 
 def typed_length(text: str) -> int:

@@ -13,7 +13,7 @@ from survey_app.extensions import db
 from survey_app.mail import send_queued
 from survey_app.models import FollowUpRequest, OutboxMessage
 
-from .support import free_port, post_form
+from .support import first_change_waits_for, free_port, page_of, post_form
 
 
 def _ask(client):
@@ -43,6 +43,43 @@ def test_a_follow_up_request_is_answered_at_once_and_hr_is_emailed_later(app, cl
     db.session.refresh(queued)
     assert queued.status == "sent" and queued.sent_on is not None
     assert send_queued() == (0, 0)  # sent once only
+
+
+def _ready_to_ask(client):
+    """The follow-up form as the browser holds it, filled in: its hidden fields and the answers."""
+    page = page_of(client.get("/follow-up"))
+    hidden = {el["name"]: el["value"] for el in page.select("form input[type=hidden]")}
+    assert hidden.keys() == {"csrf_token", "sending"}
+    return {**hidden, "talk_to": "hr", "name": "Sam Taylor", "contact": "sam.taylor@example.org"}
+
+
+def _stored_once():
+    assert db.session.execute(db.select(FollowUpRequest)).scalar_one().name == "Sam Taylor"
+    assert db.session.execute(db.select(OutboxMessage)).scalar_one().kind == "follow_up_requested"
+
+
+def test_one_follow_up_form_sent_twice_is_one_request_and_one_email(app, client):
+    # Without JavaScript nothing stops a second click of "Send request", and the back button
+    # brings the sent form back: both times the leaver is told the request was sent.
+    app.config.update(HR_MAILBOX="hr-team@council.example")
+    filled = _ready_to_ask(client)
+    first, again = client.post("/follow-up", data=filled), client.post("/follow-up", data=filled)
+    assert first.headers["Location"] == again.headers["Location"] == "/follow-up/done"
+    _stored_once()
+    # Another form, filled in alike, is another request (asked again, on purpose).
+    assert client.post("/follow-up", data=_ready_to_ask(client)).status_code == 302
+    assert db.session.execute(db.select(db.func.count()).select_from(FollowUpRequest)).scalar_one() == 2
+
+
+def test_two_sendings_of_one_follow_up_form_at_once_store_it_once(app, client):
+    # The second reads nothing stored yet and inserts while the first commits: the unique digest
+    # refuses it, and the leaver sees the same "request sent" page.
+    app.config.update(HR_MAILBOX="hr-team@council.example")
+    filled = _ready_to_ask(client)
+    with first_change_waits_for(lambda: client.post("/follow-up", data=filled)) as first:
+        second = client.post("/follow-up", data=filled)
+    assert first[0].headers["Location"] == second.headers["Location"] == "/follow-up/done"
+    _stored_once()
 
 
 def test_a_mail_server_that_is_down_loses_nothing(app, client):

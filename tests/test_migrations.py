@@ -38,6 +38,7 @@ def test_respondent_tables_keep_no_hidden_order_on_sqlite(app):
 @pytest.mark.parametrize(("revision", "before", "table", "column"), [
     ("0020", "0019", "user_account", "language"),  # the language each member of staff reads in
     ("0021", "0020", "report", "editions"),  # a report's editions in the council's other languages
+    ("0022", "0021", "follow_up_request", "sending"),  # one follow-up form sent twice is one request
 ])
 def test_a_column_comes_and_goes_with_its_migration(database_url, tmp_path, revision, before, table, column):
     """A migration adds its column and its downgrade removes it, on a database of its own."""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from datetime import date
 from typing import Any
 
@@ -25,7 +22,7 @@ from ..instruments import Definition, every_version
 from ..models import ActionNote, Comment, Instrument, Response, ThemeAssignment, default_organisation
 from ..periods import recent_quarters
 from ..questionnaires import current_instrument, definition_of
-from ..submissions import AnswerError, AnswerProblem, clean_free_text, store_response
+from ..submissions import AnswerError, AnswerProblem, clean_free_text, sending_digest, sending_token, store_response
 from ..themes.service import theme_labels
 from . import bp
 from .coarsen import NOT_SHOWN, Shown, organisation_plan, shown_instead
@@ -379,9 +376,7 @@ def paper_entry(slug: str, channel: str):
     # digest goes with the response (as an import's source digest does), so a second "Save
     # response" of the same entry (a double click without JavaScript, the browser's back button
     # and saving again) finds the response already there instead of storing it twice.
-    entry = request.form.get("entry", "")
-    if not re.fullmatch(r"[A-Za-z0-9_-]{32}", entry):
-        entry = secrets.token_urlsafe(24)
+    entry = sending_token(request.form.get("entry"))
     if request.method == "POST":
         given = request.form.get("step", "0")
         step = min(int(given), last) if given.isdigit() else 0
@@ -403,7 +398,7 @@ def paper_entry(slug: str, channel: str):
                              if set(_field_names(questions)) & set(form.errors)), 0)
             else:
                 year, month = form.period_month.data.split("-")
-                fingerprint = hashlib.sha256(f"entered {entry}".encode()).hexdigest()
+                fingerprint = sending_digest("entered", entry)
                 try:
                     stored = store_response(instrument, stored_from, _paper_data(definition, form), channel=channel,
                                             today=today, period=date(int(year), int(month), 1),

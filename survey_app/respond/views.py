@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from sqlalchemy.exc import IntegrityError
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -24,7 +25,7 @@ from ..i18n import choose_language, current_language
 from ..instruments import Definition, Page
 from ..models import FollowUpRequest, Instrument, default_organisation
 from ..questionnaires import current_instrument, definition_of, sync_shipped_instruments
-from ..submissions import AnswerError, clean_free_text
+from ..submissions import AnswerError, clean_free_text, sending_digest, sending_token
 from . import drafts
 
 bp = Blueprint("respond", __name__)
@@ -403,7 +404,10 @@ class FollowUpForm(FlaskForm):
 @limiter.limit(_submit_limit, methods=["POST"])
 def follow_up():
     form = FollowUpForm()
+    # Made when the form is shown and sent back with it: the same form sent twice is one request.
+    sending = sending_token(request.form.get("sending"))
     if form.validate_on_submit():
+        digest = sending_digest("follow-up", sending)
         db.session.add(
             FollowUpRequest(
                 organisation_id=default_organisation().id,
@@ -412,8 +416,18 @@ def follow_up():
                 contact=clean_free_text(form.contact.data, 300),
                 best_time=clean_free_text(form.best_time.data or "", 300) or None,
                 requested_on=date.today(),
+                sending=digest,
             )
         )
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # Sent before (or at this moment, by a second click): that request stands, and HR
+            # hears of it once.
+            db.session.rollback()
+            if db.session.execute(db.select(FollowUpRequest.id).filter_by(sending=digest)).scalar() is None:
+                raise
+            return redirect(url_for("respond.follow_up_done"))
         if current_app.config["HR_MAILBOX"]:
             # Queued with the request, sent later by 'flask mail send': the leaver never waits
             # for the mail server. It names nobody and carries nothing the leaver wrote.
@@ -424,7 +438,7 @@ def follow_up():
                        kind="follow_up_requested")
         db.session.commit()
         return redirect(url_for("respond.follow_up_done"))
-    return render_template("respond/follow_up.html", form=form), (400 if form.errors else 200)
+    return render_template("respond/follow_up.html", form=form, sending=sending), (400 if form.errors else 200)
 
 
 @bp.route("/follow-up/done")
