@@ -12,6 +12,8 @@ from survey_app.questionnaires import current_instrument, definition_of
 from survey_app.submissions import store_response
 from survey_app.themes.service import merge_emerging, promote_emerging, record_hr_coding, run_themes
 
+from .support import csrf_token_of, signed_in
+
 
 def _submit(client, reasons: str) -> None:
     """Store an exit questionnaire through the app's submission path (the web journey is tested elsewhere)."""
@@ -123,6 +125,59 @@ def test_hr_can_promote_an_emerging_theme_into_the_taxonomy(client, app):
     _submit(client, "Nobody asked about the staff choir")
     run_themes(progress=False)
     assert "staff_choir" in _themes_of("Nobody asked about the staff choir")
+
+
+# More of the choir, after HR has decided what it is: a later run finds the same cluster.
+MORE_CHOIR = [f"The staff choir {detail}" for detail in (
+    "christmas show stopped", "choir trip was cancelled", "singing lessons ended", "choir outfits went",
+    "choir budget cut", "choir tour dropped", "choir evenings ended", "choir concert moved", "choir songbooks went",
+    "choir singers left", "choir rehearsals shortened", "choir recital cancelled")]
+
+
+def _again_with_more_choir(client, choir: str) -> set[str]:
+    for text in MORE_CHOIR:
+        _submit(client, text)
+    run_themes(progress=False)
+    assert db.session.execute(sa.select(EmergingTheme.last_seen_run_id).filter_by(theme_id=choir)).scalar_one() \
+        == db.session.execute(sa.select(sa.func.max(ThemeRunRecord.id))).scalar_one()  # the same cluster, found
+    return {c for c in db.session.execute(sa.select(Comment.id).where(Comment.text.in_(MORE_CHOIR))).scalars()}
+
+
+def test_a_later_run_puts_new_comments_of_a_merged_theme_under_the_theme_hr_chose(client, app):
+    choir = _choir_cluster(client)
+    label = db.session.execute(sa.select(EmergingTheme.label).filter_by(theme_id=choir)).scalar_one()
+    merge_emerging(1, choir, "team")
+    db.session.commit()
+    new = _again_with_more_choir(client, choir)
+    assert _members(choir) == []  # not counted under a theme HR has closed ("awaiting HR's review")
+    found = db.session.execute(sa.select(ThemeAssignment).where(
+        ThemeAssignment.comment_id.in_(new), ThemeAssignment.theme_id == "team")).scalars().all()
+    assert len(found) >= 5 and {a.source for a in found} == {"model"}  # the machine's, for HR to check
+    row = db.session.execute(sa.select(EmergingTheme).filter_by(theme_id=choir)).scalar_one()
+    assert (row.status, row.became, row.label) == ("merged", "team", label)
+
+
+def test_a_dismissed_theme_counts_no_comments_now_or_after_the_next_run(client, app):
+    choir = _choir_cluster(client)
+    signed_in(client, "hr")
+    page = client.get("/hr/themes")
+    assert client.post(f"/hr/themes/{choir}/decide", data={"csrf_token": csrf_token_of(page),
+                                                           "action": "dismiss"}).status_code == 302
+    assert _members(choir) == []
+    new = _again_with_more_choir(client, choir)
+    assert _members(choir) == [] and new
+    assert db.session.execute(sa.select(EmergingTheme.status).filter_by(theme_id=choir)).scalar_one() == "dismissed"
+
+
+def test_a_new_cluster_is_not_given_the_id_of_a_theme_hr_decided_on_before(client, app):
+    # A theme an earlier run found and HR dismissed, which the last run did not find again: a new
+    # cluster must not take its id, and with it HR's decision.
+    db.session.add(EmergingTheme(organisation_id=1, theme_id="emerging:1", label="no cons", terms=["con"],
+                                 size=6, status="dismissed"))
+    db.session.commit()
+    choir = _choir_cluster(client)
+    assert choir != "emerging:1" and _members(choir)
+    assert db.session.execute(sa.select(EmergingTheme.status).filter_by(theme_id=choir)).scalar_one() == "open"
 
 
 def test_a_report_never_names_a_theme_hr_has_not_named(client, app):

@@ -32,7 +32,8 @@ old ids over.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -359,11 +360,15 @@ def map_emerging_themes(
     return {new_ids[r]: old_ids[c] for r, c in zip(rows, cols, strict=True) if sim[r, c] >= min_overlap}
 
 
-def carry_over_ids(previous: EmergingThemes, current: EmergingThemes, **kwargs) -> EmergingThemes:
+def carry_over_ids(previous: EmergingThemes, current: EmergingThemes, *, taken: Iterable[str] = (),
+                   **kwargs) -> EmergingThemes:
     """``current`` with matched clusters renamed to their previous ids and new clusters numbered
-    after the highest previous id (so an id is never reused for a different cluster)."""
+    after the highest id of ``previous`` and of ``taken`` (every id given before, including
+    themes an earlier run found that the previous run did not), so an id is never reused for a
+    different cluster."""
     mapping = map_emerging_themes(previous, current, **kwargs)
-    numbers = [int(t.split(":", 1)[1]) for t in previous.themes["theme_id"] if str(t).startswith(EMERGING_PREFIX)]
+    numbers = [int(t.split(":", 1)[1]) for t in [*previous.themes["theme_id"], *taken]
+               if re.fullmatch(rf"{EMERGING_PREFIX}\d+", str(t))]
     next_number = max(numbers, default=0) + 1
     for theme_id in current.themes["theme_id"]:
         if theme_id not in mapping:

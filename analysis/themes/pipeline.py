@@ -209,13 +209,16 @@ class ThemePipeline:
         sentiment: bool = True,
         on_stage: Callable[[str], None] | None = None,
         reasons: Sequence[bool] | None = None,
+        taken_emerging_ids: Iterable[str] = (),
     ) -> ThemeRun:
         """Fit on ``texts`` and assign them in one pass (text is prepared once).
 
         ``ids``: comment ids (default ``0..n-1`` as strings). ``codes``: HR codings
         (see ``read_codes``); coded comments train the model and keep HR's themes in the output
         with source ``hr``. ``previous_emerging``: the emerging themes of an earlier run, whose
-        ids are carried over to the clusters that overlap them. ``on_stage``: called with
+        ids are carried over to the clusters that overlap them; ``taken_emerging_ids``: every
+        emerging theme id given before (an earlier run's themes that the previous run did not
+        find), so that a new cluster never takes one. ``on_stage``: called with
         ``"prepare"``, ``"match"``, ``"emerging"`` and (with ``sentiment``) ``"sentiment"`` as
         each stage begins, to show progress. ``reasons``: for each text, whether it answers
         "why are you leaving?"; the lexicon does not read the clauses of those that only praise
@@ -247,8 +250,8 @@ class ThemePipeline:
         stage("emerging")
         self.emerging.fit([docs[i] for i in unexplained], [ids[i] for i in unexplained])
         found = self._readable_emerging(self.emerging.themes_)
-        if previous_emerging is not None:
-            found = carry_over_ids(previous_emerging, found)
+        if previous_emerging is not None or taken_emerging_ids:
+            found = carry_over_ids(previous_emerging or EmergingThemes.empty(), found, taken=taken_emerging_ids)
         self.emerging_themes_ = found
         timings["fit"] = time.perf_counter() - clock
 

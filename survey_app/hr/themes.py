@@ -26,6 +26,7 @@ from ..questionnaires import definition_of
 from ..reports.service import scrubber
 from ..themes.service import (
     LexiconError,
+    dismiss_emerging,
     latest_lexicons,
     merge_emerging,
     organisation_taxonomy,
@@ -190,7 +191,7 @@ def emerging_theme_decide(theme_id: str):
             def describe() -> str:
                 return _("Added the theme %(theme)s to the taxonomy.", theme=custom.label)
         elif action == "dismiss":
-            row.status = "dismissed"
+            dismiss_emerging(org_id, theme_id)
             label = row.label
 
             def describe() -> str:

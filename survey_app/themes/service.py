@@ -256,8 +256,10 @@ def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | N
     pipeline = ThemePipeline(taxonomy, seed=SEED, progress=progress)
     # Praise in an answer to "why are you leaving?" is not a reason (analysis/themes/praise.py).
     reasons = (comments["purpose"] == REASONS_PURPOSE).tolist()
+    given = list(db.session.execute(sa.select(EmergingTheme.theme_id).filter_by(organisation_id=org.id)).scalars())
     run = pipeline.run(comments["text"].tolist(), ids=comments["comment_id"].tolist(), codes=codes or None,
-                       previous_emerging=_previous_emerging(org.id), on_stage=stage, reasons=reasons)
+                       previous_emerging=_previous_emerging(org.id), on_stage=stage, reasons=reasons,
+                       taken_emerging_ids=given)
     stage("save")
 
     record = ThemeRunRecord(organisation_id=org.id, model_version=run.model_version,
@@ -281,31 +283,50 @@ def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | N
         alive.update(db.session.execute(sa.select(Comment.id).where(Comment.id.in_(chunk))
                                         .with_for_update(key_share=True)).scalars())
     machine = run.assignments[~run.assignments["source"].isin(HR_SOURCES) & run.assignments["comment_id"].isin(alive)]
-    rows = [
-        {"id": random_id(), "organisation_id": org.id, "comment_id": r.comment_id, "theme_id": r.theme_id,
-         "score": float(r.score), "source": r.source if r.source in ("seed", "model") else "model",
-         "terms": r.terms or "", "model_version": r.model_version}
-        for r in machine.itertuples(index=False)
-    ]
+    known = {row.theme_id: row for row in db.session.execute(
+        sa.select(EmergingTheme).filter_by(organisation_id=org.id)).scalars()}
+    rows = {}
+    for r in machine.itertuples(index=False):
+        theme_id = _decided(r.theme_id, known.get(r.theme_id), coded=r.comment_id in codes)
+        if theme_id is not None:
+            rows.setdefault((r.comment_id, theme_id), {
+                "id": random_id(), "organisation_id": org.id, "comment_id": r.comment_id, "theme_id": theme_id,
+                "score": float(r.score), "source": r.source if r.source in ("seed", "model") else "model",
+                "terms": r.terms or "", "model_version": r.model_version})
+    rows = list(rows.values())
     if rows:
         # HR may have coded some of these comments since the run read its codes: HR's row for a
         # comment and theme stands, and the machine's is not added beside it.
         db.session.execute(_insert(ThemeAssignment.__table__).on_conflict_do_nothing(
             index_elements=["comment_id", "theme_id"]), rows)
 
-    known = {row.theme_id: row for row in db.session.execute(
-        sa.select(EmergingTheme).filter_by(organisation_id=org.id)).scalars()}
     for theme in run.emerging.themes.itertuples(index=False):
         row = known.get(theme.theme_id)
         if row is None:
             row = EmergingTheme(organisation_id=org.id, theme_id=theme.theme_id, status="open")
             db.session.add(row)
-        row.label = str(theme.label)[:300]
-        row.terms = [str(t) for t in theme.terms]
+        if row.status == "open":  # a decided theme keeps the words HR decided on
+            row.label = str(theme.label)[:300]
+            row.terms = [str(t) for t in theme.terms]
         row.size = int(theme.size)
         row.last_seen_run_id = record.id
     db.session.commit()
     return RunSummary(record.comments, record.themed, record.coded, record.emerging, record.model_version)
+
+
+def _decided(theme_id: str, emerging: EmergingTheme | None, coded: bool) -> str | None:
+    """The theme a run's assignment to ``theme_id`` stands for, or ``None`` for none.
+
+    A taxonomy theme, or an emerging theme open or new this run (``emerging`` its row, if any),
+    stands as it is. Once HR has decided on an emerging theme, a later run that finds the same
+    cluster (the same id, carried over) follows that decision: merged or promoted into a theme,
+    its new members are that theme's, as a machine assignment HR may correct (not for a comment
+    HR has coded: HR's codes stand); dismissed, they are no theme's. Left under the emerging id
+    they would be counted in reports as a theme awaiting HR's review, which HR could no longer
+    act on."""
+    if emerging is None or emerging.status == "open":
+        return theme_id
+    return emerging.became if emerging.status in ("merged", "promoted") and not coded else None
 
 
 def record_hr_coding(comment: Comment, chosen: list[str]) -> None:
@@ -365,6 +386,16 @@ def merge_emerging(organisation_id: int, emerging_id: str, into: str) -> int:
                                                         ThemeAssignment.theme_id == emerging_id))
     theme.status, theme.became = "merged", into
     return len(members)
+
+
+def dismiss_emerging(organisation_id: int, emerging_id: str) -> None:
+    """HR finds an emerging theme is not a theme: its comments are no longer counted under it
+    (reports would print it as awaiting HR's review), and later runs keep them out of it."""
+    theme = db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id,
+                                                                   theme_id=emerging_id)).scalar_one()
+    db.session.execute(sa.delete(ThemeAssignment).where(ThemeAssignment.organisation_id == organisation_id,
+                                                        ThemeAssignment.theme_id == emerging_id))
+    theme.status = "dismissed"
 
 
 def promote_emerging(organisation_id: int, emerging_id: str, new_id: str, label: str,

@@ -209,6 +209,19 @@ def test_mapping_uses_term_similarity_when_runs_share_no_comments(taxonomy, unth
     assert carry_over_ids(first, second).themes["label"].tolist() == second.themes["label"].tolist()
 
 
+def test_a_new_cluster_never_takes_an_id_an_earlier_run_gave(taxonomy, unthemed):
+    # The previous run found emerging:1 to 3; an earlier one had found emerging:4 and 5, which the
+    # previous run did not find. A cluster new to this run is numbered after every id ever given.
+    first = ThemePipeline(taxonomy).run(unthemed, ids=[f"a{i}" for i in range(len(unthemed))]).emerging
+    assert first.themes["theme_id"].tolist() == ["emerging:1", "emerging:2", "emerging:3"]
+    unmatched = first.renumbered({"emerging:1": "emerging:7", "emerging:2": "emerging:8", "emerging:3": "emerging:9"})
+    renamed = carry_over_ids(unmatched, first, taken=["emerging:4", "emerging:5", "staff_choir"], min_overlap=1.1)
+    assert renamed.themes["theme_id"].tolist() == ["emerging:10", "emerging:11", "emerging:12"]
+    without_previous = ThemePipeline(taxonomy).run(unthemed, ids=[f"a{i}" for i in range(len(unthemed))],
+                                                   taken_emerging_ids=["emerging:4", "emerging:5"]).emerging
+    assert without_previous.themes["theme_id"].tolist() == ["emerging:6", "emerging:7", "emerging:8"]
+
+
 def test_too_few_unexplained_comments_give_no_emerging_themes(taxonomy):
     run = ThemePipeline(taxonomy).run(["canteen cold", "dog loud", "car broken"])
     assert run.emerging.themes.empty and run.comments["emerging_theme"].isna().all()
