@@ -382,8 +382,7 @@ def merge_emerging(organisation_id: int, emerging_id: str, into: str) -> int:
         record_hr_coding(comment, sorted(set(current) | {into}))
     # Its comments now carry HR's theme; left under the emerging one too they would be counted
     # twice until the next run.
-    db.session.execute(sa.delete(ThemeAssignment).where(ThemeAssignment.organisation_id == organisation_id,
-                                                        ThemeAssignment.theme_id == emerging_id))
+    _clear_emerging(organisation_id, emerging_id)
     theme.status, theme.became = "merged", into
     return len(members)
 
@@ -393,9 +392,14 @@ def dismiss_emerging(organisation_id: int, emerging_id: str) -> None:
     (reports would print it as awaiting HR's review), and later runs keep them out of it."""
     theme = db.session.execute(sa.select(EmergingTheme).filter_by(organisation_id=organisation_id,
                                                                    theme_id=emerging_id)).scalar_one()
+    _clear_emerging(organisation_id, emerging_id)
+    theme.status = "dismissed"
+
+
+def _clear_emerging(organisation_id: int, emerging_id: str) -> None:
+    """No comment is counted under an emerging theme HR has decided on (see ``_decided``)."""
     db.session.execute(sa.delete(ThemeAssignment).where(ThemeAssignment.organisation_id == organisation_id,
                                                         ThemeAssignment.theme_id == emerging_id))
-    theme.status = "dismissed"
 
 
 def promote_emerging(organisation_id: int, emerging_id: str, new_id: str, label: str,
