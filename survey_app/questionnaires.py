@@ -7,7 +7,7 @@ import copy
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .instruments import Definition, known_theme_ids, parse_definition, shipped_definitions
+from .instruments import Definition, known_theme_ids, parse_definition, shipped_definitions, shipped_slugs
 from .models import Instrument, default_organisation
 
 
@@ -48,7 +48,7 @@ def current_instrument(slug: str) -> Instrument | None:
     """The version of ``slug`` new respondents get, syncing shipped definitions on first use."""
     query = db.select(Instrument).filter_by(slug=slug, is_current=True)
     row = db.session.execute(query).scalar_one_or_none()
-    if row is None and slug in {d.slug for d in shipped_definitions()}:
+    if row is None and slug in shipped_slugs():
         sync_shipped_instruments()
         row = db.session.execute(query).scalar_one_or_none()
     return row

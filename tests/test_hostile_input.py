@@ -146,3 +146,21 @@ def test_requests_that_once_failed_get_a_clear_answer(app, client, role, path, e
     assert response.status_code in expected, (path, response.status_code)
     if response.status_code == 400:
         assert "character we cannot accept" in page_of(response).get_text()
+
+
+def test_a_questionnaire_that_does_not_exist_costs_no_reading_of_the_definition_files(app, client, monkeypatch):
+    # Any path a stranger types names a questionnaire: answering "not found" must not read and
+    # parse every shipped YAML definition again (it did, at each request: cheap to ask, dear to
+    # answer).
+    import yaml
+
+    assert client.get("/exit/").status_code == 200
+    assert client.get("/not-a-questionnaire/").status_code == 404
+    parsed: list[str] = []
+    real = yaml.safe_load
+    monkeypatch.setattr(yaml, "safe_load", lambda stream: parsed.append("yaml") or real(stream))
+    for n in range(20):
+        for path in (f"/made-up-{n}/", f"/made-up-{n}/your-job", f"/made-up-{n}/check"):
+            assert client.get(path).status_code == 404, path
+    assert client.get("/exit/").status_code == 200
+    assert parsed == []

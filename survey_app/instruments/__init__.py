@@ -475,6 +475,14 @@ def shipped_definitions() -> list[Definition]:
 
 
 @lru_cache(maxsize=1)
+def shipped_slugs() -> frozenset[str]:
+    """The slugs of the shipped definitions. The files do not change while the app runs, and a
+    request for a questionnaire that does not exist (any path a stranger types) must not cost a
+    reading of every definition file."""
+    return frozenset(d.slug for d in shipped_definitions())
+
+
+@lru_cache(maxsize=1)
 def known_theme_ids() -> frozenset[str]:
     """Theme ids a structured reason may map to: the stable ids of ``analysis/taxonomy.yaml``."""
     from analysis.taxonomy import load_taxonomy
