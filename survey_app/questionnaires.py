@@ -7,7 +7,7 @@ import copy
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .instruments import Definition, known_theme_ids, parse_definition, shipped_definitions, shipped_slugs
+from .instruments import Definition, known_theme_ids, parse_definition, shipped_definitions, shipped_versions
 from .models import Instrument, default_organisation
 
 
@@ -44,11 +44,20 @@ def sync_shipped_instruments() -> list[Instrument]:
     return rows
 
 
+def sync_when_shipped_changed() -> None:
+    """Sync the shipped definitions only when one of them (a slug, or a new version of one) has no
+    row yet: the respondents' home page asks on every visit, and a full sync reads every file."""
+    have = {(slug, version) for slug, version in db.session.execute(
+        db.select(Instrument.slug, Instrument.version).filter_by(organisation_id=default_organisation().id))}
+    if not shipped_versions() <= have:
+        sync_shipped_instruments()
+
+
 def current_instrument(slug: str) -> Instrument | None:
     """The version of ``slug`` new respondents get, syncing shipped definitions on first use."""
     query = db.select(Instrument).filter_by(slug=slug, is_current=True)
     row = db.session.execute(query).scalar_one_or_none()
-    if row is None and slug in shipped_slugs():
+    if row is None and slug in {shipped for shipped, _ in shipped_versions()}:
         sync_shipped_instruments()
         row = db.session.execute(query).scalar_one_or_none()
     return row

@@ -148,13 +148,12 @@ def test_requests_that_once_failed_get_a_clear_answer(app, client, role, path, e
         assert "character we cannot accept" in page_of(response).get_text()
 
 
-def test_a_questionnaire_that_does_not_exist_costs_no_reading_of_the_definition_files(app, client, monkeypatch):
-    # Any path a stranger types names a questionnaire: answering "not found" must not read and
-    # parse every shipped YAML definition again (it did, at each request: cheap to ask, dear to
-    # answer).
+def test_no_anonymous_page_reads_the_definition_files_again(app, client, monkeypatch):
+    # The home page, and any path a stranger types (it names a questionnaire), read and parsed
+    # every shipped YAML definition at each request: cheap to ask, dear to answer.
     import yaml
 
-    assert client.get("/exit/").status_code == 200
+    assert client.get("/").status_code == 200
     assert client.get("/not-a-questionnaire/").status_code == 404
     parsed: list[str] = []
     real = yaml.safe_load
@@ -162,5 +161,20 @@ def test_a_questionnaire_that_does_not_exist_costs_no_reading_of_the_definition_
     for n in range(20):
         for path in (f"/made-up-{n}/", f"/made-up-{n}/your-job", f"/made-up-{n}/check"):
             assert client.get(path).status_code == 404, path
-    assert client.get("/exit/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and "Exit questionnaire" in home.get_data(as_text=True)
     assert parsed == []
+
+
+def test_the_home_page_still_adds_a_shipped_questionnaire_that_has_no_row_yet(app, client):
+    # As after an upgrade that ships a new questionnaire or version: its row is made on the next
+    # visit to the home page, and it is the current version.
+    from survey_app.extensions import db
+    from survey_app.models import Instrument
+
+    assert client.get("/").status_code == 200
+    db.session.execute(db.delete(Instrument).where(Instrument.slug == "exit"))
+    db.session.commit()
+    assert db.session.execute(db.select(Instrument).filter_by(slug="exit")).first() is None
+    assert "Exit questionnaire" in client.get("/").get_data(as_text=True)
+    assert db.session.execute(db.select(Instrument).filter_by(slug="exit", is_current=True)).scalar_one()

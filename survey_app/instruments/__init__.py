@@ -475,11 +475,11 @@ def shipped_definitions() -> list[Definition]:
 
 
 @lru_cache(maxsize=1)
-def shipped_slugs() -> frozenset[str]:
-    """The slugs of the shipped definitions. The files do not change while the app runs, and a
-    request for a questionnaire that does not exist (any path a stranger types) must not cost a
-    reading of every definition file."""
-    return frozenset(d.slug for d in shipped_definitions())
+def shipped_versions() -> frozenset[tuple[str, int]]:
+    """(slug, version) of every shipped definition. The files do not change while the app runs,
+    and no request may cost a reading of every definition file: not the home page, not a
+    questionnaire that does not exist (any path a stranger types)."""
+    return frozenset((d.slug, d.version) for d in shipped_definitions())
 
 
 @lru_cache(maxsize=1)

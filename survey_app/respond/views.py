@@ -24,7 +24,7 @@ from ..forms import answer_text, answers_from_form, field_params, page_form_clas
 from ..i18n import choose_language, current_language
 from ..instruments import Definition, Page
 from ..models import FollowUpRequest, Instrument, default_organisation
-from ..questionnaires import current_instrument, definition_of, sync_shipped_instruments
+from ..questionnaires import current_instrument, definition_of, sync_when_shipped_changed
 from ..submissions import AnswerError, clean_free_text, sending_digest, sending_token
 from . import drafts
 
@@ -98,7 +98,7 @@ def _answers(instrument: Instrument) -> dict[str, Any]:
 @bp.route("/")
 @public
 def index():
-    sync_shipped_instruments()
+    sync_when_shipped_changed()
     rows = db.session.execute(
         db.select(Instrument).filter(Instrument.is_current.is_(True), Instrument.kind != "focus_group")
         .order_by(Instrument.kind, Instrument.title)
