@@ -326,6 +326,17 @@ class Ledger:
                             changed.add(t)
                 changed.add(key)
             if out == before:
+                # The cheaper steps changed nothing (the partners of a count decided here are too
+                # small to withhold and its row is already withdrawn, so the next round would do
+                # the same): withdraw now every figure sharing a relation with each such count.
+                for key in result.disclosed:
+                    if key in free and not is_shown(out[key]):
+                        strikes[key] = 3
+                        for t in {t for rel in by_key[key] for t in rel.terms}:
+                            if t in free and out[t] != NOT_SHOWN:
+                                out[t] = NOT_SHOWN
+                                changed.add(t)
+            if out == before:
                 # Nothing decided here is left to withdraw: what pins these counts is published
                 # elsewhere (or assumed known, see assume_known), not by this ledger's figures.
                 return

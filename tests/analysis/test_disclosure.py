@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis.disclosure import (
@@ -19,7 +19,8 @@ from analysis.disclosure import (
     suppress_small_count,
 )
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run (a property search that varies belongs in bench/).
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 def test_a_cell_of_three_leavers_is_shown_as_fewer_than_5():
@@ -218,6 +219,10 @@ def _assert_nothing_pinned(published, relations, k=5):
 @SETTINGS
 @given(st.lists(st.lists(small_counts, min_size=2, max_size=4), min_size=2, max_size=4).filter(
     lambda rows: len({len(r) for r in rows}) == 1))
+# Found by a random search: four people, one a row, all in one column. Every partner is too small
+# to withhold and withdrawing the first row changed nothing more, so the ledger stopped with every
+# cell worked out as 1.
+@example(rows=[[1, 0], [1, 0], [1, 0], [1, 0]])
 def test_a_two_way_table_with_its_margins_never_gives_a_hidden_cell_away(rows):
     ledger = Ledger(5)
     n_rows, n_cols = len(rows), len(rows[0])
