@@ -283,6 +283,14 @@ class Ledger:
                    t in free for rel in by_key[key] for t in rel.terms))]
         check: list[str] = own
         strikes: dict[str, int] = {}
+
+        def withdraw_around(key: str, changed: set[str]) -> None:
+            """The last resort: withdraw every figure decided here that shares a relation with ``key``."""
+            for t in {t for rel in by_key[key] for t in rel.terms}:
+                if t in free and out[t] != NOT_SHOWN:
+                    out[t] = NOT_SHOWN
+                    changed.add(t)
+
         # The true counts, then every solution found, carried from round to round: each round
         # only publishes less, so an earlier solution usually still fits (the audit checks).
         witnesses: list[dict[str, float]] = [dict(values)]
@@ -320,10 +328,7 @@ class Ledger:
                     self._drop_group(out, group)
                     changed |= {t for t, c in self.counts.items() if c.group == group}
                 else:
-                    for t in terms:
-                        if t in free and out[t] != NOT_SHOWN:
-                            out[t] = NOT_SHOWN
-                            changed.add(t)
+                    withdraw_around(key, changed)
                 changed.add(key)
             if out == before:
                 # The cheaper steps changed nothing (the partners of a count decided here are too
@@ -332,10 +337,7 @@ class Ledger:
                 for key in result.disclosed:
                     if key in free and not is_shown(out[key]):
                         strikes[key] = 3
-                        for t in {t for rel in by_key[key] for t in rel.terms}:
-                            if t in free and out[t] != NOT_SHOWN:
-                                out[t] = NOT_SHOWN
-                                changed.add(t)
+                        withdraw_around(key, changed)
             if out == before:
                 # Nothing decided here is left to withdraw: what pins these counts is published
                 # elsewhere (or assumed known, see assume_known), not by this ledger's figures.
