@@ -103,6 +103,62 @@ def test_a_draft_in_progress_is_unreadable_without_the_browser_and_gives_no_exac
     assert "Draft marker" not in person.get("why-leaving").get_data(as_text=True)
 
 
+def _renderings(code: str) -> list[bytes]:
+    """Every form a return code could be kept in by a careless store or log: as shown, bare, lower
+    case, and the first 80 bits of each common unkeyed digest of those, as hex and as raw bytes."""
+    import hashlib
+
+    forms = {code, code.replace("-", ""), code.lower(), code.replace("-", "").lower()}
+    out = [form.encode() for form in forms]
+    for form in forms:
+        for name in ("md5", "sha1", "sha256", "sha512", "blake2b"):
+            digest = hashlib.new(name, form.encode())
+            # A prefix is enough to test a guess: 80 bits of each, as hex and as bytes.
+            out += [digest.hexdigest()[:20].encode(), digest.digest()[:10]]
+    return out
+
+
+def test_a_return_code_cannot_be_found_or_worked_out_from_the_database_or_the_logs(app, client, caplog):
+    """Save and come back later, as the reader of the database and the app's log sees it: two people
+    save with a return code, one carries on from another device, changes an answer and sends, the
+    other's answers still wait. Neither code, in any plain form or plain digest, is on disk (dead
+    row versions included) or in the log, and neither person's words are."""
+    from .test_save_and_return import _resume, _save
+
+    caplog.set_level("DEBUG")
+    app.config["RELEASE_BATCH"] = 1
+    codes = []
+    for n in range(2):
+        person = Respondent(app.test_client(), "exit")
+        person.post_page("why-leaving", {"main_reasons": ["pay"],
+                                         "reasons_text": f"Saved marker {n}: the pay was low."})
+        codes.append(_save(person))
+    later = app.test_client()
+    assert _resume(later, codes[0]).status_code == 302
+    person = Respondent(later, "exit")
+    person.post_page("why-leaving", {"main_reasons": ["pay"], "reasons_text": "Saved marker 0: changed."})
+    assert person.post_check().status_code == 302
+    assert person.post_page("equality", {"action": "skip"}).headers["Location"].endswith("/exit/done")
+    db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(sa.text("PRAGMA wal_checkpoint(FULL)"))
+    # The one sent is a response now; the other waits, sealed.
+    assert db.session.execute(sa.text("SELECT count(*) FROM response")).scalar_one() == 1
+    assert db.session.execute(sa.text("SELECT count(*) FROM draft_answers")).scalar_one() == 1
+    raw = _raw_database_bytes()
+    logged = "\n".join(record.getMessage() for record in caplog.records).encode()
+    assert len(raw) > 10_000
+    for code in codes:
+        for form in _renderings(code):
+            assert form not in raw, (code, form)
+            assert form not in logged, (code, form)
+    # Only the sent answer's words are readable (its comment; the reader does see what was sent);
+    # the first wording and the waiting person's words are nowhere, live or dead.
+    assert b"Saved marker 0: changed." in raw
+    assert b"Saved marker 0: the pay" not in raw and b"Saved marker 1" not in raw
+    assert b"Saved marker" not in logged
+
+
 def test_transaction_ids_order_nothing_and_pair_nothing(app, client, database_url):
     """20 questionnaires, 10 unlocked by invitation codes from two batches and 10 each followed by
     a named follow-up request: responses come out in batches that share one transaction id, and
