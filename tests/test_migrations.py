@@ -64,3 +64,46 @@ def test_a_column_comes_and_goes_with_its_migration(database_url, tmp_path, revi
             upgrade()
             assert column in {c["name"] for c in inspect(db.engine).get_columns(table)}
             db.engine.dispose()
+
+
+def test_stored_run_states_lose_their_example_comments(database_url, tmp_path):
+    """Migration 0023: a theme run's state stored with example comments (as before it) keeps what
+    the next run needs and loses the examples, which would outlive the retention purge."""
+    import io
+
+    import joblib
+    import numpy as np
+    import pandas as pd
+    from flask_migrate import upgrade
+
+    from analysis.themes.emerging import EmergingThemes
+    from survey_app import create_app
+
+    from .conftest import _postgres_database
+
+    themes = pd.DataFrame([{"theme_id": "emerging:1", "label": "staff choir", "label_terms": ["choir"],
+                            "terms": ["choir", "sing"], "size": 2, "coherence": 0.4,
+                            "examples": ["The staff choir stopped.", "Choir practice moved."]}])
+    old = EmergingThemes(themes, pd.Series(["emerging:1", "emerging:1"], index=["c1", "c2"], name="theme_id"),
+                         np.ones((1, 2)) / np.sqrt(2), ["choir", "sing"])
+    buffer = io.BytesIO()
+    joblib.dump(old, buffer, compress=3)  # as the code before 0023 stored it
+    urls = iter(["sqlite:///" + str(tmp_path / "states.sqlite")]) if database_url.startswith("sqlite") \
+        else _postgres_database()
+    for url in urls:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0022")
+            db.session.execute(text("INSERT INTO theme_run (organisation_id, model_version, ran_at, comments, "
+                                    "themed, coded, emerging, emerging_state) VALUES ((SELECT min(id) FROM "
+                                    "organisation), 'v', '2026-01-01', 2, 2, 0, 1, :s)"), {"s": buffer.getvalue()})
+            db.session.commit()
+            upgrade(revision="0023")
+            state = db.session.execute(text("SELECT emerging_state FROM theme_run")).scalar_one()
+            assert b"choir stopped" not in state
+            kept = EmergingThemes.from_stored(state)
+            assert kept.themes["examples"].tolist() == [[]]
+            assert kept.themes["label"].tolist() == ["staff choir"] and kept.members.to_dict() == old.members.to_dict()
+            assert np.allclose(kept.centroids, old.centroids) and kept.vocabulary == old.vocabulary
+            db.session.remove()
+            db.engine.dispose()

@@ -81,6 +81,30 @@ class EmergingThemes:
         return cls(pd.DataFrame(columns=THEME_COLUMNS), pd.Series(dtype=object, name="theme_id"),
                    np.zeros((0, 0)), [])
 
+    def stored(self) -> bytes:
+        """The state a later run needs to match its clusters to these (members, centroids,
+        vocabulary, labels and terms), as bytes to keep. The example comments are left out: a
+        copy of people's words kept with each run would outlive the retention purge of the
+        comments themselves, and pages read examples from the comments as they are now."""
+        import io
+
+        import joblib
+
+        themes = self.themes.assign(examples=[[] for _ in range(len(self.themes))])
+        buffer = io.BytesIO()
+        joblib.dump(replace(self, themes=themes), buffer, compress=3)
+        return buffer.getvalue()
+
+    @staticmethod
+    def from_stored(state: bytes) -> EmergingThemes:
+        """The state :meth:`stored` kept. Only bytes this app wrote to its own database are ever
+        given here (they are unpickled)."""
+        import io
+
+        import joblib
+
+        return joblib.load(io.BytesIO(bytes(state)))
+
     def renumbered(self, mapping: dict[str, str]) -> EmergingThemes:
         """A copy with theme ids renamed by ``mapping`` (new id -> id to use)."""
         themes = self.themes.copy()

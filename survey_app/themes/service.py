@@ -7,7 +7,6 @@ The machine's assignments are replaced by each run; HR's (``hr`` confirmed or ad
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -192,23 +191,14 @@ def assignments_frame(organisation_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["comment_id", "theme_id", "score", "source", "model_version"])
 
 
-def _dump(emerging: EmergingThemes) -> bytes:
-    import joblib
-
-    buffer = io.BytesIO()
-    joblib.dump(emerging, buffer, compress=3)
-    return buffer.getvalue()
-
-
 def _previous_emerging(organisation_id: int) -> EmergingThemes | None:
     state = db.session.execute(
         sa.select(ThemeRunRecord.emerging_state).where(ThemeRunRecord.organisation_id == organisation_id)
         .order_by(ThemeRunRecord.id.desc()).limit(1)
     ).scalar()
-    import joblib
+    from analysis.themes.emerging import EmergingThemes
 
-    # Only our own database's bytes are ever loaded here.
-    return joblib.load(io.BytesIO(state)) if state else None
+    return EmergingThemes.from_stored(state) if state else None
 
 
 @dataclass
@@ -265,7 +255,7 @@ def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | N
     record = ThemeRunRecord(organisation_id=org.id, model_version=run.model_version,
                             ran_at=datetime.now(UTC).replace(tzinfo=None), comments=len(comments),
                             themed=int(sum(bool(t) for t in run.comments["theme_ids"])), coded=len(codes),
-                            emerging=len(run.emerging.themes), emerging_state=_dump(run.emerging))
+                            emerging=len(run.emerging.themes), emerging_state=run.emerging.stored())
     db.session.add(record)
     db.session.flush()
 
