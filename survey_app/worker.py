@@ -87,7 +87,12 @@ def _retention() -> str:
     from .hr.retention import purge_free_text
 
     result = purge_free_text(dry_run=False)
-    return f"removed the text of {result.comments} comments from before {result.cutoff:%B %Y}"
+    done = f"removed the text of {result.comments} comments from before {result.cutoff:%B %Y}"
+    if result.quotes:
+        done += f" and {result.quotes} quotes copied from them"
+    if result.reclaimed is False:
+        done += "; old copies stay in the database files until the next purge rewrites them"
+    return done
 
 
 JOBS = (

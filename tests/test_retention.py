@@ -62,3 +62,90 @@ def test_the_retention_age_is_configurable(app):
     result = app.test_cli_runner().invoke(args=["retention", "purge"])
     assert "Removed the text of 1 comments" in result.output
     assert db.session.execute(db.select(Comment.text)).scalar_one() is None
+
+
+# Old enough to purge: six comments one taxonomy theme explains (so a draft offers quotes), and
+# 24 no theme explains, in two clusters (so the theme run finds emerging themes and keeps their
+# state).
+OLD_CASELOAD = [f"My caseload went past {n} children and nobody listened." for n in range(25, 31)]
+OLD_UNEXPLAINED = [f"The allotment garden {d}." for d in (
+    "plots were sold", "shed was locked", "vegetable beds went", "compost heap moved", "tomatoes were pulled",
+    "greenhouse shut", "apple trees cut", "seed swap ended", "garden club folded", "hedges were grubbed",
+    "pond was drained", "bees were moved")] + [f"The staff choir {d}." for d in (
+    "rehearsal stopped", "concert was cancelled", "singing group folded", "music sessions ended",
+    "choir practice moved", "choir leader left", "carol concert vanished", "songs were dropped",
+    "choir room shut", "choir funding went", "hymn sheets went", "solo parts were cut")]
+RECENT = "A recent answer the purge must leave: supervision was cancelled every fortnight."
+
+
+def _every_value_a_reader_can_decode() -> list[str]:
+    """Every value of every table, as the database's reader would read it knowing the formats:
+    text as it is, JSON as text, and binary values opened as they were written (joblib and
+    pickle, zlib) where they can be; what cannot be opened is kept as its bytes."""
+    import io
+    import json
+    import pickle
+    import zlib
+
+    import joblib
+
+    out = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(table.select()).all():
+            for value in row:
+                if isinstance(value, (dict, list)):
+                    out.append(json.dumps(value, ensure_ascii=False))
+                elif isinstance(value, (bytes, memoryview)):
+                    raw = bytes(value)
+                    out.append(raw.decode("latin-1"))
+                    for opener in (lambda b: pickle.dumps(joblib.load(io.BytesIO(b))), zlib.decompress):
+                        try:
+                            out.append(opener(raw).decode("latin-1"))
+                        except Exception:  # noqa: BLE001, S112 - not in that format
+                            continue
+                elif value is not None:
+                    out.append(str(value))
+    return out
+
+
+def test_purged_text_is_gone_from_every_copy_and_from_the_database_files(app, runner):
+    """Written as a reader of the database after a purge: the comments' text, the examples a theme
+    run kept of them, the quotes a draft report offered and approved, and the dead row versions
+    the purge leaves behind. None may still hold a purged word; recent text stays."""
+    from analysis.periods import Quarter
+    from survey_app.models import Report
+    from survey_app.reports.service import create_draft, set_approved_quotes
+    from survey_app.themes.service import run_themes
+
+    from .test_database_reader import _raw_database_bytes
+
+    cutoff = add_months(date.today().replace(day=1), -36)
+    old_month = add_months(cutoff, -4)
+    for text in OLD_CASELOAD + OLD_UNEXPLAINED:
+        add_exit_response(old_month, reasons_text=text)
+    add_exit_response(date.today(), reasons_text=RECENT)
+    run_themes(progress=False)
+    draft = create_draft("quarterly", str(Quarter.of(old_month)), "hr@council.example")
+    assert draft.quotes and any(q.text in OLD_CASELOAD for q in draft.quotes)
+    set_approved_quotes(draft, {draft.quotes[0].id})
+    db.session.expire_all()
+    purged = OLD_CASELOAD + OLD_UNEXPLAINED
+    # Before the purge the reader finds the old words in more than the comments: that is what
+    # this test would catch if a copy were left.
+    before = "\n".join(_every_value_a_reader_can_decode())
+    assert sum(before.count(text) for text in purged) > len(purged)
+
+    result = runner.invoke(args=["retention", "purge"])
+    assert result.exit_code == 0, result.output
+    assert f"Removed the text of {len(purged)} comments" in result.output
+    db.session.expire_all()
+
+    decoded = "\n".join(_every_value_a_reader_can_decode())
+    assert RECENT in decoded
+    assert [text for text in purged if text in decoded] == []
+    raw = _raw_database_bytes()
+    assert RECENT.encode() in raw
+    assert [text for text in purged if text.encode() in raw] == []
+    # The draft is still there, rebuilt without the quotes it can no longer show.
+    report = db.session.get(Report, draft.id)
+    assert report.status == "draft" and report.quotes == []

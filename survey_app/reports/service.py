@@ -420,6 +420,34 @@ def _rebuild(report: Report) -> None:
     report.model_version = report.data.get("parameters", {}).get("model_version") or report.model_version
 
 
+def quotes_from_before(cutoff: date) -> tuple[list[ReportQuote], list[Report]]:
+    """The quotes the retention purge removes with the comments they were copied from: on every
+    report with a month before ``cutoff``, each quote HR did not approve, and on a draft the
+    approved ones too (a draft is not a publication). A published report keeps the quotes it
+    published: they are part of the document the council issued. Returns the quotes and the
+    drafts that lose an approved quote (they must be rebuilt without it)."""
+    first_kept = cutoff.strftime("%Y-%m")  # months are compared as "YYYY-MM"
+    quotes, drafts = [], []
+    reports = db.session.execute(sa.select(Report).where(
+        Report.organisation_id == default_organisation().id, Report.kind != "length_of_service")).scalars()
+    for report in reports:
+        if min(_months(report.kind, report.period)) >= first_kept:
+            continue
+        gone = [q for q in report.quotes if report.status == "draft" or not q.approved]
+        quotes += gone
+        if report.status == "draft" and any(q.approved for q in gone):
+            drafts.append(report)
+    return quotes, drafts
+
+
+def forget_quotes(quotes: list[ReportQuote], drafts: list[Report]) -> None:
+    """Delete ``quotes`` and rebuild ``drafts`` without them, in the caller's transaction."""
+    for quote in quotes:
+        quote.report.quotes.remove(quote)  # deleted as an orphan
+    for report in drafts:
+        _rebuild(report)
+
+
 def set_approved_quotes(report: Report, approved_ids: set[int]) -> None:
     """HR's choice of quotes for a draft; the draft is rebuilt to show them."""
     if report.status != "draft":
