@@ -180,6 +180,38 @@ def test_a_new_cluster_is_not_given_the_id_of_a_theme_hr_decided_on_before(clien
     assert db.session.execute(sa.select(EmergingTheme.status).filter_by(theme_id=choir)).scalar_one() == "open"
 
 
+def test_a_merged_theme_a_run_missed_keeps_hr_s_decision_when_it_comes_back(client, app):
+    # HR merged the choir into "team"; the next run did not find the choir cluster (stood for here
+    # by a run whose state holds only the other cluster); the run after finds it again, with new
+    # comments. It is the same theme, so HR's decision stands: new members under "team", not a
+    # new theme awaiting review.
+    from analysis.themes.emerging import EmergingThemes
+
+    choir = _choir_cluster(client)
+    merge_emerging(1, choir, "team")
+    db.session.commit()
+    last = db.session.execute(sa.select(ThemeRunRecord).order_by(ThemeRunRecord.id.desc()).limit(1)).scalar_one()
+    state = EmergingThemes.from_stored(last.emerging_state)
+    others = [t for t in state.themes["theme_id"] if t != choir]
+    missed = ThemeRunRecord(organisation_id=1, model_version=last.model_version, ran_at=last.ran_at,
+                            comments=last.comments, themed=last.themed, coded=last.coded, emerging=len(others),
+                            emerging_state=state.only(others).stored())
+    db.session.add(missed)
+    db.session.flush()
+    for row in db.session.execute(sa.select(EmergingTheme).where(EmergingTheme.theme_id.in_(others))).scalars():
+        row.last_seen_run_id = missed.id
+    db.session.commit()
+    open_before = set(db.session.execute(sa.select(EmergingTheme.theme_id).filter_by(status="open")).scalars())
+
+    new = _again_with_more_choir(client, choir)
+    assert set(db.session.execute(sa.select(EmergingTheme.theme_id).filter_by(status="open")).scalars()) \
+        == open_before  # no new theme for HR to decide on again
+    assert _members(choir) == []
+    found = db.session.execute(sa.select(ThemeAssignment.comment_id).where(
+        ThemeAssignment.comment_id.in_(new), ThemeAssignment.theme_id == "team")).scalars().all()
+    assert len(found) >= 5
+
+
 def test_a_report_never_names_a_theme_hr_has_not_named(client, app):
     # An emerging theme's label is made from respondents' own words ("choir / rehearsal").
     from datetime import date

@@ -105,6 +105,14 @@ class EmergingThemes:
 
         return joblib.load(io.BytesIO(bytes(state)))
 
+    def only(self, theme_ids: Iterable[str]) -> EmergingThemes:
+        """A copy holding only the themes ``theme_ids`` (in their order here) and their members."""
+        wanted = set(theme_ids)
+        keep = self.themes["theme_id"].isin(wanted).to_numpy()
+        return replace(self, themes=self.themes[keep].reset_index(drop=True),
+                       members=self.members[self.members.isin(wanted)],
+                       centroids=self.centroids[keep] if len(self.centroids) else self.centroids)
+
     def renumbered(self, mapping: dict[str, str]) -> EmergingThemes:
         """A copy with theme ids renamed by ``mapping`` (new id -> id to use)."""
         themes = self.themes.copy()
@@ -385,14 +393,25 @@ def map_emerging_themes(
 
 
 def carry_over_ids(previous: EmergingThemes, current: EmergingThemes, *, taken: Iterable[str] = (),
-                   **kwargs) -> EmergingThemes:
+                   earlier: Sequence[EmergingThemes] = (), **kwargs) -> EmergingThemes:
     """``current`` with matched clusters renamed to their previous ids and new clusters numbered
     after the highest id of ``previous`` and of ``taken`` (every id given before, including
     themes an earlier run found that the previous run did not), so an id is never reused for a
-    different cluster."""
+    different cluster.
+
+    ``earlier``: themes that runs before ``previous`` found and it did not, as those runs left
+    them, most recent first. A cluster ``previous`` does not match is matched against them, so a
+    theme that goes unfound for a run or more and comes back keeps its id, and with it the
+    decision HR made on it."""
     mapping = map_emerging_themes(previous, current, **kwargs)
-    numbers = [int(t.split(":", 1)[1]) for t in [*previous.themes["theme_id"], *taken]
-               if re.fullmatch(rf"{EMERGING_PREFIX}\d+", str(t))]
+    used = set(previous.themes["theme_id"])
+    for state in earlier:
+        rest = [t for t in current.themes["theme_id"] if t not in mapping]
+        candidates = [t for t in state.themes["theme_id"] if t not in used and t not in mapping.values()]
+        if rest and candidates:
+            mapping.update(map_emerging_themes(state.only(candidates), current.only(rest), **kwargs))
+        used.update(state.themes["theme_id"])
+    numbers = [int(t.split(":", 1)[1]) for t in [*used, *taken] if re.fullmatch(rf"{EMERGING_PREFIX}\d+", str(t))]
     next_number = max(numbers, default=0) + 1
     for theme_id in current.themes["theme_id"]:
         if theme_id not in mapping:

@@ -210,6 +210,7 @@ class ThemePipeline:
         on_stage: Callable[[str], None] | None = None,
         reasons: Sequence[bool] | None = None,
         taken_emerging_ids: Iterable[str] = (),
+        earlier_emerging: Sequence[EmergingThemes] = (),
     ) -> ThemeRun:
         """Fit on ``texts`` and assign them in one pass (text is prepared once).
 
@@ -218,7 +219,10 @@ class ThemePipeline:
         with source ``hr``. ``previous_emerging``: the emerging themes of an earlier run, whose
         ids are carried over to the clusters that overlap them; ``taken_emerging_ids``: every
         emerging theme id given before (an earlier run's themes that the previous run did not
-        find), so that a new cluster never takes one. ``on_stage``: called with
+        find), so that a new cluster never takes one; ``earlier_emerging``: those themes as the
+        runs that last found them left them, most recent first, so that a cluster the previous
+        run did not find, which comes back, gets its id again (``carry_over_ids``). ``on_stage``:
+        called with
         ``"prepare"``, ``"match"``, ``"emerging"`` and (with ``sentiment``) ``"sentiment"`` as
         each stage begins, to show progress. ``reasons``: for each text, whether it answers
         "why are you leaving?"; the lexicon does not read the clauses of those that only praise
@@ -250,8 +254,9 @@ class ThemePipeline:
         stage("emerging")
         self.emerging.fit([docs[i] for i in unexplained], [ids[i] for i in unexplained])
         found = self._readable_emerging(self.emerging.themes_)
-        if previous_emerging is not None or taken_emerging_ids:
-            found = carry_over_ids(previous_emerging or EmergingThemes.empty(), found, taken=taken_emerging_ids)
+        if previous_emerging is not None or taken_emerging_ids or earlier_emerging:
+            found = carry_over_ids(previous_emerging or EmergingThemes.empty(), found, taken=taken_emerging_ids,
+                                   earlier=earlier_emerging)
         self.emerging_themes_ = found
         timings["fit"] = time.perf_counter() - clock
 

@@ -191,14 +191,26 @@ def assignments_frame(organisation_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["comment_id", "theme_id", "score", "source", "model_version"])
 
 
-def _previous_emerging(organisation_id: int) -> EmergingThemes | None:
-    state = db.session.execute(
-        sa.select(ThemeRunRecord.emerging_state).where(ThemeRunRecord.organisation_id == organisation_id)
-        .order_by(ThemeRunRecord.id.desc()).limit(1)
-    ).scalar()
+def _stored_emerging(organisation_id: int) -> tuple[EmergingThemes | None, list[EmergingThemes]]:
+    """The emerging themes of the last run, and those earlier runs found that it did not, as the
+    run that last found each left them (most recent first): the next run gives a cluster that
+    matches one of them its id again, and with it HR's decision."""
     from analysis.themes.emerging import EmergingThemes
 
-    return EmergingThemes.from_stored(state) if state else None
+    runs = sa.select(ThemeRunRecord.id, ThemeRunRecord.emerging_state).where(
+        ThemeRunRecord.organisation_id == organisation_id)
+    last = db.session.execute(runs.order_by(ThemeRunRecord.id.desc()).limit(1)).first()
+    if last is None:
+        return None, []
+    unfound: dict[int, list[str]] = {}
+    for theme_id, run_id in db.session.execute(
+            sa.select(EmergingTheme.theme_id, EmergingTheme.last_seen_run_id).where(
+                EmergingTheme.organisation_id == organisation_id, EmergingTheme.last_seen_run_id != last.id)):
+        unfound.setdefault(run_id, []).append(theme_id)
+    earlier = [EmergingThemes.from_stored(state).only(unfound[run_id]) for run_id, state in db.session.execute(
+        runs.where(ThemeRunRecord.id.in_(unfound), ThemeRunRecord.emerging_state.is_not(None))
+        .order_by(ThemeRunRecord.id.desc()))]
+    return (EmergingThemes.from_stored(last.emerging_state) if last.emerging_state else None), earlier
 
 
 @dataclass
@@ -247,8 +259,9 @@ def run_themes(progress: bool | None = None, on_stage: Callable[[str], None] | N
     # Praise in an answer to "why are you leaving?" is not a reason (analysis/themes/praise.py).
     reasons = (comments["purpose"] == REASONS_PURPOSE).tolist()
     given = list(db.session.execute(sa.select(EmergingTheme.theme_id).filter_by(organisation_id=org.id)).scalars())
+    previous, earlier = _stored_emerging(org.id)
     run = pipeline.run(comments["text"].tolist(), ids=comments["comment_id"].tolist(), codes=codes or None,
-                       previous_emerging=_previous_emerging(org.id), on_stage=stage, reasons=reasons,
+                       previous_emerging=previous, earlier_emerging=earlier, on_stage=stage, reasons=reasons,
                        taken_emerging_ids=given)
     stage("save")
 

@@ -222,6 +222,28 @@ def test_a_new_cluster_never_takes_an_id_an_earlier_run_gave(taxonomy, unthemed)
     assert without_previous.themes["theme_id"].tolist() == ["emerging:6", "emerging:7", "emerging:8"]
 
 
+def test_a_theme_the_previous_run_did_not_find_gets_its_id_back_when_it_returns(taxonomy, unthemed):
+    # Run 1 found three themes; run 2 (the previous run) found only one of them, renamed here to
+    # stand for a later id. Run 3 finds all three again: the two run 2 missed take the ids run 1
+    # gave them, not new ones, and the one run 2 found keeps run 2's id.
+    first = ThemePipeline(taxonomy).run(unthemed, ids=[f"a{i}" for i in range(len(unthemed))]).emerging
+    ids = first.themes["theme_id"].tolist()
+    assert ids == ["emerging:1", "emerging:2", "emerging:3"]
+    previous = first.only(["emerging:2"]).renumbered({"emerging:2": "emerging:5"})
+    assert previous.themes["theme_id"].tolist() == ["emerging:5"] and len(previous.centroids) == 1
+    assert set(previous.members) == {"emerging:5"}
+    third = carry_over_ids(previous, first, earlier=[first.only(["emerging:1", "emerging:3"])])
+    assert third.themes["theme_id"].tolist() == ["emerging:1", "emerging:5", "emerging:3"]
+    assert third.themes["label"].tolist() == first.themes["label"].tolist()
+    # Without the earlier state (as before), the two would have come back under new ids.
+    assert carry_over_ids(previous, first).themes["theme_id"].tolist() == ["emerging:6", "emerging:5", "emerging:7"]
+    # A theme matched from the earlier state is not matched twice, and a new cluster still gets
+    # an id after every id the earlier state holds.
+    extra = first.renumbered({"emerging:1": "emerging:20", "emerging:2": "emerging:21", "emerging:3": "emerging:22"})
+    fourth = carry_over_ids(previous, extra, earlier=[first.only(["emerging:1"]), first.only(["emerging:1"])])
+    assert fourth.themes["theme_id"].tolist() == ["emerging:1", "emerging:5", "emerging:6"]
+
+
 def test_too_few_unexplained_comments_give_no_emerging_themes(taxonomy):
     run = ThemePipeline(taxonomy).run(["canteen cold", "dog loud", "car broken"])
     assert run.emerging.themes.empty and run.comments["emerging_theme"].isna().all()
