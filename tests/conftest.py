@@ -40,6 +40,30 @@ def _postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+def _postgres_answers() -> bool:
+    try:
+        with create_engine(PG_ADMIN_URL).connect():
+            return True
+    except Exception:  # noqa: BLE001 - any failure means "no server"
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``one_database`` run on one database, not both: PostgreSQL, production's, or
+    SQLite where no PostgreSQL server answers (and none is required). For tests whose subject is
+    what a report says or how a page reads, where each run on the second database cost as much as
+    the first and tested the same code; the database layer, the loaders and one report's path from
+    draft to published are still tested on both."""
+    marked = [item for item in items if item.get_closest_marker("one_database") is not None
+              and "database_url" in getattr(getattr(item, "callspec", None), "params", {})]
+    if not marked:
+        return
+    keep = "postgresql" if REQUIRE_PG or _postgres_answers() else "sqlite"
+    dropped = {id(item) for item in marked if item.callspec.params["database_url"] != keep}
+    config.hook.pytest_deselected(items=[item for item in items if id(item) in dropped])
+    items[:] = [item for item in items if id(item) not in dropped]
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory) -> Iterator[str]:
     """A database migrated from empty to the newest revision."""

@@ -81,6 +81,7 @@ def _you_said(data: dict) -> dict:
     return next(s for s in data["sections"] if s["id"] == "you_said_we_did")
 
 
+@pytest.mark.one_database
 def test_you_said_we_did_from_action_note_to_published_report(app, client, noted):
     top, notes = noted
     signed_in(client, "hr")

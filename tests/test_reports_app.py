@@ -44,6 +44,7 @@ def _count_cells(report: dict):
                         yield table["id"], row["id"], value
 
 
+@pytest.mark.one_database
 def test_no_count_in_a_report_describes_fewer_than_k_people(seeded):
     report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
     cells = list(_count_cells(report.data))
@@ -59,6 +60,7 @@ def test_no_count_in_a_report_describes_fewer_than_k_people(seeded):
     assert any(value == "fewer than 5" for *_, value in cells)
 
 
+@pytest.mark.one_database
 def test_the_cli_drafts_a_quarterly_report_as_json(seeded, runner, tmp_path):
     out = tmp_path / "q.json"
     result = runner.invoke(args=["report", "quarterly", "--quarter", QUARTER, "--format", "json", "--out", str(out)])
@@ -69,6 +71,7 @@ def test_the_cli_drafts_a_quarterly_report_as_json(seeded, runner, tmp_path):
     assert db.session.execute(sa.select(Report.status)).scalar_one() == "draft"
 
 
+@pytest.mark.one_database
 def test_publishing_from_the_cli_needs_approved_quotes_or_no_quotes(seeded, runner, tmp_path):
     out = tmp_path / "q.html"
     refused = runner.invoke(args=["report", "quarterly", "--quarter", QUARTER, "--out", str(out), "--publish"])
@@ -81,6 +84,7 @@ def test_publishing_from_the_cli_needs_approved_quotes_or_no_quotes(seeded, runn
     assert out.read_text().lstrip().lower().startswith("<!doctype html")
 
 
+@pytest.mark.one_database
 def test_quotes_appear_only_once_approved_and_carry_to_the_next_draft(seeded):
     draft = create_draft("quarterly", QUARTER, created_by="hr@example.org")
     assert draft.quotes and not any(q.approved for q in draft.quotes)
@@ -93,6 +97,7 @@ def test_quotes_appear_only_once_approved_and_carry_to_the_next_draft(seeded):
     assert [q.text for q in again.quotes if q.approved] == [chosen.text]
 
 
+@pytest.mark.one_database
 def test_quotes_are_scrubbed_of_personal_details(app):
     instrument = current_instrument("exit")
     for n in range(6):
@@ -135,6 +140,7 @@ def test_bad_periods_are_refused_with_a_clear_message(app, runner, tmp_path):
     assert db.session.execute(sa.select(Report)).first() is None
 
 
+@pytest.mark.one_database
 def test_a_report_names_its_council_and_carries_the_configured_marking(app):
     from survey_app.reports.service import build_report_data
 
@@ -144,6 +150,7 @@ def test_a_report_names_its_council_and_carries_the_configured_marking(app):
     assert data["parameters"]["marking"] == "OFFICIAL"
 
 
+@pytest.mark.one_database
 def test_a_published_report_is_served_from_the_files_made_when_it_was_published(seeded, monkeypatch):
     from survey_app.models import ReportFile
     from survey_app.reports import service
@@ -168,6 +175,7 @@ def test_a_published_report_is_served_from_the_files_made_when_it_was_published(
         render(draft, "html")
 
 
+@pytest.mark.one_database
 def test_a_period_still_running_is_a_provisional_draft_and_cannot_be_published(app):
     from datetime import date
 
@@ -192,6 +200,7 @@ def test_a_period_still_running_is_a_provisional_draft_and_cannot_be_published(a
     assert publish(ended, published_by="hr@example.org", without_quotes=True).status == "published"
 
 
+@pytest.mark.one_database
 def test_published_figures_stay_as_published_when_late_returns_arrive(seeded):
     import copy
 
@@ -223,6 +232,7 @@ def test_published_figures_stay_as_published_when_late_returns_arrive(seeded):
     assert db.session.get(Report, third.id).status == "draft"
 
 
+@pytest.mark.one_database
 def test_a_published_comparison_is_held_against_the_next_draft(seeded, monkeypatch):
     # "More leavers had under two years' service than five or more" is a fact about hidden
     # counts: once published, the next draft decides what it may say knowing it, and the
@@ -250,6 +260,7 @@ def test_a_published_comparison_is_held_against_the_next_draft(seeded, monkeypat
     assert publish(second, published_by="hr@example.org", without_quotes=True).status == "published"
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("kind", ["quarterly", "length_of_service"])
 def test_a_draft_is_told_every_relation_the_published_reports_printed(seeded, monkeypatch, kind):
     # Each report alone may be safe while two published one after the other are not: a new
@@ -310,6 +321,7 @@ def test_a_draft_reads_only_its_window_and_says_the_same_as_from_all_the_data(se
     assert built(window) == built(everything)
 
 
+@pytest.mark.one_database
 def test_a_draft_reads_each_published_report_once_and_holds_every_one(seeded, monkeypatch):
     # Published reports never change, so the ledger readers hold is read once per process and
     # then only the reports published since: every draft must still hold all of them.

@@ -36,6 +36,7 @@ def reports(app):
     return {"draft": draft.id, "published": published.id}
 
 
+@pytest.mark.one_database
 def test_a_standards_reader_sees_published_reports_and_never_a_draft(client, reports):
     signed_in(client, "standards")
     listing = page_of(client.get("/reports/"))
@@ -51,6 +52,7 @@ def test_a_standards_reader_sees_published_reports_and_never_a_draft(client, rep
     assert client.post("/reports/new", data={"kind": "quarterly"}).status_code == 403
 
 
+@pytest.mark.one_database
 def test_a_standards_reader_downloads_only_suppressed_tables(client, reports):
     signed_in(client, "standards")
     response = client.get(f"/reports/{reports['published']}/download/csv")
@@ -62,6 +64,7 @@ def test_a_standards_reader_downloads_only_suppressed_tables(client, reports):
     assert ("downloaded", reports["published"]) in events
 
 
+@pytest.mark.one_database
 def test_report_charts_are_images_the_page_policy_allows(client, reports):
     signed_in(client, "standards")
     page = page_of(client.get(f"/reports/{reports['published']}"))

@@ -38,6 +38,7 @@ def seeded(app):
     return app
 
 
+@pytest.mark.one_database
 def test_the_cli_writes_the_welsh_edition_of_the_report_it_drafts(seeded, runner, tmp_path):
     out = tmp_path / "adroddiad.json"
     result = runner.invoke(args=["report", "quarterly", "--quarter", QUARTER, "--format", "json", "--out", str(out),
@@ -55,6 +56,7 @@ def test_the_cli_writes_the_welsh_edition_of_the_report_it_drafts(seeded, runner
                [(t["id"], [r["values"] for r in t["rows"]]) for t in cy["tables"]]
 
 
+@pytest.mark.one_database
 def test_the_cli_writes_a_welsh_html_page(seeded, runner, tmp_path):
     out = tmp_path / "adroddiad.html"
     result = runner.invoke(args=["report", "length-of-service", "--quarter", QUARTER, "--out", str(out),
@@ -65,6 +67,7 @@ def test_the_cli_writes_a_welsh_html_page(seeded, runner, tmp_path):
     assert "SWYDDOGOL-SENSITIF" in page and "Contents" not in page
 
 
+@pytest.mark.one_database
 def test_a_welsh_edition_is_refused_when_the_data_no_longer_give_the_reports_figures(seeded):
     report = create_draft("quarterly", QUARTER, created_by="hr@example.org")
     data = json.loads(json.dumps(report.data))
@@ -82,6 +85,7 @@ def test_a_provisional_title_is_worded_as_before_in_english_and_in_welsh():
         "Dros dro: Adroddiad (daw'r cyfnod i ben ar 31 Rhagfyr 2025)"
 
 
+@pytest.mark.one_database
 def test_where_welsh_is_offered_a_published_report_keeps_its_welsh_edition_and_readers_download_it(seeded, client):
     from survey_app.models import ReportFile
     from survey_app.reports.service import publish
@@ -112,6 +116,7 @@ def test_where_welsh_is_offered_a_published_report_keeps_its_welsh_edition_and_r
         seeded.config["LANGUAGES"] = ("en",)
 
 
+@pytest.mark.one_database
 def test_where_welsh_is_not_offered_there_is_no_welsh_edition_to_download(seeded, client):
     from survey_app.models import ReportFile
     from survey_app.reports.service import publish
@@ -127,6 +132,7 @@ def test_where_welsh_is_not_offered_there_is_no_welsh_edition_to_download(seeded
     assert client.get(f"/reports/{report.id}/download/cy/pdf").status_code == 404
 
 
+@pytest.mark.one_database
 def test_a_draft_made_where_welsh_is_offered_is_published_in_both_languages_with_its_figures_after_late_returns(
         seeded):
     # The Welsh edition is built with the draft, from the same answers: late returns after the
@@ -157,6 +163,7 @@ def test_a_draft_made_where_welsh_is_offered_is_published_in_both_languages_with
         seeded.config["LANGUAGES"] = ("en",)
 
 
+@pytest.mark.one_database
 def test_a_draft_made_before_welsh_was_offered_whose_welsh_edition_cannot_have_its_figures_is_not_published(seeded):
     from survey_app.models import ReportFile
     from survey_app.reports.service import publish
@@ -183,6 +190,7 @@ def test_a_draft_made_before_welsh_was_offered_whose_welsh_edition_cannot_have_i
         seeded.config["LANGUAGES"] = ("en",)
 
 
+@pytest.mark.one_database
 def test_a_welsh_reader_reads_the_welsh_edition_on_the_report_page_and_can_switch(seeded, client):
     # The Welsh Language Standards: a report read in the app is in the reader's language, not
     # English with a Welsh download beside it.
@@ -224,6 +232,7 @@ def test_a_welsh_reader_reads_the_welsh_edition_on_the_report_page_and_can_switc
         seeded.config["LANGUAGES"] = ("en",)
 
 
+@pytest.mark.one_database
 def test_a_draft_made_where_welsh_is_offered_is_read_in_the_readers_language_at_once(seeded, client):
     from .support import page_of, signed_in
 
@@ -250,6 +259,7 @@ def test_a_draft_made_where_welsh_is_offered_is_read_in_the_readers_language_at_
         seeded.config["LANGUAGES"] = ("en",)
 
 
+@pytest.mark.one_database
 def test_a_draft_made_before_welsh_was_offered_shows_english_unless_asked_and_says_why_when_it_cannot_be(
         seeded, client):
     from .support import page_of, signed_in
@@ -293,6 +303,7 @@ def _stored_json(report_id: str, name: str) -> bytes:
         ReportFile.report_id == report_id, ReportFile.format == name)).scalar_one())
 
 
+@pytest.mark.one_database
 def test_a_report_published_before_welsh_was_offered_gets_a_welsh_edition_with_its_own_figures(seeded, client):
     # Turned on later, Welsh is built for reports already published, each with the figures it
     # was published with, although reports published after it are now held by any rebuild.

@@ -30,7 +30,9 @@ WHEN = "2026-01-01T00:00:00"
 COUNCILS = [(12, 1), (30, 3), (60, 1)]
 QUARTERS = ["2025/26 Q1", "2024/25 Q3", "2024/25 Q1"]
 WELSH_LABELS = theme_labels_in(THEME_LABELS, "cy")
-# The editions fixture builds 42 reports: its tests share one worker, so it is built once.
+# The editions fixture builds 42 reports: its tests share one worker, and it lives for the session
+# (a module fixture is built again whenever the worker runs another module's test between two of
+# these, which cost a second build of over a minute).
 pytestmark = pytest.mark.xdist_group("welsh_editions")
 
 
@@ -50,7 +52,7 @@ QUOTES = [{"theme_id": "caseload", "text": "Roedd fy llwyth achosion yn ormod."}
 ACTIONS = [{"theme_id": "caseload", "text": "We capped caseloads at 18."}]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def editions() -> list[tuple[str, dict, dict]]:
     """English and Welsh editions of the same councils' reports, over several quarters."""
     out = []
