@@ -36,6 +36,8 @@ def next_purge_date(today: date) -> date:
 
 
 log = logging.getLogger(__name__)
+#: How long the purge waits for the lock it needs to rewrite a table (PostgreSQL), in milliseconds.
+RECLAIM_LOCK_WAIT_MS = 60_000
 
 
 @dataclass
@@ -83,17 +85,23 @@ def reclaim(tables: list[str]) -> bool:
     files, not just from its answers: on PostgreSQL an update leaves the old version, text and
     all, in the table's pages until they are reused, and a plain VACUUM does not clear them, so
     ``VACUUM FULL`` writes each table afresh (it locks the table for the seconds that takes; it
-    waits at most a minute for the lock). SQLite overwrites deleted content itself
+    waits at most ``RECLAIM_LOCK_WAIT_MS`` for the lock). SQLite overwrites deleted content itself
     (``secure_delete``); its write-ahead log, which holds earlier copies of the pages, is
-    emptied. Returns False, and logs why, if that could not be done now."""
+    emptied (waiting as long for readers of older pages). Returns False, and logs why, if that could not be done now."""
     try:
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text("SET lock_timeout = '60s'"))
+                conn.execute(sa.text(f"SET lock_timeout = {int(RECLAIM_LOCK_WAIT_MS)}"))
                 conn.execute(sa.text(f"VACUUM FULL {', '.join(tables)}"))
         else:
             with db.engine.connect() as conn:
-                busy = conn.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+                # The checkpoint waits for readers of older pages; as long as on PostgreSQL.
+                usual = conn.execute(sa.text("PRAGMA busy_timeout")).scalar_one()
+                conn.execute(sa.text(f"PRAGMA busy_timeout = {int(RECLAIM_LOCK_WAIT_MS)}"))
+                try:
+                    busy = conn.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+                finally:
+                    conn.execute(sa.text(f"PRAGMA busy_timeout = {int(usual)}"))
                 if busy and busy[0]:
                     raise RuntimeError("another connection is reading the database")
     except Exception as error:  # noqa: BLE001 - the text is removed; only its old copies wait
