@@ -61,3 +61,25 @@ def test_hr_navigation_counts_new_requests(client):
     _request("Alex")
     _request("Kim", "done")
     assert "Follow-ups (2 new)" in texts(client.get("/hr/"), ".govuk-service-navigation__item")
+
+
+def test_the_navigation_counts_new_requests_once_a_page_however_many_fields_it_renders(client):
+    # Each GOV.UK form field is a template of its own, and each used to count the requests again.
+    from sqlalchemy import event
+
+    signed_in(client, "hr")
+    _request("Sam")
+    counted: list[str] = []
+
+    def note(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        if "follow_up_request" in statement and "count(" in statement.lower():
+            counted.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        page = client.get("/hr/focus-groups/new")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert page.status_code == 200 and len(page_of(page).select("input, select, textarea")) > 5
+    assert "Follow-ups (1 new)" in texts(page, ".govuk-service-navigation__item")
+    assert len(counted) == 1

@@ -66,8 +66,11 @@ def init_login(app: Flask) -> None:
         # A template rendered by a command has nobody signed in and no page to navigate from.
         if not has_request_context() or not current_user.is_authenticated:
             return {"role_names": role_names()}
-        return {"role_names": role_names(),
-                "navigation_items": navigation_for(current_user.role, request.endpoint or "")}
+        # Worked out once a request: every form field a page renders through the GOV.UK macros
+        # is a template of its own, and each would run this again (with its count query).
+        if "navigation_items" not in g:
+            g.navigation_items = navigation_for(current_user.role, request.endpoint or "")
+        return {"role_names": role_names(), "navigation_items": g.navigation_items}
 
 
 def user_named_by(value: str) -> User | None:
