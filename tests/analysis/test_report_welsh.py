@@ -30,9 +30,8 @@ WHEN = "2026-01-01T00:00:00"
 COUNCILS = [(12, 1), (30, 3), (60, 1)]
 QUARTERS = ["2025/26 Q1", "2024/25 Q3", "2024/25 Q1"]
 WELSH_LABELS = theme_labels_in(THEME_LABELS, "cy")
-# The editions fixture builds 42 reports: its tests share one worker, and it lives for the session
-# (a module fixture is built again whenever the worker runs another module's test between two of
-# these, which cost a second build of over a minute).
+# The editions fixture builds 42 reports (over a minute on a slow machine): its tests share one
+# worker (tests/test_suite_groups.py checks that the grouping holds), so it is built once.
 pytestmark = pytest.mark.xdist_group("welsh_editions")
 
 
