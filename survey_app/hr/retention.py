@@ -24,6 +24,11 @@ from ..extensions import db
 from ..models import Comment, Organisation, default_organisation
 from ..periods import add_months
 
+log = logging.getLogger(__name__)
+#: How long the purge waits to rewrite the tables it changed (for PostgreSQL's lock, or for
+#: SQLite's readers of older pages), in milliseconds.
+RECLAIM_LOCK_WAIT_MS = 60_000
+
 
 def retention_cutoff(today: date, months: int) -> date:
     """Comments whose month is before this date are past the retention age."""
@@ -33,11 +38,6 @@ def retention_cutoff(today: date, months: int) -> date:
 def next_purge_date(today: date) -> date:
     """The purge is scheduled monthly on the first day of the month (see docs/hr-guide.md)."""
     return add_months(today, 1)
-
-
-log = logging.getLogger(__name__)
-#: How long the purge waits for the lock it needs to rewrite a table (PostgreSQL), in milliseconds.
-RECLAIM_LOCK_WAIT_MS = 60_000
 
 
 @dataclass
@@ -86,8 +86,9 @@ def reclaim(tables: list[str]) -> bool:
     all, in the table's pages until they are reused, and a plain VACUUM does not clear them, so
     ``VACUUM FULL`` writes each table afresh (it locks the table for the seconds that takes; it
     waits at most ``RECLAIM_LOCK_WAIT_MS`` for the lock). SQLite overwrites deleted content itself
-    (``secure_delete``); its write-ahead log, which holds earlier copies of the pages, is
-    emptied (waiting as long for readers of older pages). Returns False, and logs why, if that could not be done now."""
+    (``secure_delete``); its write-ahead log, which holds earlier copies of the pages, is emptied
+    (waiting as long for readers of older pages). Returns False, and logs why, if that could not
+    be done now."""
     try:
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -95,7 +96,6 @@ def reclaim(tables: list[str]) -> bool:
                 conn.execute(sa.text(f"VACUUM FULL {', '.join(tables)}"))
         else:
             with db.engine.connect() as conn:
-                # The checkpoint waits for readers of older pages; as long as on PostgreSQL.
                 usual = conn.execute(sa.text("PRAGMA busy_timeout")).scalar_one()
                 conn.execute(sa.text(f"PRAGMA busy_timeout = {int(RECLAIM_LOCK_WAIT_MS)}"))
                 try:
