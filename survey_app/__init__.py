@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    _queue_sqlite_writers(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -204,6 +205,19 @@ def _complete_config(app: Flask, env: str) -> None:
             key_file.write_text(secrets.token_hex(32))
             key_file.chmod(0o600)
         app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _queue_sqlite_writers(app: Flask) -> None:
+    """SQLite: the writers of a process queue for their turn (survey_app/sqlite_writers.py), and
+    no connection is pinged before use (a file cannot have gone away as a server can)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from .sqlite_writers import QueuedWriterConnection
+
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options["pool_pre_ping"] = False
+    options["connect_args"] = {**options.get("connect_args", {}), "factory": QueuedWriterConnection}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _enable_sqlite_wal(app: Flask) -> None:

@@ -13,9 +13,9 @@ and, in one transaction of its own, stores them as responses in a random order a
 all responses of a batch share one transaction id, their physical order is shuffled, and the
 deleted pool rows are sealed with a key derived from ``SECRET_KEY``, which the database does not
 hold. A batch is released once ``RELEASE_BATCH`` submissions wait (each sending counts the pool
-before its commit, and if a batch is due releases it after, in a transaction of its own), and
-``flask --app wsgi submissions release`` (scheduled daily) releases whatever has waited
-``RELEASE_MAX_DAYS`` days.
+just before it writes, and if a batch is due releases it after its commit, in a transaction of
+its own), and ``flask --app wsgi submissions release`` (scheduled daily) releases whatever has
+waited ``RELEASE_MAX_DAYS`` days.
 
 What a database reader can still learn: which sent questionnaires (and so which codes) went into
 which released batch, that is, a group of at least ``RELEASE_BATCH`` responses, unless a batch
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from datetime import date, timedelta
 from typing import Any
 
@@ -35,7 +36,7 @@ from flask import current_app
 
 from .extensions import db
 from .instruments import Definition
-from .models import Instrument, PendingSubmission
+from .models import Instrument, PendingSubmission, random_id
 from .questionnaires import definition_of
 from .sealing import Unreadable, app_key, seal, unseal
 from .submissions import insert_shaped, shape_response
@@ -48,18 +49,27 @@ def _key() -> str:
     return app_key(current_app.config["SECRET_KEY"], _PURPOSE)
 
 
-def hold(instrument: Instrument, definition: Definition, answers: dict[str, Any], *, channel: str = "online",
-         today: date | None = None) -> PendingSubmission:
-    """Check ``answers`` (AnswerError if they are not valid) and add them, sealed, to the pool in
-    the caller's transaction. Nothing about the respondent is kept: only the answers, the
-    questionnaire and the day, inside the sealed bytes."""
+def sealed(instrument: Instrument, definition: Definition, answers: dict[str, Any], *, channel: str = "online",
+           today: date | None = None) -> dict[str, Any]:
+    """Check ``answers`` (AnswerError if they are not valid) and seal them into the values of a pool
+    row, without touching the database. Nothing about the respondent is kept: only the answers,
+    the questionnaire and the day, inside the sealed bytes."""
     today = today or date.today()
     shape_response(instrument, definition, answers, channel=channel, today=today)
     payload = {"instrument_id": instrument.id, "answers": answers, "channel": channel, "day": today.isoformat()}
-    row = PendingSubmission(organisation_id=instrument.organisation_id, sealed=seal(_key(), payload),
-                            received_on=today)
-    db.session.add(row)
-    return row
+    return {"id": random_id(), "organisation_id": instrument.organisation_id, "sealed": seal(_key(), payload),
+            "received_on": today}
+
+
+def add(row: dict[str, Any]) -> None:
+    """Add a row ``sealed`` made to the pool, in the caller's transaction."""
+    db.session.execute(sa.insert(PendingSubmission), [row])
+
+
+def hold(instrument: Instrument, definition: Definition, answers: dict[str, Any], *, channel: str = "online",
+         today: date | None = None) -> None:
+    """Check ``answers`` and add them, sealed, to the pool in the caller's transaction."""
+    add(sealed(instrument, definition, answers, channel=channel, today=today))
 
 
 def waiting() -> int:
@@ -67,25 +77,40 @@ def waiting() -> int:
     return db.session.execute(db.select(db.func.count()).select_from(PendingSubmission)).scalar_one()
 
 
-def due() -> bool:
-    """Whether a batch waits (at least ``RELEASE_BATCH`` submissions), counted in the caller's
-    transaction. A sending asks before its own commit, where its row already counts, so the common
-    answer (no) costs no transaction, connection check-out or round trip of its own."""
+def due(adding: int = 0) -> bool:
+    """Whether a batch waits (at least ``RELEASE_BATCH`` submissions) once ``adding`` more are in.
+    A sending asks just before it writes, counting itself, so the common answer (no) costs no
+    transaction, connection check-out or round trip of its own, and no time in SQLite's one write
+    turn. A count that is out of date by then only starts a release that finds too few, or leaves
+    the batch to the next sending."""
     batch = current_app.config["RELEASE_BATCH"]
-    some = db.select(PendingSubmission.id).limit(batch).subquery()
-    return db.session.execute(db.select(db.func.count()).select_from(some)).scalar_one() >= batch
+    if adding >= batch:
+        return True
+    some = db.select(PendingSubmission.id).limit(batch - adding).subquery()
+    return db.session.execute(db.select(db.func.count()).select_from(some)).scalar_one() + adding >= batch
+
+
+#: Held while a thread of this process releases after a sending: the others leave it to that one.
+_RELEASING = threading.Lock()
 
 
 def release_if_ready() -> int:
     """Release the pool if at least ``RELEASE_BATCH`` submissions wait; returns how many became
     responses. Never raises: the submissions are already safe in the pool, and a failure here is
-    logged and retried by the next sending or the scheduled release."""
+    logged and retried by the next sending or the scheduled release. While another thread of this
+    process is releasing, returns 0 at once: that release takes what waits, and reading and
+    opening the same rows twice would be wasted (a release in another process may still overlap;
+    ``release`` keeps that from storing anything twice)."""
+    if not _RELEASING.acquire(blocking=False):
+        return 0
     try:
         return release(minimum=current_app.config["RELEASE_BATCH"])
     except Exception:  # noqa: BLE001 - the respondent's answers are already stored; never fail them
         db.session.rollback()
         log.exception("releasing the submission pool failed; the submissions stay in the pool")
         return 0
+    finally:
+        _RELEASING.release()
 
 
 def release(minimum: int = 1, older_than_days: int | None = None, today: date | None = None) -> int:
@@ -96,20 +121,13 @@ def release(minimum: int = 1, older_than_days: int | None = None, today: date | 
     pool and are logged, never dropped.
     """
     if older_than_days is None and waiting() < minimum:
-        # The common case after a sending: too few wait. Counting takes no lock (on SQLite the
-        # write lock below would queue every other sending behind this check); a release that
-        # starts on a stale count finds out below, under the lock, and does nothing.
+        # The common case after a sending: too few wait, and counting them is cheaper than
+        # reading and opening them. A release that starts on a stale count finds out below.
         db.session.rollback()
         return 0
     query = db.select(PendingSubmission.id, PendingSubmission.sealed, PendingSubmission.received_on)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)  # two releases never take the same rows
-    else:
-        # SQLite has no row locks, and Python's sqlite3 begins a transaction only at the first
-        # write, so two releases could read the same rows and both store them. A write that
-        # changes nothing takes the database's write lock first: a second release waits, then
-        # finds the rows gone.
-        db.session.execute(sa.delete(PendingSubmission).where(sa.false()))
     rows = db.session.execute(query).all()
     overdue = older_than_days is not None and any(
         row.received_on <= (today or date.today()) - timedelta(days=older_than_days) for row in rows)
@@ -133,8 +151,16 @@ def release(minimum: int = 1, older_than_days: int | None = None, today: date | 
         instrument, definition = instruments[payload["instrument_id"]]
         shaped.append(shape_response(instrument, definition, payload["answers"], channel=payload["channel"],
                                      today=date.fromisoformat(payload["day"])))
+    # The first write, so the only part that holds SQLite's one write lock (the work above does
+    # not). SQLite has no row locks, and Python's sqlite3 reads outside a transaction until it
+    # writes, so another release may have read the same rows and stored them meanwhile: then
+    # fewer are left to delete than were read, and this release stores nothing.
+    ids = [row.id for row, _ in opened]
+    deleted = db.session.execute(sa.delete(PendingSubmission).where(PendingSubmission.id.in_(ids))).rowcount
+    if deleted != len(ids):
+        db.session.rollback()
+        return 0
     # Inserted in the shuffled order, so the physical order of the rows is random too.
     insert_shaped(shaped)
-    db.session.execute(sa.delete(PendingSubmission).where(PendingSubmission.id.in_([row.id for row, _ in opened])))
     db.session.commit()
     return len(opened)

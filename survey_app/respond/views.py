@@ -347,19 +347,22 @@ def _submit(instrument: Instrument, definition: Definition, skip_after_check: bo
     if missing:
         return redirect(url_for("respond.check", slug=instrument.slug))
     try:
+        # Checked and sealed before the first write: on SQLite, writers take turns from their
+        # first write to their commit, so the turn is kept short. Stored from the English
+        # definition: keys and values are the same in every language.
+        row = mixing.sealed(instrument, definition_of(instrument), answers, channel="online")
+        release = mixing.due(adding=1)
         if not drafts.claim(draft):
             # Sent by another request meanwhile (or past its expiry and purged): the check page
             # says which, as it does to a browser that sends again after its reply was lost.
             db.session.rollback()
             return redirect(url_for("respond.check", slug=slug))
-        # Stored from the English definition: keys and values are the same in every language.
-        mixing.hold(instrument, definition_of(instrument), answers, channel="online")
+        mixing.add(row)
         if held.get("code_hash") and not spend_code(held["code_hash"]):
             db.session.rollback()
             drafts.forget(slug)
             return render_template("respond/code.html", slug=slug,
                                    error=_("This invitation code has already been used"), value=""), 400
-        release = mixing.due()
         db.session.commit()
     except AnswerError:
         db.session.rollback()
