@@ -41,11 +41,14 @@ def _postgres_database() -> Iterator[str]:
 
 
 def _postgres_answers() -> bool:
+    engine = create_engine(PG_ADMIN_URL)
     try:
-        with create_engine(PG_ADMIN_URL).connect():
+        with engine.connect():
             return True
     except Exception:  # noqa: BLE001 - any failure means "no server"
         return False
+    finally:
+        engine.dispose()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,7 +3,8 @@
 Usage (from the repository root, with the project's virtualenv):
 
     python bench/submit/run.py [--db sqlite|postgresql|both] [--clients 20] [--submissions N]
-                               [--workers 3,5,2x4] [--kill] [--no-bare] [--json PATH]
+                               [--workers 3,5,2x4] [--connections kept|new] [--kill] [--no-bare]
+                               [--json PATH]
 
 See bench/submit/README.md for what is measured and how to read the table.
 """
@@ -204,8 +205,9 @@ def _cpu_seconds() -> float:
     return t.user + t.system
 
 
-def client_main(index: int, port: int, markers: list[str], lean: bool, barrier, acks, results) -> None:
-    """One client process: prepare its journeys, wait for the others, then send them back to back."""
+def client_main(index: int, port: int, markers: list[str], lean: bool, fresh: bool, barrier, acks, results) -> None:
+    """One client process: prepare its journeys, wait for the others, then send them back to back
+    (``fresh``: each on a new connection, as separate people's browsers would)."""
     http = Http(port)
     prep_timings: list[float] = []
     journeys = [Journey(m) for m in markers]
@@ -229,6 +231,8 @@ def client_main(index: int, port: int, markers: list[str], lean: bool, barrier, 
         if not journey.ready:
             continue
         outcome = submit(http, journey)
+        if fresh:
+            http.close()
         outcomes.append(outcome)
         if outcome["outcome"] == "acknowledged":
             with acks.get_lock():
@@ -240,7 +244,7 @@ def client_main(index: int, port: int, markers: list[str], lean: bool, barrier, 
                  "cpu": _cpu_seconds() - cpu0, "outcomes": outcomes})
 
 
-def bare_client_main(index: int, port: int, duration: float, barrier, results) -> None:
+def bare_client_main(index: int, port: int, duration: float, fresh: bool, barrier, results) -> None:
     http = Http(port)
     barrier.wait()
     cpu0 = _cpu_seconds()
@@ -254,6 +258,8 @@ def bare_client_main(index: int, port: int, duration: float, barrier, results) -
         except CONNECTION_ERRORS:
             errors += 1
             continue
+        if fresh:
+            http.close()
         if resp.status == 200:
             latencies.append(time.perf_counter() - t)
         else:
@@ -338,9 +344,20 @@ class CpuMeter:
         self.pg = {p: _proc_cpu(p) for p in _postgres_pids(self.database)}
         return {"server": sum(_proc_cpu(p) for p in pids), "postgres": 0.0, "busy": busy, "total": total}
 
+    def _worker_cpu(self) -> dict[int, float]:
+        proc = self.server.proc
+        return {pid: _proc_cpu(pid) for pid in _children(proc.pid)} if proc is not None else {}
+
     def start(self) -> None:
         self.before = self.sample()
         self.pg_before = self.pg
+        self.workers_before = self._worker_cpu()
+
+    def worker_split(self) -> list[float]:
+        """CPU seconds of each worker that lived through the whole phase, busiest first: with every
+        client holding one connection, how the connections fell between workers shows here."""
+        now = self._worker_cpu()
+        return sorted((now[pid] - cpu for pid, cpu in self.workers_before.items() if pid in now), reverse=True)
 
     def before_kill(self) -> None:
         """The server's processes are about to go: bank their CPU; the new ones count from birth."""
@@ -605,8 +622,8 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
         barrier = mp.Barrier(args.clients + 1)
         acks = mp.Value("i", 0)
         results = mp.Queue()
-        lean = args.journey == "lean"
-        procs = [mp.Process(target=client_main, args=(i, port, shares[i], lean, barrier, acks, results))
+        lean, fresh = args.journey == "lean", args.connections == "new"
+        procs = [mp.Process(target=client_main, args=(i, port, shares[i], lean, fresh, barrier, acks, results))
                  for i in range(args.clients)]
         for p in procs:
             p.start()
@@ -627,9 +644,13 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
             print(f"  killed gunicorn (SIGKILL to the process group) after {acks.value} acknowledged; "
                   f"down {down - kill_at:.2f}s, answering again after {result.outage:.2f}s", flush=True)
         reports = [results.get(timeout=600) for _ in procs]
+        split = meter.worker_split()
         cpu = meter.stop()
         for p in procs:
             p.join()
+        if split and sum(split) > 0:
+            print(f"  workers' CPU: {', '.join(f'{s:.1f}' for s in split)} s (the busiest "
+                  f"{100 * split[0] / sum(split):.0f} %)", flush=True)
         db.release(env)
         stored = db.stored()
     finally:
@@ -686,7 +707,8 @@ def run_bare(setting: Setting, args) -> dict:
         server.start()
         barrier = mp.Barrier(args.clients + 1)
         results = mp.Queue()
-        procs = [mp.Process(target=bare_client_main, args=(i, port, args.bare_seconds, barrier, results))
+        fresh = args.connections == "new"
+        procs = [mp.Process(target=bare_client_main, args=(i, port, args.bare_seconds, fresh, barrier, results))
                  for i in range(args.clients)]
         for p in procs:
             p.start()
@@ -778,6 +800,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--journey", choices=("full", "lean"), default="full",
                         help="full: GET and POST every page before the submission (20 requests); lean: POST "
                              "the pages without GETting them (11 requests), to set up drafts faster")
+    parser.add_argument("--connections", choices=("kept", "new"), default="kept",
+                        help="kept: each client sends its submissions (and bare requests) on one keep-alive "
+                             "connection; new: a new connection for each, as different people's browsers would")
     parser.add_argument("--kill", action="store_true", help="also run with the server SIGKILLed midway")
     parser.add_argument("--kill-only", action="store_true", help="only the runs with the server killed")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Flask ceiling")
@@ -789,7 +814,8 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     settings = [Setting.parse(s) for s in args.workers.split(",")]
     print(f"{os.cpu_count()} CPUs; {args.clients} clients; {args.submissions} submissions per run; "
-          f"{args.journey} journey; settings: {', '.join(map(str, settings))}", flush=True)
+          f"{args.journey} journey; {args.connections} connections; settings: {', '.join(map(str, settings))}",
+          flush=True)
     results: list[Result] = []
     bare: dict[str, dict] = {}
     for setting in settings:
@@ -809,7 +835,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {"results": [{**{k: v for k, v in r.__dict__.items() if k != "latencies"},
                                 "rate": r.rate, "p50": r.pct(50), "p95": r.pct(95), "p99": r.pct(99)}
-                               for r in results], "bare": bare}
+                               for r in results], "bare": bare, "connections": args.connections,
+                   "journey": args.journey, "clients": args.clients}
         args.json.write_text(json.dumps(payload, indent=2))
     return 1 if any(r.lost for r in results) else 0
 
