@@ -35,17 +35,16 @@ def path(tmp_path):
     assert turns_for(str(path)).held == 0, "a test left a writer's turn taken"
 
 
-def test_a_second_writer_waits_for_its_turn_instead_of_failing(path):
-    first, second = _connect(path), _connect(path)
-    first.execute("INSERT INTO t VALUES (1)")  # first holds SQLite's write lock, uncommitted
+def _write_in_a_thread(conn: sqlite3.Connection, value: int):
+    """Insert ``value`` and commit in a thread of its own; (thread, done, outcome)."""
     outcome: dict[str, object] = {}
     started, done = threading.Event(), threading.Event()
 
     def write() -> None:
         started.set()
         try:
-            second.execute("INSERT INTO t VALUES (2)")
-            second.commit()
+            conn.execute(f"INSERT INTO t VALUES ({value})")
+            conn.commit()
             outcome["ok"] = True
         except sqlite3.OperationalError as exc:
             outcome["error"] = str(exc)
@@ -54,6 +53,13 @@ def test_a_second_writer_waits_for_its_turn_instead_of_failing(path):
     thread = threading.Thread(target=write)
     thread.start()
     started.wait()
+    return thread, done, outcome
+
+
+def test_a_second_writer_waits_for_its_turn_instead_of_failing(path):
+    first, second = _connect(path), _connect(path)
+    first.execute("INSERT INTO t VALUES (1)")  # first holds SQLite's write lock, uncommitted
+    thread, done, outcome = _write_in_a_thread(second, 2)
     assert not done.wait(0.3), f"the second writer did not wait for the first: {outcome}"
     first.commit()
     assert done.wait(5)
@@ -116,20 +122,7 @@ def test_a_writer_in_another_process_is_waited_for(path):
     try:
         assert child.stdout.readline().strip() == "writing"
         conn = _connect(path)
-        outcome: dict[str, object] = {}
-        done = threading.Event()
-
-        def write() -> None:
-            try:
-                conn.execute("INSERT INTO t VALUES (8)")
-                conn.commit()
-                outcome["ok"] = True
-            except sqlite3.OperationalError as exc:
-                outcome["error"] = str(exc)
-            done.set()
-
-        thread = threading.Thread(target=write)
-        thread.start()
+        thread, done, outcome = _write_in_a_thread(conn, 8)
         assert not done.wait(0.3), f"the writer did not wait for the other process: {outcome}"
         child.stdin.write("go\n")
         child.stdin.flush()
