@@ -66,12 +66,6 @@ def add(row: dict[str, Any]) -> None:
     db.session.execute(sa.insert(PendingSubmission), [row])
 
 
-def hold(instrument: Instrument, definition: Definition, answers: dict[str, Any], *, channel: str = "online",
-         today: date | None = None) -> None:
-    """Check ``answers`` and add them, sealed, to the pool in the caller's transaction."""
-    add(sealed(instrument, definition, answers, channel=channel, today=today))
-
-
 def waiting() -> int:
     """How many sent questionnaires wait in the pool."""
     return db.session.execute(db.select(db.func.count()).select_from(PendingSubmission)).scalar_one()

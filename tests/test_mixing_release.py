@@ -24,8 +24,8 @@ def _fill_pool() -> None:
     instrument = current_instrument("exit")
     definition = definition_of(instrument)
     for n in range(WAITING):
-        mixing.hold(instrument, definition, {"role": "social_worker", "length_of_service": "2_to_5",
-                                             "reasons_text": f"Pool marker {n}"})
+        mixing.add(mixing.sealed(instrument, definition, {"role": "social_worker", "length_of_service": "2_to_5",
+                                                          "reasons_text": f"Pool marker {n}"}))
     db.session.commit()
 
 

@@ -622,8 +622,8 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
         barrier = mp.Barrier(args.clients + 1)
         acks = mp.Value("i", 0)
         results = mp.Queue()
-        lean, fresh = args.journey == "lean", args.connections == "new"
-        procs = [mp.Process(target=client_main, args=(i, port, shares[i], lean, fresh, barrier, acks, results))
+        lean = args.journey == "lean"
+        procs = [mp.Process(target=client_main, args=(i, port, shares[i], lean, args.fresh, barrier, acks, results))
                  for i in range(args.clients)]
         for p in procs:
             p.start()
@@ -707,8 +707,7 @@ def run_bare(setting: Setting, args) -> dict:
         server.start()
         barrier = mp.Barrier(args.clients + 1)
         results = mp.Queue()
-        fresh = args.connections == "new"
-        procs = [mp.Process(target=bare_client_main, args=(i, port, args.bare_seconds, fresh, barrier, results))
+        procs = [mp.Process(target=bare_client_main, args=(i, port, args.bare_seconds, args.fresh, barrier, results))
                  for i in range(args.clients)]
         for p in procs:
             p.start()
@@ -810,6 +809,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
+    args.fresh = args.connections == "new"  # a new connection for each request
 
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     settings = [Setting.parse(s) for s in args.workers.split(",")]
