@@ -74,14 +74,18 @@ class History:
         found = self._held.get(i)
         if found is None:
             rel = self.relations[i]
-            terms = {key: c for key, c in rel.terms.items() if c != 0 and key not in self._shown}
-            folded = None
-            if terms:
-                constant = rel.constant + sum(c * int(self.figures[key]) for key, c in rel.terms.items()
-                                              if key in self._shown)
-                folded = Relation(terms, rel.sense, constant, held=True)
-            found = (folded, folded.marker() if folded is not None else None,
-                     [(key, self.figures[key]) for key in rel.terms if key in self.figures])
+            shown, figures = self._shown, self.figures
+            # One pass over the terms (a reader of ten years of reports holds tens of thousands).
+            terms, constant, printed = {}, rel.constant, []
+            for key, c in rel.terms.items():
+                if key in figures:
+                    printed.append((key, figures[key]))
+                if key in shown:
+                    constant += c * int(figures[key])
+                elif c != 0:
+                    terms[key] = c
+            folded = Relation(terms, rel.sense, constant, held=True) if terms else None
+            found = (folded, folded.marker() if folded is not None else None, printed)
             self._held[i] = found
         return found
 

@@ -151,10 +151,19 @@ class Relation:
         return out
 
     @classmethod
-    def from_json(cls, data: Relation | Mapping) -> Relation:
+    def from_json(cls, data: Relation | Mapping, marker: tuple | None = None) -> Relation:
+        """The relation ``data`` describes; ``marker``: its :meth:`json_marker`, if already made."""
         if isinstance(data, Relation):
             return data
-        return cls(dict(data["terms"]), data.get("sense", "="), int(data.get("constant", 0)))
+        rel = cls(dict(data["terms"]), data.get("sense", "="), int(data.get("constant", 0)))
+        rel._marker = marker
+        return rel
+
+    @staticmethod
+    def json_marker(data: Mapping) -> tuple:
+        """The :meth:`marker` of the relation ``data`` (JSON) describes, without making it: ten years
+        of published reports repeat most of each other's relations."""
+        return data.get("sense", "="), int(data.get("constant", 0)), frozenset(data["terms"].items())
 
 
 def is_disclosed(published: Published, lo: float, hi: float, k: int) -> bool:

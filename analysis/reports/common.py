@@ -88,11 +88,10 @@ def published_relations(reports: Sequence[Mapping], seen: set | None = None) -> 
     out, seen = [], set() if seen is None else seen
     for data in reports:
         for r in data.get("disclosure", {}).get("audit", {}).get("relations", []):
-            rel = Relation.from_json(r)
-            marker = rel.marker()
+            marker = Relation.json_marker(r)
             if marker not in seen:
                 seen.add(marker)
-                out.append(rel)
+                out.append(Relation.from_json(r, marker))
     return out
 
 

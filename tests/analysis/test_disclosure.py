@@ -364,6 +364,31 @@ def test_a_relation_held_from_published_reports_has_their_printed_figures_folded
     assert history.relations[0].terms == {"q1|all": 1, "q1|a": -1, "q1|b": -1, "q1|c": -1}  # kept as printed
 
 
+def test_a_relation_repeated_by_later_reports_is_held_once_however_it_is_written():
+    from analysis.disclosure import Relation
+    from analysis.reports.common import published_relations
+
+    def report(*relations):
+        return {"disclosure": {"audit": {"cells": {}, "relations": list(relations)}}}
+
+    total = {"terms": {"q1|all": 1, "q1|a": -1, "q1|b": -1}, "sense": "="}
+    comparison = {"terms": {"q1|a": 1, "q1|b": -1}, "sense": "<=", "constant": 1, "statement": True}
+    reports = [report(total, comparison),
+               # the same two, one with its terms in another order and its defaults written out
+               report({"terms": {"q1|b": -1, "q1|a": -1, "q1|all": 1}, "sense": "=", "constant": 0}, comparison),
+               report({"terms": {"q2|all": 1, "q2|a": -1}})]
+    seen = {Relation({"q3|all": 1, "q3|a": -1}).marker()}  # held already from other reports
+    reports.append(report({"terms": {"q3|a": -1, "q3|all": 1}}))
+    held = published_relations(reports, seen=seen)
+    assert held == [Relation(total["terms"]), Relation(comparison["terms"], "<=", 1),
+                    Relation({"q2|all": 1, "q2|a": -1})]
+    # Each comes with the marker it would make itself, and every marker is now known.
+    for rel in held:
+        assert rel.marker() == Relation(dict(rel.terms), rel.sense, rel.constant).marker()
+        assert rel.marker() in seen
+    assert len(seen) == 4
+
+
 def _history_and_draft(seed: int):
     """Two published quarters of three parts each, decided by their own ledgers, and a draft's
     third quarter with the three parts counted over all three quarters (as a year's table is)."""
