@@ -297,9 +297,10 @@ class EmergingThemeFinder:
         for t in self.keep_:
             component = self.model_.components_[t]
             top = np.argsort(-component)[: max(self.n_terms, 10)]
-            terms = [str(names[j]) for j in top[: self.n_terms] if component[j] > 0]
+            terms = list(dict.fromkeys(_words(names[j]) for j in top[: self.n_terms] if component[j] > 0))
             # A strong phrase names the topic ("free lunch", "great people"), else its two strongest words.
-            phrases = [str(names[j]) for j in top[:5] if " " in names[j] and component[j] >= 0.5 * component[top[0]]]
+            phrases = [_words(names[j]) for j in top[:5] if component[j] >= 0.5 * component[top[0]]]
+            phrases = [term for term in phrases if " " in term]
             # The strongest word's own phrase reads better than the word and the phrase side by side.
             own = [term for term in terms[:3] if " " in term and terms[0] in term.split()]
             label_terms = phrases[:1] or own[:1] or terms[:2]
@@ -418,3 +419,9 @@ def carry_over_ids(previous: EmergingThemes, current: EmergingThemes, *, taken: 
             mapping[theme_id] = f"{EMERGING_PREFIX}{next_number}"
             next_number += 1
     return current.renumbered(mapping)
+
+
+def _words(feature: str) -> str:
+    """A feature as a topic shows it: each word once. A phrase of one word twice ("time time",
+    which "from time to time" becomes without its stop words) reads as a slip; it is the word."""
+    return " ".join(dict.fromkeys(str(feature).split()))

@@ -164,6 +164,19 @@ def test_unexplained_comments_form_emerging_themes_with_labels_and_examples(taxo
     assert len({t for ts in by_topic.values() for t in ts if isinstance(t, str)}) == 3
 
 
+def test_a_feature_of_one_word_twice_is_shown_as_the_word(taxonomy, unthemed):
+    # "from time to time" without its stop words is the feature "time time": a label or term reads
+    # as the word, never the word twice.
+    choir = ["choir practice time to time", "choir singing time to time", "choir concert time to time",
+             "choir rehearsal time to time"]
+    texts = unthemed + [choir[i % 4] + (" still" if i >= 4 else "") for i in range(8)]
+    themes = ThemePipeline(taxonomy).run(texts).emerging.themes
+    assert "time / choir" in themes["label"].tolist()
+    for label, terms in zip(themes["label"], themes["terms"]):
+        for term in [*label.split(" / "), *terms]:
+            assert len(set(term.split())) == len(term.split()), (label, term)
+
+
 def test_cluster_ids_are_stable_when_the_same_data_is_run_again_in_another_order(taxonomy, unthemed):
     ids = [f"c{i}" for i in range(len(unthemed))]
     first = ThemePipeline(taxonomy).run(unthemed, ids=ids)
