@@ -226,6 +226,8 @@ def _enable_sqlite_wal(app: Flask) -> None:
         return
     from sqlalchemy import event
 
+    from .sqlite_writers import WAIT_SECONDS
+
     with app.app_context():
         engine = db.engine
 
@@ -234,7 +236,7 @@ def _enable_sqlite_wal(app: Flask) -> None:
             cursor = dbapi_connection.cursor()
             if app.config["SQLALCHEMY_DATABASE_URI"] not in ("sqlite://", "sqlite:///:memory:"):
                 cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={int(WAIT_SECONDS * 1000)}")  # as long as a writer queues
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             # Deleted rows (drafts, pool) are overwritten with zeros, not left in free pages.

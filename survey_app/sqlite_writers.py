@@ -27,7 +27,8 @@ import time
 
 #: The statements Python's sqlite3 begins a transaction before (CPython 3.11, ``is_dml``).
 _BEGINS_WRITE = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-#: How long a writer queues before going on without its turn, in seconds (the busy timeout).
+#: How long a writer queues before going on without its turn, in seconds; also SQLite's busy
+#: timeout on the app's connections (``_enable_sqlite_wal``), so both give up alike.
 WAIT_SECONDS = 10.0
 #: How often a process waiting for another process's writer asks again, in seconds.
 POLL_SECONDS = 0.00025
