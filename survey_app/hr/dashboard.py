@@ -21,11 +21,12 @@ from flask_babel import gettext as _
 from analysis.periods import Quarter
 
 from ..extensions import db
-from ..models import FollowUpRequest, Instrument, Response, default_organisation
+from ..models import FollowUpRequest, Response, default_organisation
 from ..themes.service import theme_labels
 from . import bp
 from .coarsen import Shown, organisation_plan
 from .common import CHANNEL_NAMES, hr_only
+from .queue import themes_cited
 
 TOP_THEMES = 5
 
@@ -59,37 +60,11 @@ def windows(today: date) -> list[Window]:
     ]
 
 
-def _theme_counts(organisation_id: int, ids: set[str]) -> Counter:
-    """How many of these responses cite each theme (a chosen reason, or a comment's theme)."""
-    from analysis.loaders import question_roles
-
-    from ..models import Comment, ThemeAssignment
-
+def _theme_counts(cited: dict[str, set[str]], ids: set[str]) -> Counter:
+    """How many of these responses cite each theme (``cited``: see ``themes_cited``)."""
     counts: Counter = Counter()
-    if not ids:
-        return counts
-    cited: dict[str, set[str]] = {}
-    for response_id, theme_id in db.session.execute(
-        sa.select(Comment.response_id, ThemeAssignment.theme_id)
-        .join(ThemeAssignment, ThemeAssignment.comment_id == Comment.id)
-        .where(Comment.organisation_id == organisation_id, ThemeAssignment.source != "rejected",
-               Comment.response_id.is_not(None))
-    ):
-        if response_id in ids:
-            cited.setdefault(response_id, set()).add(theme_id)
-    roles: dict[int, list[str]] = {}
-    for response_id, answers, instrument_id, definition in db.session.execute(
-        sa.select(Response.id, Response.answers, Response.instrument_id, Instrument.definition)
-        .join(Instrument, Instrument.id == Response.instrument_id).where(Response.organisation_id == organisation_id)
-    ):
-        if response_id not in ids:
-            continue
-        if instrument_id not in roles:
-            roles[instrument_id] = [k for k, role in question_roles(definition).items() if role == "leaving_reasons"]
-        for key in roles[instrument_id]:
-            cited.setdefault(response_id, set()).update(answers.get(key) or [])
-    for themes in cited.values():
-        counts.update(themes)
+    for response_id in ids:
+        counts.update(cited.get(response_id, ()))
     return counts
 
 
@@ -113,6 +88,7 @@ def overview():
     everything = db.session.execute(sa.select(Response.id, Response.channel, Response.reviewed)
                                     .where(Response.organisation_id == org.id)).all()
     shown = windows(today)
+    cited = themes_cited(org.id)
     for window in shown:
         rows = _in(plan, everything, window.quarters)
         before = _in(plan, everything, window.previous)
@@ -126,8 +102,8 @@ def overview():
             (CHANNEL_NAMES.get(c, c), n, url_for("hr.queue", channel=c, **extra)) if c != NOT_SHOWN
             else (_("Not shown (shared by fewer than %(k)s responses)", k=plan_k), n, None)
             for c, n in sorted(by_channel.items(), key=lambda kv: (kv[0] == NOT_SHOWN, -kv[1]))]
-        now = _theme_counts(org.id, {r[0] for r in rows})
-        then = _theme_counts(org.id, {r[0] for r in before})
+        now = _theme_counts(cited, {r[0] for r in rows})
+        then = _theme_counts(cited, {r[0] for r in before})
         window.themes = [
             {"label": labels.get(theme_id, theme_id), "count": n, "before": then.get(theme_id, 0),
              "href": url_for("hr.queue", theme=theme_id, **extra)}
