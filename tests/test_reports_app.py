@@ -346,3 +346,94 @@ def test_a_draft_reads_each_published_report_once_and_holds_every_one(seeded, mo
     assert held.figures == common.published_figures(everything)
     assert held.relations == real(everything)
     assert held.statements == common.published_statements(everything)
+
+
+def _as_drafted(report) -> dict:
+    data = json.loads(json.dumps(report.data))
+    data["parameters"].pop("generated_at")
+    return data
+
+
+@pytest.mark.one_database
+def test_a_worker_reads_the_ledgers_at_start_and_its_first_draft_reads_none(seeded, monkeypatch):
+    # What each gunicorn worker does when it starts (gunicorn.conf.py): its first draft then reads
+    # no published report, finds every relation already held as a draft holds it, and says exactly
+    # what it would have said after reading them itself.
+    from analysis.reports import common
+    from survey_app.models import default_organisation
+    from survey_app.reports.service import _published_ledger, forget_published_ledgers, read_published_ledgers
+
+    for quarter in ("2025/26 Q1", "2025/26 Q2"):
+        publish(create_draft("quarterly", quarter, created_by="hr@example.org"), published_by="hr@example.org",
+                without_quotes=True)
+    forget_published_ledgers()
+    cold = _as_drafted(create_draft("quarterly", "2025/26 Q3", created_by="hr@example.org"))
+    forget_published_ledgers()
+
+    org = default_organisation().id
+    assert read_published_ledgers() == [(org, 5, 2)]
+    history = _published_ledger(org, 5).history
+    assert history.relations and len(history._held) == len(history.relations)
+    read: list[int] = []
+    real = common.published_relations
+    monkeypatch.setattr(common, "published_relations",
+                        lambda reports, **kw: read.append(len(reports)) or real(reports, **kw))
+    warm = _as_drafted(create_draft("quarterly", "2025/26 Q3", created_by="hr@example.org"))
+    assert read == []
+    assert warm == cold
+
+
+@pytest.mark.one_database
+def test_a_draft_that_arrives_while_the_ledgers_are_read_waits_for_them(seeded, monkeypatch):
+    # A worker reads the ledgers in the background while it answers requests: a draft arriving
+    # meanwhile waits for that reading instead of reading every published report a second time.
+    import threading
+    import time
+
+    from flask import current_app
+
+    from analysis.reports import common
+    from survey_app.reports.service import forget_published_ledgers, read_published_ledgers
+
+    publish(create_draft("quarterly", "2025/26 Q2", created_by="hr@example.org"), published_by="hr@example.org",
+            without_quotes=True)
+    forget_published_ledgers()
+    app = current_app._get_current_object()
+    reading, go = threading.Event(), threading.Event()
+    read: list[str] = []
+    real = common.published_relations
+
+    def held_up(reports, **kw):  # noqa: ANN001, ANN003, ANN202
+        read.append(threading.current_thread().name)
+        reading.set()
+        go.wait(timeout=30)
+        return real(reports, **kw)
+
+    monkeypatch.setattr(common, "published_relations", held_up)
+    outcome: dict[str, object] = {}
+
+    def run(name: str, work) -> threading.Thread:  # noqa: ANN001
+        def body() -> None:
+            with app.app_context():
+                try:
+                    outcome[name] = work()
+                except Exception as exc:  # noqa: BLE001 - reported below
+                    outcome[name] = exc
+                finally:
+                    db.session.remove()
+
+        thread = threading.Thread(target=body, name=name)
+        thread.start()
+        return thread
+
+    reader = run("reader", read_published_ledgers)
+    assert reading.wait(timeout=30)
+    drafter = run("drafter", lambda: create_draft("quarterly", "2025/26 Q3", created_by="hr@example.org").id)
+    time.sleep(1.0)  # time for the draft to reach the ledger (it must wait there, not read)
+    go.set()
+    for thread in (reader, drafter):
+        thread.join(timeout=120)
+        assert not thread.is_alive()
+    assert not isinstance(outcome["drafter"], Exception), outcome["drafter"]
+    assert not isinstance(outcome["reader"], Exception), outcome["reader"]
+    assert read == ["reader"]

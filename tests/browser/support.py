@@ -102,10 +102,10 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def gunicorn_over_tls(database_url: str, folder: Path) -> Iterator[str]:
+def gunicorn_over_tls(database_url: str, folder: Path, workers: int = 2, threads: int = 2) -> Iterator[str]:
     """Run the app as production does: gunicorn with the repository's config, production settings,
     serving HTTPS itself with a certificate made for the test. Yields the base URL; the access log
-    is written to ``folder / 'access.log'``."""
+    is written to ``folder / 'access.log'``, the master's process id to ``folder / 'gunicorn.pid'``."""
     import os
     import ssl
     import subprocess
@@ -118,12 +118,13 @@ def gunicorn_over_tls(database_url: str, folder: Path) -> Iterator[str]:
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "EXITVOICE_ENV": "production", "DATABASE_URL": database_url,
            "EXITVOICE_BASE_URL": f"https://127.0.0.1:{port}",
-           "SECRET_KEY": "tls-test-" + os.urandom(16).hex(), "EXITVOICE_WORKERS": "2", "EXITVOICE_THREADS": "2",
+           "SECRET_KEY": "tls-test-" + os.urandom(16).hex(),
+           "EXITVOICE_WORKERS": str(workers), "EXITVOICE_THREADS": str(threads),
            "EXITVOICE_BIND": f"127.0.0.1:{port}", "EXITVOICE_ACCESS_LOG": str(folder / "access.log")}
     log = open(folder / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--certfile", str(cert), "--keyfile", str(key),
-         "wsgi:app"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+         "--pid", str(folder / "gunicorn.pid"), "wsgi:app"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"https://127.0.0.1:{port}"
     trust_ours = ssl.create_default_context(cafile=str(cert))
     try:
