@@ -1,7 +1,7 @@
 """Time HR's report work in the app on a council of 60 leavers a quarter with 10 years of history.
 
 Usage: python bench/reports/drafting.py [--database sqlite|postgresql] [--per-quarter 60] [--years 10]
-                                        [--published N] [--sqlite-file PATH]
+                                        [--published N] [--sqlite-file PATH] [--pg-template NAME]
 
 It migrates a fresh database (a temporary SQLite file, or a new database on the PostgreSQL server
 of ``EXITVOICE_BENCH_PG_URL``, default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``),
@@ -17,7 +17,8 @@ app as a signed-in HR user. Targets: drafting under 2 s, every download under 30
 ``--sqlite-file PATH`` keeps a copy of the seeded SQLite council (answers, themes, published
 reports) in PATH, and when PATH exists starts from a copy of it instead of seeding (publishing 40
 quarters takes minutes), so a change can be timed again on the same council. The timed drafts
-and publication are made on the copy: PATH stays as it was.
+and publication are made on the copy: PATH stays as it was. ``--pg-template NAME`` does the same
+on PostgreSQL with a database NAME on the same server (copied with ``CREATE DATABASE ... TEMPLATE``).
 """
 
 from __future__ import annotations
@@ -43,16 +44,44 @@ def _copy_sqlite(source: str, target: str) -> None:
         src.backup(dst)
 
 
-def _database(kind: str, folder: str) -> tuple[str, callable]:
-    if kind == "sqlite":
-        return "sqlite:///" + os.path.join(folder, "bench.sqlite"), lambda: None
-    from sqlalchemy import create_engine, text
+def _pg_admin():  # noqa: ANN202
+    from sqlalchemy import create_engine
 
     admin_url = os.environ.get("EXITVOICE_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"exitvoice_bench_{uuid.uuid4().hex[:10]}"
+    return admin_url, create_engine(admin_url, isolation_level="AUTOCOMMIT")
+
+
+def pg_database_exists(name: str) -> bool:
+    from sqlalchemy import text
+
+    _, admin = _pg_admin()
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        return conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is not None
+
+
+def pg_copy(source: str, target: str) -> None:
+    """Make the PostgreSQL database ``target`` a copy of ``source`` (nobody may be connected to it)."""
+    from sqlalchemy import text
+
+    _, admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{source}"'))
+
+
+def _database(kind: str, folder: str, template: str | None = None) -> tuple[str, callable]:
+    """A new database to run on and a function that drops it; on PostgreSQL a copy of
+    ``template`` where that database exists."""
+    if kind == "sqlite":
+        return "sqlite:///" + os.path.join(folder, "bench.sqlite"), lambda: None
+    from sqlalchemy import text
+
+    admin_url, admin = _pg_admin()
+    name = f"exitvoice_bench_{uuid.uuid4().hex[:10]}"
+    if template and pg_database_exists(template):
+        pg_copy(template, name)
+    else:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
 
     def drop() -> None:
         with admin.connect() as conn:
@@ -82,6 +111,9 @@ def main() -> None:
                              "so every draft reads back and checks against their figures")
     parser.add_argument("--sqlite-file", metavar="PATH",
                         help="keep the seeded SQLite council here, and start from a copy of it when it exists")
+    parser.add_argument("--pg-template", metavar="NAME",
+                        help="on PostgreSQL, keep the seeded council as database NAME, and start from a copy "
+                             "of it when it exists")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -98,7 +130,7 @@ def main() -> None:
     quarter = Quarter.of(today).previous()
     year = last_complete_year(quarter)
     with tempfile.TemporaryDirectory() as folder:
-        url, drop = _database(args.database, folder)
+        url, drop = _database(args.database, folder, args.pg_template)
         kept = args.database == "sqlite" and args.sqlite_file
         if kept and os.path.exists(args.sqlite_file):
             _copy_sqlite(args.sqlite_file, url.removeprefix("sqlite:///"))
@@ -129,6 +161,10 @@ def main() -> None:
                     db.session.commit()
                     if kept:
                         _copy_sqlite(url.removeprefix("sqlite:///"), args.sqlite_file)
+                    if args.database == "postgresql" and args.pg_template:
+                        db.session.remove()
+                        db.engine.dispose()
+                        pg_copy(url.rsplit("/", 1)[1], args.pg_template)
                 responses = db.session.query(Response).count()
                 published = db.session.query(Report).filter(Report.status == "published").count()
                 if os.environ.get("EXITVOICE_BENCH_PROFILE"):
@@ -163,7 +199,7 @@ def main() -> None:
     print(f"database={args.database} cpus={os.cpu_count()} responses={responses} "
           f"({args.per_quarter} a quarter, {args.years} years); seeding {seeded:.1f} s, themes {themed:.1f} s")
     if reused:
-        print(f"started from a copy of {args.sqlite_file} ({published} reports published)")
+        print(f"started from a copy of {args.sqlite_file or args.pg_template} ({published} reports published)")
     elif args.published:
         print(f"published first: {args.published} quarterly reports before {quarter.label} ({history_s:.1f} s)")
     for name, median, first in ((f"quarterly {quarter.label}", draft_s, draft_first),
