@@ -75,8 +75,8 @@ def post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn's hook
     background (``read_published_ledgers``), so that the worker's first report draft does not
     spend a second reading ten years of them. The worker answers requests meanwhile; a draft that
     arrives first waits for the reading rather than repeating it. Memory: each worker then holds
-    the ledgers from the start (about 100 to 190 MB with ten years of quarterly reports), as it
-    would after its first draft. ``EXITVOICE_READ_LEDGERS_AT_START=0`` leaves them to that draft."""
+    the ledgers from the start (about 180 MB with ten years of quarterly reports), as it would
+    after its first draft. ``EXITVOICE_READ_LEDGERS_AT_START=0`` leaves them to that draft."""
     if os.environ.get("EXITVOICE_READ_LEDGERS_AT_START", "1") == "0":
         return
     app = worker.wsgi
