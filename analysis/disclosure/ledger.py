@@ -282,9 +282,9 @@ class Ledger:
         # Counts decided here, and hidden counts published elsewhere that share a relation with
         # one of them, which a figure decided here could give away (a quarter's hidden band,
         # through a year's group).
+        beside_free = {t for key in free for rel in by_key.get(key, ()) for t in rel.terms}
         own = [key for key, c in self.counts.items()
-               if key in free or (c.fixed is not None and not is_shown(c.fixed) and any(
-                   t in free for rel in by_key[key] for t in rel.terms))]
+               if key in free or (c.fixed is not None and not is_shown(c.fixed) and key in beside_free)]
         check: list[str] = own
         strikes: dict[str, int] = {}
 

@@ -70,6 +70,20 @@ class PeriodCache:
         self.inputs = inputs
         self.quarters: dict[str, c.PeriodCounts] = {}
         self.spans: dict[str, c.PeriodCounts] = {}
+        self._published_by_period: dict[str, dict[str, Published]] | None = None
+
+    def _published_for(self, label: str) -> dict[str, Published]:
+        """The figures published before for the period ``label`` (their keys begin ``label|``),
+        grouped by period once per build: with ten years of reports published there are tens of
+        thousands, which every period looked up would otherwise scan again."""
+        if self._published_by_period is None:
+            grouped: dict[str, dict[str, Published]] = {}
+            for key, value in self.inputs.published.items():
+                period, bar, _ = key.partition("|")
+                if bar:
+                    grouped.setdefault(period, {})[key] = value
+            self._published_by_period = grouped
+        return self._published_by_period.get(label, {})
 
     def quarter(self, q: Quarter) -> c.PeriodCounts:
         if q.label not in self.quarters:
@@ -80,10 +94,9 @@ class PeriodCache:
 
     def _freeze(self, period: c.PeriodCounts) -> c.PeriodCounts:
         """A period published before keeps the figures it was published with."""
-        prefix = f"{period.label}|"
-        earlier = {key: v for key, v in self.inputs.published.items() if key.startswith(prefix)}
+        earlier = self._published_for(period.label)
         if earlier:
-            period.frozen = earlier
+            period.frozen = dict(earlier)
         return period
 
     def span(self, quarters: Sequence[Quarter]) -> c.PeriodCounts:
@@ -92,8 +105,7 @@ class PeriodCache:
             for q in quarters:
                 self.quarter(q)
             # A span published before keeps its figures (``_freeze``): nothing is decided for it.
-            prefix = f"{label}|"
-            decided = not any(key.startswith(prefix) for key in self.inputs.published)
+            decided = not self._published_for(label)
             self.spans[label] = self._freeze(c.count_span(
                 self.inputs.prepared, quarters, self.quarters, list(self.inputs.theme_labels), self.inputs.k,
                 self.inputs.history if decided else None,
