@@ -363,15 +363,14 @@ def test_a_worker_reads_the_ledgers_at_start_and_its_first_draft_reads_none(seed
     from survey_app.models import default_organisation
     from survey_app.reports.service import _published_ledger, forget_published_ledgers, read_published_ledgers
 
-    for quarter in ("2025/26 Q1", "2025/26 Q2"):
-        publish(create_draft("quarterly", quarter, created_by="hr@example.org"), published_by="hr@example.org",
-                without_quotes=True)
+    publish(create_draft("quarterly", "2025/26 Q2", created_by="hr@example.org"), published_by="hr@example.org",
+            without_quotes=True)
     forget_published_ledgers()
     cold = _as_drafted(create_draft("quarterly", "2025/26 Q3", created_by="hr@example.org"))
     forget_published_ledgers()
 
     org = default_organisation().id
-    assert read_published_ledgers() == [(org, 5, 2)]
+    assert read_published_ledgers() == [(org, 5, 1)]
     history = _published_ledger(org, 5).history
     assert history.relations and len(history._held) == len(history.relations)
     read: list[int] = []
