@@ -71,24 +71,25 @@ def on_starting(server) -> None:  # noqa: ANN001, ARG001 - gunicorn's hook
 
 
 def post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn's hook
-    """In each worker, once the app is loaded: read the published reports' ledgers in the
-    background (``read_published_ledgers``), so that the worker's first report draft does not
-    spend a second reading ten years of them. The worker answers requests meanwhile; a draft that
-    arrives first waits for the reading rather than repeating it. Memory: each worker then holds
-    the ledgers from the start (about 180 MB with ten years of quarterly reports), as it would
-    after its first draft. ``EXITVOICE_READ_LEDGERS_AT_START=0`` leaves them to that draft."""
+    """In each worker, once the app is loaded: read the published reports' ledgers, the theme
+    taxonomy and the scrubber's word lists in the background (``prepare_drafting``), so that the
+    worker's first report draft does not spend a second or more reading them. The worker answers
+    requests meanwhile; a draft that arrives first waits for the reading rather than repeating
+    it. Memory: each worker then holds the ledgers from the start (about 180 MB with ten years
+    of quarterly reports), as it would after its first draft. ``EXITVOICE_READ_LEDGERS_AT_START=0``
+    leaves them to that draft."""
     if os.environ.get("EXITVOICE_READ_LEDGERS_AT_START", "1") == "0":
         return
     app = worker.wsgi
     log = logging.getLogger("gunicorn.error")
 
     def read() -> None:
-        from survey_app.reports.service import read_published_ledgers
+        from survey_app.reports.service import prepare_drafting
 
         started = time.perf_counter()
         try:
             with app.app_context():
-                ledgers = read_published_ledgers()
+                ledgers = prepare_drafting()
         except Exception:  # noqa: BLE001 - a draft reads them itself; the worker must go on
             log.exception("Reading the published reports' ledgers failed; the first draft will read them")
             return

@@ -86,10 +86,11 @@ job pace case email emails online offline website internet app apps laptop lapto
 
 
 @cache
-def _dictionary() -> tuple[frozenset[str], frozenset[str]]:
+def word_lists() -> tuple[frozenset[str], frozenset[str]]:
     """(ordinary words in lower case, proper nouns) from Webster's word list as shipped in the
     ``english-words`` package: a word the dictionary lists in lower case is an ordinary word; one
-    it lists capitalised ("Sarah", "Will") is also a name. Loaded on first use (about 0.1 s)."""
+    it lists capitalised ("Sarah", "Will") is also a name. Loaded on first use (0.1 to 0.2 s; a
+    web worker loads it as it starts, see ``survey_app.reports.service.prepare_drafting``)."""
     from english_words import get_english_words_set
 
     words = get_english_words_set(["web2"], lower=False, alpha=True)
@@ -134,7 +135,7 @@ _IRREGULAR = frozenset("paid cafe cafes".split())
 
 def is_ordinary_word(word: str) -> bool:
     """True when ``word`` (any case) is an English word in lower case, or one behind a prefix."""
-    ordinary, _ = _dictionary()
+    ordinary, _ = word_lists()
     folded = word.casefold().split("'")[0]
     if "-" in folded:
         return all(is_ordinary_word(part) for part in folded.split("-") if part)
@@ -278,7 +279,7 @@ class Scrubber:
     @staticmethod
     def _name_like(word: str) -> bool:
         """A capitalised word that may be a name: not an ordinary word, or also listed as a name."""
-        return word.casefold() in _dictionary()[1] or not is_ordinary_word(word)
+        return word.casefold() in word_lists()[1] or not is_ordinary_word(word)
 
     def _names(self, match: re.Match[str], whole: str) -> str:
         """Decide which words of a run of capitalised words are names."""

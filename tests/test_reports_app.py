@@ -358,10 +358,12 @@ def _as_drafted(report) -> dict:
 def test_a_worker_reads_the_ledgers_at_start_and_its_first_draft_reads_none(seeded, monkeypatch):
     # What each gunicorn worker does when it starts (gunicorn.conf.py): its first draft then reads
     # no published report, finds every relation already held as a draft holds it, and says exactly
-    # what it would have said after reading them itself.
+    # what it would have said after reading them itself; the taxonomy and word lists are loaded.
     from analysis.reports import common
+    from analysis.taxonomy import _parsed
+    from analysis.text import word_lists
     from survey_app.models import default_organisation
-    from survey_app.reports.service import _published_ledger, forget_published_ledgers, read_published_ledgers
+    from survey_app.reports.service import _published_ledger, forget_published_ledgers, prepare_drafting
 
     publish(create_draft("quarterly", "2025/26 Q2", created_by="hr@example.org"), published_by="hr@example.org",
             without_quotes=True)
@@ -370,7 +372,10 @@ def test_a_worker_reads_the_ledgers_at_start_and_its_first_draft_reads_none(seed
     forget_published_ledgers()
 
     org = default_organisation().id
-    assert read_published_ledgers() == [(org, 5, 1)]
+    word_lists.cache_clear()
+    _parsed.cache_clear()
+    assert prepare_drafting() == [(org, 5, 1)]
+    assert word_lists.cache_info().currsize == 1 and _parsed.cache_info().currsize == 1
     history = _published_ledger(org, 5).history
     assert history.relations and len(history._held) == len(history.relations)
     read: list[int] = []

@@ -253,12 +253,24 @@ def _read_published_ledger(organisation_id: int, threshold: int) -> _PublishedLe
     return ledger
 
 
+def prepare_drafting() -> list[tuple[int, int, int]]:
+    """Read now what a process's first draft would otherwise read: the published reports'
+    ledgers (``read_published_ledgers``; about a second with ten years of quarterly reports), the
+    shipped theme taxonomy and the scrubber's word lists (a few tenths of a second; each is read
+    once per process). A web worker does this as it starts (``gunicorn.conf.py``), so that its
+    first draft takes as long as any other. Returns what ``read_published_ledgers`` returns."""
+    from analysis.taxonomy import load_taxonomy
+    from analysis.text import word_lists
+
+    load_taxonomy()
+    word_lists()
+    return read_published_ledgers()
+
+
 def read_published_ledgers() -> list[tuple[int, int, int]]:
-    """Read now what a first draft would read: the ledger of every organisation and threshold
-    that has published reports, with every relation held as a draft holds it. A web worker does
-    this when it starts (``gunicorn.conf.py``), so that its first draft, which with ten years of
-    quarterly reports published would otherwise spend about a second reading them, takes as long
-    as any other. Returns (organisation, threshold, reports read) for each ledger."""
+    """Read now the ledger of every organisation and threshold that has published reports, with
+    every relation held as a draft holds it (see ``prepare_drafting``). Returns (organisation,
+    threshold, reports read) for each ledger."""
     pairs = db.session.execute(sa.select(Report.organisation_id, Report.threshold).where(
         Report.status == "published").distinct().order_by(Report.organisation_id, Report.threshold)).all()
     read = []
