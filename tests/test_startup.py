@@ -44,11 +44,14 @@ if {prepare}:
     runpy.run_path("gunicorn.conf.py")["on_starting"](None)
 from survey_app import create_app
 from survey_app.reports.service import create_draft
-from analysis.periods import Quarter
+from analysis.periods import Quarter, last_complete_year
 app = create_app({{"TESTING": True, "SQLALCHEMY_DATABASE_URI": {url!r}}})
 with app.app_context():
     before = set(sys.modules)
-    create_draft("quarterly", Quarter.of(date.today()).previous().label, created_by="test")
+    quarter = Quarter.of(date.today()).previous()
+    create_draft("quarterly", quarter.label, created_by="test")
+    create_draft("length_of_service", quarter.label, created_by="test")
+    create_draft("annual", last_complete_year(quarter).label, created_by="test")
     print(json.dumps([[name, getattr(sys.modules[name], "__file__", None)] for name in set(sys.modules) - before]))
 """
 
@@ -63,7 +66,8 @@ def _imported_by_first_draft(url: str, prepare: bool) -> dict[str, str | None]:
 
 def test_gunicorns_master_imports_every_library_a_first_draft_needs(tmp_path):
     # A library gunicorn.conf.py leaves out would be imported by every worker on its first draft,
-    # which HR waits for: after the master's hook, a draft may import only the project's modules.
+    # which HR waits for: after the master's hook, drafts of every kind may import only the
+    # project's modules.
     from survey_app import create_app
     from survey_app.demo import seed_demo
     from survey_app.extensions import db
