@@ -440,8 +440,9 @@ class Server:
 class Database:
     """A fresh database, migrated with the project's migrations, dropped afterwards."""
 
-    def __init__(self, kind: str, workdir: Path):
+    def __init__(self, kind: str, workdir: Path, start_from: str | None = None):
         self.kind = kind
+        self.start_from = start_from  # SQLite: a council to copy instead of starting empty
         if kind == "sqlite":
             self.path = workdir / "exitvoice.sqlite"
             self.url = f"sqlite:///{self.path}"
@@ -452,6 +453,9 @@ class Database:
     def create(self, env: dict[str, str]) -> None:
         if self.kind == "postgresql":
             self._admin(f'CREATE DATABASE "{self.name}"')
+        elif self.start_from:
+            with sqlite3.connect(self.start_from) as source, sqlite3.connect(self.path) as copy:
+                source.backup(copy)
         subprocess.run([PY, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=REPO, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -609,7 +613,7 @@ def cpu_split(cpu: dict[str, float], client_cpu: float, seconds: float) -> dict[
 def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
     workdir = Path(tempfile.mkdtemp(prefix=f"exitvoice-bench-{kind}-"))
     port = free_port()
-    db = Database(kind, workdir)
+    db = Database(kind, workdir, args.sqlite_from if kind == "sqlite" else None)
     env = server_env(setting, port, db.url, secrets.token_hex(32))
     result = Result(db=kind, setting=str(setting), kill=kill, clients=args.clients)
     result.background = background_load()
@@ -792,6 +796,10 @@ def print_table(results: list[Result], bare: dict[str, dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--sqlite-from", metavar="PATH",
+                        help="SQLite: start from a copy of this council (say, one kept by bench/reports/drafting.py "
+                             "--sqlite-file, with published reports whose ledgers every worker reads as it starts) "
+                             "instead of an empty database")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--submissions", type=int, default=2000, help="submissions per run (default 2000)")
     parser.add_argument("--workers", default="2x4",
