@@ -58,10 +58,10 @@ def on_starting(server) -> None:  # noqa: ANN001, ARG001 - gunicorn's hook
     """In the master, before any worker forks: import what drafting a report needs; the workers
     share those pages with the master until they write to them. (Freezing them out of the
     garbage collector's scans here, ``gc.freeze``, as Python's documentation suggests before a
-    fork, made every sending cost as much or more CPU in five runs of the submission bench out
-    of five, by 0.02 to 2.9 ms of 7 to 10: it is not done.) ``EXITVOICE_PRELOAD_ANALYSIS=0`` leaves
-    them to the first draft in each worker (less memory for a worker that never drafts, at the
-    price of that wait)."""
+    fork, never lowered the CPU a sending costs in five paired runs of the submission bench, and
+    the memory it was to save was never measured: it is not done.) ``EXITVOICE_PRELOAD_ANALYSIS=0``
+    leaves them to the first draft in each worker (less memory for a worker that never drafts, at
+    the price of that wait)."""
     if os.environ.get("EXITVOICE_PRELOAD_ANALYSIS", "1") == "0":
         return
     import importlib
