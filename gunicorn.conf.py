@@ -31,7 +31,12 @@ class RedactingLogger(Logger):
 
 
 bind = os.environ.get("EXITVOICE_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("EXITVOICE_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+#: One sync worker per core and one more. A worker spends little of a request waiting (the
+#: database answers in well under a millisecond), so the usual "2 x cores + 1" only adds processes
+#: competing for the cores: on two cores, five workers cost 30 to 35 % more CPU per sending than
+#: three in the submission benchmark, and answered slower (bench/submit/README.md). The one more
+#: keeps a core busy while a worker drafts a report (one to two seconds) or waits.
+workers = int(os.environ.get("EXITVOICE_WORKERS", multiprocessing.cpu_count() + 1))
 threads = int(os.environ.get("EXITVOICE_THREADS", "1"))
 # Behind a reverse proxy that terminates TLS: believe its forwarded headers, and only its.
 forwarded_allow_ips = os.environ.get("EXITVOICE_FORWARDED_ALLOW_IPS",
