@@ -11,6 +11,7 @@ CSV, XLSX and JSON keep every row and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from importlib import resources
 
@@ -40,12 +41,12 @@ def _view(report: dict, words: ReportWords) -> dict:
     """Turn the report's figures into display text, once, for every output that shows them."""
     w = words
     params = report["parameters"]
-    parameters = [(w.gettext("Council"), params["council"])] if params.get("council") else []
-    parameters += [(w.gettext("Period"), w.period(params["period"])),
-                   (w.gettext("Disclosure threshold"), w.gettext("{k} people", k=params["k"])),
-                   (w.gettext("Generated"), params.get("generated_at") or "")]
-    if params.get("model_version"):
-        parameters.append((w.gettext("Theme model"), params["model_version"]))
+    # Above the report, what a reader needs to place it (the council is named above the title);
+    # the theme model's version, which only someone tracing a figure needs, follows the report.
+    parameters = [(w.gettext("Period"), w.period(params["period"])),
+                  (w.gettext("Disclosure threshold"), w.gettext("{k} people", k=params["k"])),
+                  (w.gettext("Generated"), _day(params.get("generated_at"), w))]
+    details = [(w.gettext("Theme model"), params["model_version"])] if params.get("model_version") else []
     sections = []
     for s in report["sections"]:
         tables = []
@@ -72,9 +73,20 @@ def _view(report: dict, words: ReportWords) -> dict:
         sections.append({**s, "tables": tables, "charts": charts,
                          "paragraphs": s.get("paragraphs", [])[1:] if s.get("paragraphs") else [],
                          "quotes": s.get("quotes", []), "actions": s.get("actions", [])})
-    return {"report": report, "parameters": parameters, "sections": sections,
+    return {"report": report, "parameters": parameters, "details": details, "sections": sections,
             "council": params.get("council"), "marking": _marking(params.get("marking"), w),
             "lang": w.html_lang}
+
+
+def _day(timestamp: str | None, w: ReportWords) -> str:
+    """An ISO 8601 time ("2025-07-01T09:00:00+00:00") as the day a reader says ("1 July 2025");
+    anything else as it is. The exports keep the exact time."""
+    if not timestamp:
+        return ""
+    try:
+        return w.date(dt.datetime.fromisoformat(timestamp).date())
+    except ValueError:
+        return timestamp
 
 
 #: What leads the list of themes a table counts "fewer than k" each, by what the table counts

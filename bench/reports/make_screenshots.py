@@ -29,6 +29,9 @@ def main(out_dir: str) -> None:
                                                   "reviewed monthly."},
                  {"theme_id": "pay", "text": "A market supplement was agreed for experienced social workers."}],
     )
+    # What the app adds to every report it builds (a configured council name and protective
+    # marking), so that the screenshots show what readers see.
+    report["parameters"].update(council="Northshire County Council", marking="OFFICIAL-SENSITIVE")
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "report.html"), "w", encoding="utf-8") as fh:
         fh.write(render_html_page(report))

@@ -159,6 +159,35 @@ def test_the_pdf_is_tagged_with_its_language_and_marked_on_every_page(report):
     assert all("OFFICIAL-SENSITIVE" in p and "Northshire County Council" in p for p in pages)
 
 
+def test_the_first_printed_page_answers_the_first_questions_and_the_top_speaks_plainly(report):
+    import shutil
+    import subprocess
+
+    traced = {**report, "parameters": {**report["parameters"], "council": "Northshire County Council",
+                                       "model_version": "themes-1+rules2+tax1.0b36f344+seeds+s0"}}
+    html = render_html_fragment(traced)
+    page = BeautifulSoup(html, "html.parser")
+    top = page.select_one(".ev-parameters")
+    rows = dict(zip([dt.get_text(strip=True) for dt in top.select("dt")],
+                    [dd.get_text(strip=True) for dd in top.select("dd")], strict=True))
+    # The day in words, not "2025-07-01T09:00:00"; the council is named once, above the title.
+    assert rows == {"Period": "2025/26 Q1", "Disclosure threshold": "5 people", "Generated": "1 July 2025"}
+    assert [p.get_text(strip=True) for p in page.select(".ev-council")] == ["Northshire County Council"]
+    # The theme model's version is for tracing a figure: after the last section, not above the first.
+    assert html.count("themes-1+rules2") == 1 and html.index("themes-1+rules2") > html.rindex("</section>")
+    assert page.select_one(".ev-details").get_text(" ", strip=True) == \
+        "Theme model themes-1+rules2+tax1.0b36f344+seeds+s0"
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=render_pdf(traced), capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    first = " ".join(text.split("\f")[0].split())
+    glance = next(s for s in report["sections"] if s["id"] == "at_a_glance")
+    assert "At a glance" in first.split("Contents", 1)[1].split("How these figures are produced", 1)[1]
+    assert " ".join(glance["summary"].split()) in first
+
+
 def _theme_table(table_id: str, total: object, themes: dict[str, object], counted: str = "leavers") -> dict:
     from analysis.reports.common import table
     rows = [("answered", "Leavers who answered", [total])] + [(t, label, [v]) for t, (label, v) in
