@@ -17,6 +17,7 @@ import json
 import multiprocessing as mp
 import os
 import re
+import runpy
 import secrets
 import signal
 import socket
@@ -503,6 +504,10 @@ class Database:
 # --------------------------------------------------------------------------------------------
 
 
+#: ``--workers`` value meaning gunicorn.conf.py's own settings.
+PRODUCTION = "production"
+
+
 @dataclass
 class Setting:
     workers: int
@@ -510,6 +515,10 @@ class Setting:
 
     @classmethod
     def parse(cls, text: str) -> Setting:
+        if text == PRODUCTION:
+            # What gunicorn.conf.py starts on this machine (as the environment sets it).
+            conf = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+            return cls(int(conf["workers"]), int(conf["threads"]))
         workers, _, threads = text.partition("x")
         return cls(int(workers), int(threads or 1))
 
@@ -802,8 +811,9 @@ def main(argv: list[str] | None = None) -> int:
                              "instead of an empty database")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--submissions", type=int, default=2000, help="submissions per run (default 2000)")
-    parser.add_argument("--workers", default="2x4",
-                        help="gunicorn settings to try, comma-separated: N sync workers or NxT gthread")
+    parser.add_argument("--workers", default=PRODUCTION,
+                        help="gunicorn settings to try, comma-separated: N sync workers, NxT gthread, or "
+                             f"{PRODUCTION!r} (what gunicorn.conf.py starts here; the default)")
     parser.add_argument("--journey", choices=("full", "lean"), default="full",
                         help="full: GET and POST every page before the submission (20 requests); lean: POST "
                              "the pages without GETting them (11 requests), to set up drafts faster")
