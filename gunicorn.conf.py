@@ -33,7 +33,7 @@ class RedactingLogger(Logger):
 bind = os.environ.get("EXITVOICE_BIND", "127.0.0.1:8000")
 #: One sync worker per core and one more. A worker spends little of a request waiting (the
 #: database answers in well under a millisecond), so the usual "2 x cores + 1" only adds processes
-#: competing for the cores: on two cores, five workers cost 30 to 35 % more CPU per sending than
+#: competing for the cores: on two cores, five workers cost 13 to 35 % more CPU per sending than
 #: three in the submission benchmark, and answered slower (bench/submit/README.md). The one more
 #: keeps a core busy while a worker drafts a report (one to two seconds) or waits.
 workers = int(os.environ.get("EXITVOICE_WORKERS", multiprocessing.cpu_count() + 1))
