@@ -43,6 +43,7 @@ from .submissions import insert_shaped, shape_response
 
 log = logging.getLogger(__name__)
 _PURPOSE = "submission pool"
+_POOL = PendingSubmission.__table__
 
 
 def _key() -> str:
@@ -63,7 +64,7 @@ def sealed(instrument: Instrument, definition: Definition, answers: dict[str, An
 
 def add(row: dict[str, Any]) -> None:
     """Add a row ``sealed`` made to the pool, in the caller's transaction."""
-    db.session.execute(sa.insert(PendingSubmission), [row])
+    db.session.execute(_POOL.insert(), [row])  # Core: the ORM has nothing to add to one plain row
 
 
 def waiting() -> int:
@@ -80,8 +81,13 @@ def due(adding: int = 0) -> bool:
     batch = current_app.config["RELEASE_BATCH"]
     if adding >= batch:
         return True
-    some = db.select(PendingSubmission.id).limit(batch - adding).subquery()
-    return db.session.execute(db.select(db.func.count()).select_from(some)).scalar_one() + adding >= batch
+    return db.session.execute(_COUNT_UP_TO, {"most": batch - adding}).scalar_one() + adding >= batch
+
+
+#: How many rows wait in the pool, counting no further than ``most``: built once, as every
+#: sending runs it.
+_COUNT_UP_TO = sa.select(sa.func.count()).select_from(
+    sa.select(_POOL.c.id).limit(sa.bindparam("most", type_=sa.Integer)).subquery())
 
 
 #: Held while a thread of this process releases after a sending: the others leave it to that one.
@@ -89,16 +95,18 @@ _RELEASING = threading.Lock()
 
 
 def release_if_ready() -> int:
-    """Release the pool if at least ``RELEASE_BATCH`` submissions wait; returns how many became
-    responses. Never raises: the submissions are already safe in the pool, and a failure here is
-    logged and retried by the next sending or the scheduled release. While another thread of this
-    process is releasing, returns 0 at once: that release takes what waits, and reading and
-    opening the same rows twice would be wasted (a release in another process may still overlap;
-    ``release`` keeps that from storing anything twice)."""
+    """Release the pool if at least ``RELEASE_BATCH`` submissions wait, once a sending's count
+    (``due``) has found them; returns how many became responses. The rows are not counted again:
+    reading them shows whether enough are still there. Never raises: the submissions are already
+    safe in the pool, and a failure here is logged and retried by the next sending or the
+    scheduled release. While another thread of this process is releasing, returns 0 at once: that
+    release takes what waits, and reading and opening the same rows twice would be wasted (a
+    release in another process may still overlap; ``release`` keeps that from storing anything
+    twice)."""
     if not _RELEASING.acquire(blocking=False):
         return 0
     try:
-        return release(minimum=current_app.config["RELEASE_BATCH"])
+        return release(minimum=current_app.config["RELEASE_BATCH"], count_first=False)
     except Exception:  # noqa: BLE001 - the respondent's answers are already stored; never fail them
         db.session.rollback()
         log.exception("releasing the submission pool failed; the submissions stay in the pool")
@@ -107,15 +115,17 @@ def release_if_ready() -> int:
         _RELEASING.release()
 
 
-def release(minimum: int = 1, older_than_days: int | None = None, today: date | None = None) -> int:
+def release(minimum: int = 1, older_than_days: int | None = None, today: date | None = None,
+            count_first: bool = True) -> int:
     """Store waiting submissions as responses, in random order, in one transaction; returns how many.
 
     Nothing happens unless at least ``minimum`` wait, or (``older_than_days``) the oldest has
     waited that many days. Rows this app's key cannot open (the secret key changed) stay in the
-    pool and are logged, never dropped.
+    pool and are logged, never dropped. ``count_first=False`` skips the count that saves reading
+    the rows when too few wait, for a caller that has just counted them.
     """
-    if older_than_days is None and waiting() < minimum:
-        # The common case after a sending: too few wait, and counting them is cheaper than
+    if older_than_days is None and count_first and waiting() < minimum:
+        # Too few wait (the scheduled release's common case): counting them is cheaper than
         # reading and opening them. A release that starts on a stale count finds out below.
         db.session.rollback()
         return 0

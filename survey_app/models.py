@@ -30,10 +30,11 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .instruments import definition_digest
 from .sealing import Unreadable, app_key, seal, unseal
 
 DEFAULT_ORGANISATION_SLUG = "default"
@@ -78,13 +79,21 @@ class Instrument(db.Model):
     version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
-    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Loaded only when read: a request finds the parsed definition by its digest (definition_of).
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    definition_digest: Mapped[str | None] = mapped_column(String(64))
     requires_code: Mapped[bool] = mapped_column(Boolean, default=False)
     # The version new respondents get; older versions stay for the responses that answered them.
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     # Survey window (staff surveys); open-ended when empty.
     opens_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     closes_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    @validates("definition")
+    def _name_definition(self, _key: str, value: dict[str, Any]) -> dict[str, Any]:
+        """Whatever sets a definition sets its digest with it."""
+        self.definition_digest = definition_digest(value)
+        return value
 
 
 class Response(db.Model):

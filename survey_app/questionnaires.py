@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import copy
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .instruments import Definition, known_theme_ids, parse_definition, shipped_definitions, shipped_versions
+from .instruments import (
+    Definition,
+    definition_digest,
+    known_theme_ids,
+    parse_definition,
+    shipped_definitions,
+    shipped_versions,
+)
 from .models import Instrument, default_organisation
 
 
@@ -53,34 +61,39 @@ def sync_when_shipped_changed() -> None:
         sync_shipped_instruments()
 
 
+#: The current version of a questionnaire (``slug`` bound when run): built once, as every
+#: respondent page and sending runs it.
+_CURRENT = sa.select(Instrument).where(Instrument.slug == sa.bindparam("slug", type_=sa.String),
+                                       Instrument.is_current == sa.true())
+
+
 def current_instrument(slug: str) -> Instrument | None:
     """The version of ``slug`` new respondents get, syncing shipped definitions on first use."""
-    query = db.select(Instrument).filter_by(slug=slug, is_current=True)
-    row = db.session.execute(query).scalar_one_or_none()
+    row = db.session.execute(_CURRENT, {"slug": slug}).scalar_one_or_none()
     if row is None and slug in {shipped for shipped, _ in shipped_versions()}:
         sync_shipped_instruments()
-        row = db.session.execute(query).scalar_one_or_none()
+        row = db.session.execute(_CURRENT, {"slug": slug}).scalar_one_or_none()
     return row
 
 
-#: parsed definitions by (row id, slug, version), each with a copy of the JSON it was parsed from
-_PARSED: dict[tuple[int, str, int], tuple[dict, Definition]] = {}
+#: parsed definitions by (digest of the definition's JSON, slug, version)
+_PARSED: dict[tuple[str, str, int], Definition] = {}
 _PARSED_KEPT = 64
 
 
 def definition_of(instrument: Instrument) -> Definition:
-    """The validated definition an Instrument row holds, parsed once per row version.
+    """The validated definition an Instrument row holds, parsed once per definition.
 
-    A row's id can name another questionnaire in another database (tests, a restored copy), so a
-    cached parse is used only while the row holds the same JSON; comparing the dicts costs a
-    fraction of serialising them, which every sending and page did before."""
-    key = (instrument.id, instrument.slug, instrument.version)
-    cached = _PARSED.get(key)
-    if cached is not None and cached[0] == instrument.definition:
-        return cached[1]
-    source = copy.deepcopy(instrument.definition)
-    parsed = parse_definition(copy.deepcopy(source), f"{instrument.slug} v{instrument.version}", known_theme_ids())
-    if len(_PARSED) >= _PARSED_KEPT:
-        _PARSED.clear()
-    _PARSED[key] = (source, parsed)
+    Found by the digest the row keeps of its definition, so a request reads neither the
+    definition nor its JSON (the column is loaded only on a miss). A row id can name another
+    questionnaire in another database (tests, a restored copy), so the id is no key."""
+    digest = instrument.definition_digest or definition_digest(instrument.definition)
+    key = (digest, instrument.slug, instrument.version)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        parsed = parse_definition(copy.deepcopy(instrument.definition), f"{instrument.slug} v{instrument.version}",
+                                  known_theme_ids())
+        if len(_PARSED) >= _PARSED_KEPT:
+            _PARSED.clear()
+        _PARSED[key] = parsed
     return parsed

@@ -140,3 +140,33 @@ def test_a_parsed_definition_is_reused_only_while_its_row_holds_the_same_questio
     impostor = Instrument(id=row.id, slug=row.slug, version=row.version, definition=other)
     assert definition_of(impostor).title == "Another questionnaire under the same id"
     assert definition_of(row).title == first.title != "Another questionnaire under the same id"
+
+
+def test_pages_and_sendings_find_the_parsed_questionnaire_without_reading_its_definition(app, client):
+    # Every respondent page and every sending needs the parsed questionnaire; once a process has
+    # parsed it, none of them reads the definition's JSON again (the row's digest names the parse).
+    import re
+
+    from sqlalchemy import event, func, select
+
+    from survey_app.extensions import db
+    from survey_app.models import Response
+
+    from .support import complete_exit_questionnaire
+
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001 - SQLAlchemy's hook
+        statements.append(statement)
+
+    assert client.get("/exit/your-job").status_code == 200  # the first page parses it
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        sent = complete_exit_questionnaire(client)  # every page, the check page, the sending
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert sent.status_code == 302 and sent.location.endswith("/exit/done")
+    assert db.session.execute(select(func.count()).select_from(Response)).scalar_one() == 1
+    assert sum("FROM instrument" in s for s in statements) >= 10  # each request looked the version up
+    reads = [s for s in statements if re.search(r"instrument\.definition\b(?!_)", s)]
+    assert reads == [], reads

@@ -39,6 +39,7 @@ def test_respondent_tables_keep_no_hidden_order_on_sqlite(app):
     ("0020", "0019", "user_account", "language"),  # the language each member of staff reads in
     ("0021", "0020", "report", "editions"),  # a report's editions in the council's other languages
     ("0022", "0021", "follow_up_request", "sending"),  # one follow-up form sent twice is one request
+    ("0024", "0023", "instrument", "definition_digest"),  # the name a parsed questionnaire is found by
 ])
 def test_a_column_comes_and_goes_with_its_migration(database_url, tmp_path, revision, before, table, column):
     """A migration adds its column and its downgrade removes it, on a database of its own."""
@@ -105,5 +106,40 @@ def test_stored_run_states_lose_their_example_comments(database_url, tmp_path):
             assert kept.themes["examples"].tolist() == [[]]
             assert kept.themes["label"].tolist() == ["staff choir"] and kept.members.to_dict() == old.members.to_dict()
             assert np.allclose(kept.centroids, old.centroids) and kept.vocabulary == old.vocabulary
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_questionnaire_versions_stored_before_get_the_digest_of_their_definition(database_url, tmp_path):
+    """Migration 0024: rows stored before it get the digest the app would give their definition,
+    so a page finds their parse, and two different definitions get different digests."""
+    import json
+
+    from flask_migrate import upgrade
+
+    from survey_app import create_app
+    from survey_app.instruments import definition_digest
+
+    from .conftest import _postgres_database
+
+    first = {"slug": "exit", "version": 1, "title": "Leaving", "pages": [{"id": "a", "questions": []}]}
+    second = {**first, "version": 2, "title": "Leaving us"}
+    urls = iter(["sqlite:///" + str(tmp_path / "digests.sqlite")]) if database_url.startswith("sqlite") \
+        else _postgres_database()
+    for url in urls:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="0023")
+            for definition in (first, second):
+                db.session.execute(text(
+                    "INSERT INTO instrument (organisation_id, slug, version, kind, title, definition, requires_code, "
+                    "is_current) VALUES ((SELECT min(id) FROM organisation), 'exit', :v, 'exit', :t, :d, false, "
+                    ":current)"), {"v": definition["version"], "t": definition["title"],
+                                   "d": json.dumps(definition), "current": definition is second})
+            db.session.commit()
+            upgrade(revision="0024")
+            digests = dict(db.session.execute(text("SELECT version, definition_digest FROM instrument")).all())
+            assert digests == {1: definition_digest(first), 2: definition_digest(second)}
+            assert digests[1] != digests[2]
             db.session.remove()
             db.engine.dispose()

@@ -6,6 +6,8 @@ file name, the question key and the reason, so a broken edit never reaches respo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -480,6 +482,14 @@ def shipped_versions() -> frozenset[tuple[str, int]]:
     and no request may cost a reading of every definition file: not the home page, not a
     questionnaire that does not exist (any path a stranger types)."""
     return frozenset((d.slug, d.version) for d in shipped_definitions())
+
+
+def definition_digest(data: Any) -> str:
+    """SHA-256 of a definition's JSON, written the same way whatever order its keys came in: the
+    name an Instrument row's definition is known by, so a parse of it can be reused without
+    reading the definition again (``survey_app.questionnaires.definition_of``)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -200,8 +200,10 @@ def claim(draft: DraftAnswers) -> bool:
     A sending deletes its draft before anything else: a second sending of the same answers (a
     double click, another tab) that read them before the first committed then waits for the first
     (PostgreSQL locks the row; SQLite has one writer), finds nothing to delete and stores nothing."""
-    result = db.session.execute(db.delete(DraftAnswers).where(DraftAnswers.id == draft.id))
-    return result.rowcount == 1
+    # A Core statement: the ORM's bulk delete would also look for the row among the session's
+    # objects, and nothing reads the draft after this.
+    table = DraftAnswers.__table__
+    return db.session.execute(table.delete().where(table.c.id == draft.id)).rowcount == 1
 
 
 def forget(instrument_slug: str) -> None:
