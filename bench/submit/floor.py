@@ -30,16 +30,15 @@ import sys
 import tempfile
 import time
 import urllib.parse
-import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from run import (  # noqa: E402 - the same server, clients' HTTP, CPU meter and bare run as run.py
-    PG_ADMIN,
     PRODUCTION,
     CpuMeter,
+    Database,
     Http,
     Server,
     Setting,
@@ -59,18 +58,9 @@ SCHEMA = ("CREATE TABLE floor_draft (token VARCHAR(64) PRIMARY KEY, answers TEXT
 ANSWERS = "My caseload was over thirty children. bench {token}"
 
 
-class FloorDatabase:
+class FloorDatabase(Database):
     """The two tables, with one draft row per token to send, on a fresh SQLite file or PostgreSQL
-    database (dropped afterwards)."""
-
-    def __init__(self, kind: str, workdir: Path):
-        self.kind = kind
-        if kind == "sqlite":
-            self.path = workdir / "floor.sqlite"
-            self.url = f"sqlite:///{self.path}"
-        else:
-            self.name = f"exitvoice_floor_{uuid.uuid4().hex[:10]}"
-            self.url = PG_ADMIN.replace("postgresql://", "postgresql+psycopg://").rsplit("/", 1)[0] + "/" + self.name
+    database (named, made and dropped as ``run.py``'s are, without the app's migrations)."""
 
     def _connect(self):
         if self.kind == "sqlite":
@@ -79,9 +69,9 @@ class FloorDatabase:
             return conn
         import psycopg
 
-        return psycopg.connect(PG_ADMIN.rsplit("/", 1)[0] + "/" + self.name)
+        return psycopg.connect(self.url)
 
-    def create(self, tokens: list[str]) -> None:
+    def create_tables(self, tokens: list[str]) -> None:
         if self.kind == "postgresql":
             self._admin(f'CREATE DATABASE "{self.name}"')
         serial = "INTEGER" if self.kind == "sqlite" else "BIGSERIAL"
@@ -94,7 +84,7 @@ class FloorDatabase:
             conn.cursor().executemany(f"INSERT INTO floor_draft (token, answers) VALUES ({mark}, {mark})", rows)
         conn.close()
 
-    def stored(self) -> tuple[dict[str, int], int]:
+    def sent(self) -> tuple[dict[str, int], int]:
         """Token -> how many responses carry its answers; and how many drafts are left."""
         conn = self._connect()
         answers = [a for (a,) in conn.execute("SELECT answers FROM floor_response").fetchall()]
@@ -105,16 +95,6 @@ class FloorDatabase:
             token = a.rsplit(" bench ", 1)[1]
             counts[token] = counts.get(token, 0) + 1
         return counts, drafts
-
-    def drop(self) -> None:
-        if self.kind == "postgresql":
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(sql)
 
 
 def floor_client(index: int, port: int, tokens: list[str], secure: bool, barrier, results) -> None:
@@ -161,7 +141,7 @@ def run_floor(kind: str, setting: Setting, secure: bool, args) -> dict:
     tokens = [secrets.token_hex(16) for _ in range(args.submissions)]
     server = Server("floor_app:app", HERE, env, port, workdir / "gunicorn.log", "/ready")
     try:
-        db.create(tokens)
+        db.create_tables(tokens)
         server.start()
         barrier = mp.Barrier(args.clients + 1)
         results = mp.Queue()
@@ -176,7 +156,7 @@ def run_floor(kind: str, setting: Setting, secure: bool, args) -> dict:
         cpu = meter.stop()
         for p in procs:
             p.join()
-        stored, drafts_left = db.stored()
+        stored, drafts_left = db.sent()
     finally:
         server.stop()
         db.drop()

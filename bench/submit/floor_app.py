@@ -22,7 +22,8 @@ import os
 from flask import Flask, abort, redirect, request, session
 from sqlalchemy import create_engine, event, text
 
-URL = os.environ["FLOOR_DATABASE_URL"]
+# The app's driver for PostgreSQL (psycopg 3), whichever way the URL names it.
+URL = os.environ["FLOOR_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
 SECURE = os.environ.get("FLOOR_SECURE") == "1"
 
 engine = create_engine(URL)
