@@ -125,7 +125,8 @@ def release(minimum: int = 1, older_than_days: int | None = None, today: date | 
     the rows when too few wait, for a caller that has just counted them.
     """
     if older_than_days is None and count_first and waiting() < minimum:
-        # Too few wait: counting them is cheaper than reading and opening them. A release that starts on a stale count finds out below.
+        # Too few wait: counting them is cheaper than reading and opening them. A release that
+        # starts on a stale count finds out below.
         db.session.rollback()
         return 0
     query = db.select(PendingSubmission.id, PendingSubmission.sealed, PendingSubmission.received_on)
