@@ -22,7 +22,6 @@ See bench/submit/README.md, "The floor".
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import re
 import secrets
 import sqlite3
@@ -37,7 +36,6 @@ sys.path.insert(0, str(HERE))
 
 from run import (  # noqa: E402 - the same server, clients' HTTP, CPU meter and bare run as run.py
     PRODUCTION,
-    CpuMeter,
     Database,
     Http,
     Server,
@@ -50,6 +48,7 @@ from run import (  # noqa: E402 - the same server, clients' HTTP, CPU meter and 
     percentile,
     run_bare,
     server_env,
+    start_clients,
 )
 
 CSRF = re.compile(r'value="([^"]+)"')
@@ -143,15 +142,8 @@ def run_floor(kind: str, setting: Setting, secure: bool, args) -> dict:
     try:
         db.create_tables(tokens)
         server.start()
-        barrier = mp.Barrier(args.clients + 1)
-        results = mp.Queue()
-        procs = [mp.Process(target=floor_client, args=(i, port, tokens[i::args.clients], secure, barrier, results))
-                 for i in range(args.clients)]
-        for p in procs:
-            p.start()
-        barrier.wait()
-        meter = CpuMeter(server, getattr(db, "name", None))
-        meter.start()
+        procs, results, meter = start_clients(server, getattr(db, "name", None), args.clients, floor_client,
+                                              lambda i: (i, port, tokens[i::args.clients], secure))
         reports = [results.get(timeout=600) for _ in procs]
         cpu = meter.stop()
         for p in procs:

@@ -206,7 +206,7 @@ def _cpu_seconds() -> float:
     return t.user + t.system
 
 
-def client_main(index: int, port: int, markers: list[str], lean: bool, fresh: bool, barrier, acks, results) -> None:
+def client_main(index: int, port: int, markers: list[str], lean: bool, fresh: bool, acks, barrier, results) -> None:
     """One client process: prepare its journeys, wait for the others, then send them back to back
     (``fresh``: each on a new connection, as separate people's browsers would)."""
     http = Http(port)
@@ -619,6 +619,21 @@ def cpu_split(cpu: dict[str, float], client_cpu: float, seconds: float) -> dict[
     }
 
 
+def start_clients(server: Server, database: str | None, count: int, target, args_of) -> tuple[list, mp.Queue, CpuMeter]:
+    """Start ``count`` client processes, each running ``target(*args_of(index), barrier, results)``;
+    once every one is ready (at the barrier), let them go together and start measuring CPU.
+    Returns the processes, the queue their results come back on, and the running meter."""
+    barrier = mp.Barrier(count + 1)
+    results = mp.Queue()
+    procs = [mp.Process(target=target, args=(*args_of(i), barrier, results)) for i in range(count)]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    meter = CpuMeter(server, database)
+    meter.start()
+    return procs, results, meter
+
+
 def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
     workdir = Path(tempfile.mkdtemp(prefix=f"exitvoice-bench-{kind}-"))
     port = free_port()
@@ -632,17 +647,10 @@ def run_submissions(kind: str, setting: Setting, args, kill: bool) -> Result:
         server.start()
         markers = [uuid.uuid4().hex for _ in range(args.submissions)]
         shares = [markers[i::args.clients] for i in range(args.clients)]
-        barrier = mp.Barrier(args.clients + 1)
         acks = mp.Value("i", 0)
-        results = mp.Queue()
         lean = args.journey == "lean"
-        procs = [mp.Process(target=client_main, args=(i, port, shares[i], lean, args.fresh, barrier, acks, results))
-                 for i in range(args.clients)]
-        for p in procs:
-            p.start()
-        barrier.wait()
-        meter = CpuMeter(server, getattr(db, "name", None))
-        meter.start()
+        procs, results, meter = start_clients(server, getattr(db, "name", None), args.clients, client_main,
+                                              lambda i: (i, port, shares[i], lean, args.fresh, acks))
         kill_at = None
         if kill:
             # Midway: once half the submissions are acknowledged, kill everything and restart.
@@ -718,15 +726,8 @@ def run_bare(setting: Setting, args) -> dict:
     server = Server("bare_app:app", HERE, env, port, workdir / "gunicorn.log", "/")
     try:
         server.start()
-        barrier = mp.Barrier(args.clients + 1)
-        results = mp.Queue()
-        procs = [mp.Process(target=bare_client_main, args=(i, port, args.bare_seconds, args.fresh, barrier, results))
-                 for i in range(args.clients)]
-        for p in procs:
-            p.start()
-        barrier.wait()
-        meter = CpuMeter(server)
-        meter.start()
+        procs, results, meter = start_clients(server, None, args.clients, bare_client_main,
+                                              lambda i: (i, port, args.bare_seconds, args.fresh))
         reports = [results.get(timeout=120) for _ in procs]
         cpu = meter.stop()
         for p in procs:
