@@ -189,9 +189,10 @@ def main(argv: list[str] | None = None) -> int:
                 row = run_floor(kind, setting, secure, args)
                 row["ratio"] = row["rate"] / bare["rate"]
                 print(f"  {row['rate']:.0f}/s, p95 {row['p95']:.1f} ms, {row['ratio']:.1%} of the bare route; "
-                      f"acknowledged {row['acked']} lost {row['lost']}", flush=True)
+                      f"acknowledged {row['acked']} lost {row['lost']} stored twice {row['twice']}", flush=True)
                 rows.append(row)
-        rows.append({"db": "-", "secure": None, **bare, "ratio": 1.0, "acked": bare["requests"], "lost": 0})
+        rows.append({"db": "-", "secure": None, **bare, "ratio": 1.0, "acked": bare["requests"], "lost": 0,
+                     "twice": 0})
     print()
     head = (f"{'route':<16} {'db':<10} {'workers':<8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6} "
             f"{'gunic ms':>8} {'pg ms':>6} {'clnt ms':>7} {'before':>6} {'acked':>6} {'lost':>5}")
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{route:<16} {r['db']:<10} {r['setting']:<8} {r['rate']:>7.0f} {r['p50']:>7.1f} {r['p95']:>7.1f} "
               f"{r['ratio']:>6.1%} {m['server']:>8.2f} {m['postgres']:>6.2f} {m['clients']:>7.2f} "
               f"{r['background']:>6.0f} {r['acked']:>6} {r['lost']:>5}")
-    return 1 if any(r["lost"] for r in rows) else 0
+    return 1 if any(r["lost"] or r["twice"] for r in rows) else 0
 
 
 if __name__ == "__main__":
