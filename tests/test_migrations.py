@@ -12,6 +12,16 @@ from survey_app.extensions import db
 from survey_app.models import Organisation
 
 
+def _database_of_its_own(database_url: str, tmp_path, name: str):
+    """An empty database of the kind ``database_url`` names, for a test that migrates step by step:
+    a SQLite file in ``tmp_path``, or a throwaway PostgreSQL database (dropped afterwards)."""
+    if database_url.startswith("sqlite"):
+        return iter(["sqlite:///" + str(tmp_path / f"{name}.sqlite")])
+    from .conftest import _postgres_database
+
+    return _postgres_database()
+
+
 def test_migrated_database_matches_the_models(app):
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
@@ -47,13 +57,7 @@ def test_a_column_comes_and_goes_with_its_migration(database_url, tmp_path, revi
 
     from survey_app import create_app
 
-    from .conftest import _postgres_database
-
-    if database_url.startswith("sqlite"):
-        urls = iter(["sqlite:///" + str(tmp_path / "migration.sqlite")])
-    else:
-        urls = _postgres_database()
-    for url in urls:
+    for url in _database_of_its_own(database_url, tmp_path, "migration"):
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade(revision=before)
@@ -80,8 +84,6 @@ def test_stored_run_states_lose_their_example_comments(database_url, tmp_path):
     from analysis.themes.emerging import EmergingThemes
     from survey_app import create_app
 
-    from .conftest import _postgres_database
-
     themes = pd.DataFrame([{"theme_id": "emerging:1", "label": "staff choir", "label_terms": ["choir"],
                             "terms": ["choir", "sing"], "size": 2, "coherence": 0.4,
                             "examples": ["The staff choir stopped.", "Choir practice moved."]}])
@@ -89,9 +91,7 @@ def test_stored_run_states_lose_their_example_comments(database_url, tmp_path):
                          np.ones((1, 2)) / np.sqrt(2), ["choir", "sing"])
     buffer = io.BytesIO()
     joblib.dump(old, buffer, compress=3)  # as the code before 0023 stored it
-    urls = iter(["sqlite:///" + str(tmp_path / "states.sqlite")]) if database_url.startswith("sqlite") \
-        else _postgres_database()
-    for url in urls:
+    for url in _database_of_its_own(database_url, tmp_path, "states"):
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade(revision="0022")
@@ -120,13 +120,9 @@ def test_questionnaire_versions_stored_before_get_the_digest_of_their_definition
     from survey_app import create_app
     from survey_app.instruments import definition_digest
 
-    from .conftest import _postgres_database
-
     first = {"slug": "exit", "version": 1, "title": "Leaving", "pages": [{"id": "a", "questions": []}]}
     second = {**first, "version": 2, "title": "Leaving us"}
-    urls = iter(["sqlite:///" + str(tmp_path / "digests.sqlite")]) if database_url.startswith("sqlite") \
-        else _postgres_database()
-    for url in urls:
+    for url in _database_of_its_own(database_url, tmp_path, "digests"):
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade(revision="0023")
